@@ -1,0 +1,28 @@
+/** `deno task migrate`: applies pending migrations to DATABASE_URL and exits. */
+import { parseConfig } from "../../shared/config.ts";
+import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { setupLogging } from "../../shared/logging.ts";
+import { migrate, readMigrations } from "../../shared/migrate.ts";
+import { exitOnConfigError } from "../../shared/process.ts";
+
+const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
+const log = await setupLogging({
+  service: "migrate",
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+});
+const sql = connectPostgres(config.databaseUrl, { max: 1, applicationName: "tickwire-migrate" });
+try {
+  await pingPostgres(sql, config.databaseUrl);
+  const result = await migrate(sql, await readMigrations());
+  log.info("Migrations: {applied} applied, {alreadyApplied} already applied", {
+    applied: result.applied.length,
+    alreadyApplied: result.alreadyApplied,
+    names: result.applied,
+  });
+} catch (error) {
+  log.fatal(errorMessage(error));
+  Deno.exitCode = 1;
+} finally {
+  await sql.end({ timeout: 1 });
+}

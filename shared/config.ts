@@ -1,0 +1,116 @@
+/**
+ * Every environment variable Tickwire reads, in one zod schema, parsed once per process by
+ * `main.ts`. Names follow the seed design (KAFKA_*, BATCH_*, CACHE_*, POSTGRES_*) plus ours.
+ */
+import { z } from "zod";
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min).max(max);
+const seconds = (min: number) => z.coerce.number({ error: "must be a number" }).min(min);
+const bool = z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' })
+  .transform((v) => v === "true" || v === "1");
+const port = int(0, 65535);
+
+/** The schema of the whole environment; every key is optional and has its default here. */
+export const envSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" })
+    .optional(),
+  POSTGRES_HOST: z.string().min(1).default("127.0.0.1"),
+  POSTGRES_PORT: port.default(5432),
+  POSTGRES_USER: z.string().min(1).default("root"),
+  POSTGRES_PASSWORD: z.string().default(""),
+  POSTGRES_DB: z.string().min(1).default("test"),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// URL" })
+    .default("redis://127.0.0.1:6379"),
+  /** Prefix of every Redis key, stream and channel (tests use a unique one). */
+  REDIS_KEY_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i, "must be letters, digits, : _ -")
+    .default("tickwire"),
+
+  KAFKA_BOOTSTRAP_SERVERS: z.string().regex(
+    /^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/,
+    'must be "host:port[,host:port…]"',
+  ).default("127.0.0.1:9092"),
+  KAFKA_SIGNAL_TOPIC: z.string().min(1).default("trading-signals"),
+  KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).default("trading-signals-dlq"),
+  KAFKA_CONSUMER_GROUP: z.string().min(1).default("trigger-dispatcher"),
+  KAFKA_TOPIC_PARTITIONS: int(1, 1000).default(6),
+
+  BATCH_SIZE: int(1, 100_000).default(20),
+  BATCH_TIMEOUT_SECONDS: seconds(0).default(0.5),
+  BATCH_MAX_SIZE: int(1, 1_000_000).default(5000),
+  CACHE_REFRESH_INTERVAL_SECONDS: seconds(1).default(30),
+  SWEEP_INTERVAL_SECONDS: seconds(1).default(15),
+  SWEEP_MIN_AGE_SECONDS: seconds(1).default(30),
+  JOBS_STREAM_MAX_LENGTH: int(1000).default(1_000_000),
+
+  API_PORT: port.default(8000),
+  API_MAX_TICKERS: int(1, 100_000).default(500),
+  API_MAX_BODY_BYTES: int(1024).default(256 * 1024),
+  API_TOKEN_TTL_SECONDS: int(60).default(30 * 24 * 3600),
+
+  WORKER_CONCURRENCY: int(1, 1000).default(8),
+  WORKER_VISIBILITY_TIMEOUT_SECONDS: seconds(1).default(60),
+  WORKER_HEARTBEAT_SECONDS: seconds(0.1).default(10),
+  WORKER_SHUTDOWN_DEADLINE_SECONDS: seconds(0).default(30),
+  WORKER_STEP_TIMEOUT_SECONDS: seconds(0.1).default(30),
+  WORKER_RETRY_BASE_SECONDS: seconds(0).default(1),
+  WORKER_RETRY_MAX_SECONDS: seconds(0).default(300),
+
+  SCHEDULER_TICK_SECONDS: seconds(0.1).default(1),
+
+  SIGNAL_SOURCE: z.enum(["simulated", "csv"]).default("simulated"),
+  SIGNAL_CSV_PATH: z.string().optional(),
+  SIGNAL_PRICE_COLUMN: z.enum(["close", "adj_close"]).default("close"),
+  SIGNAL_INTERVAL_SECONDS: seconds(0).default(60),
+  SIGNAL_TICKERS: z.string().default("AAPL,MSFT,NVDA,AMZN,GOOGL,META,TSLA,JPM"),
+  SIGNAL_SCANNERS: z.string().default("golden_cross,death_cross,rsi,macd,bollinger"),
+  SIGNAL_SEED: int(0).default(42),
+  SIGNAL_BUFFER_MAX: int(1).default(10_000),
+
+  METRICS_PORT_DISPATCHER: port.default(9101),
+  METRICS_PORT_WORKER: port.default(9102),
+  METRICS_PORT_SCHEDULER: port.default(9103),
+  METRICS_PORT_SIGNAL_GENERATOR: port.default(9104),
+
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
+  LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
+  TICKWIRE_DEMO: bool.default(true),
+});
+
+/** The parsed configuration, plus `databaseUrl` resolved from DATABASE_URL or POSTGRES_*. */
+export type Config = z.infer<typeof envSchema> & { databaseUrl: string };
+
+/** Thrown by {@linkcode parseConfig}; `message` names every bad variable on its own line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment (e.g. `Deno.env.toObject()`); throws ConfigError listing every problem. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(
+    Object.keys(envSchema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]),
+  );
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+    }));
+  }
+  const c = parsed.data;
+  const databaseUrl = c.DATABASE_URL ??
+    `postgres://${encodeURIComponent(c.POSTGRES_USER)}${
+      c.POSTGRES_PASSWORD ? `:${encodeURIComponent(c.POSTGRES_PASSWORD)}` : ""
+    }@${c.POSTGRES_HOST}:${c.POSTGRES_PORT}/${encodeURIComponent(c.POSTGRES_DB)}`;
+  return { ...c, databaseUrl };
+}
+
+/** Comma-separated list → trimmed, non-empty items. */
+export function splitList(value: string): string[] {
+  return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+}

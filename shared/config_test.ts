@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { ConfigError, parseConfig } from "./config.ts";
+
+Deno.test("parseConfig gives the seed's defaults for an empty environment", () => {
+  const c = parseConfig({});
+  assert.equal(c.KAFKA_SIGNAL_TOPIC, "trading-signals");
+  assert.equal(c.KAFKA_CONSUMER_GROUP, "trigger-dispatcher");
+  assert.equal(c.BATCH_SIZE, 20);
+  assert.equal(c.BATCH_TIMEOUT_SECONDS, 0.5);
+  assert.equal(c.CACHE_REFRESH_INTERVAL_SECONDS, 30);
+  assert.equal(c.API_PORT, 8000);
+  assert.equal(c.databaseUrl, "postgres://root@127.0.0.1:5432/test");
+});
+
+Deno.test("parseConfig builds the database URL from POSTGRES_* unless DATABASE_URL is set", () => {
+  const env = {
+    POSTGRES_HOST: "db",
+    POSTGRES_USER: "u",
+    POSTGRES_PASSWORD: "p@ss",
+    POSTGRES_DB: "x",
+  };
+  assert.equal(parseConfig(env).databaseUrl, "postgres://u:p%40ss@db:5432/x");
+  assert.equal(
+    parseConfig({ ...env, DATABASE_URL: "postgres://a@b:1/c" }).databaseUrl,
+    "postgres://a@b:1/c",
+  );
+});
+
+Deno.test("parseConfig reports every invalid variable in one message", () => {
+  const err = caught(() =>
+    parseConfig({
+      BATCH_SIZE: "twenty",
+      API_PORT: "70000",
+      LOG_FORMAT: "xml",
+      REDIS_URL: "http://x",
+      KAFKA_BOOTSTRAP_SERVERS: "kafka",
+    })
+  );
+  assert.ok(err instanceof ConfigError);
+  assert.equal(err.problems.length, 5);
+  for (
+    const name of ["BATCH_SIZE", "API_PORT", "LOG_FORMAT", "REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS"]
+  ) {
+    assert.match(err.message, new RegExp(`^  ${name}=`, "m"));
+  }
+  assert.match(err.message, /BATCH_SIZE="twenty": must be a number/);
+});
+
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("Expected an error, none was thrown");
+}

@@ -1,0 +1,32 @@
+/**
+ * Every Redis key, stream, group and channel name, built in one place from REDIS_KEY_PREFIX, plus
+ * the Postgres NOTIFY channel. Tests pass a unique prefix so they never share state.
+ */
+
+/** The names a process uses; build with {@linkcode redisNames}. */
+export interface RedisNames {
+  /** Stream of pipeline jobs (XADD by dispatcher, scheduler, API; XREADGROUP by workers). */
+  jobsStream: string;
+  /** Consumer group of the workers on {@linkcode RedisNames.jobsStream}. */
+  workersGroup: string;
+  /** Stream of jobs that failed past their attempts. */
+  deadLetterStream: string;
+  /** Sorted set of executions waiting for a retry, scored by due time (ms). */
+  retrySchedule: string;
+  /** Hash of dispatch decision counters, field `<pipelineId>:<reason>`. */
+  dispatchStats: string;
+}
+
+/** Builds the names under `prefix` (REDIS_KEY_PREFIX, default "tickwire"). */
+export function redisNames(prefix: string): RedisNames {
+  return {
+    jobsStream: `${prefix}:jobs`,
+    workersGroup: "pipeline-workers",
+    deadLetterStream: `${prefix}:jobs:dead`,
+    retrySchedule: `${prefix}:jobs:retry`,
+    dispatchStats: `${prefix}:dispatch:stats`,
+  };
+}
+
+/** Postgres NOTIFY channel announcing pipeline changes; payload: a PipelineChange JSON. */
+export const PIPELINE_CHANGES_CHANNEL = "tickwire_pipeline_changes";

@@ -1,0 +1,45 @@
+/** Redis connections (npm:ioredis). Nothing connects at import time. */
+import { Redis } from "ioredis";
+import { errorMessage, redactUrl } from "./db.ts";
+
+export type { Redis };
+
+/** Options of {@linkcode connectRedis}. */
+export interface RedisOptions {
+  /** Connection name (CLIENT SETNAME); default "tickwire". */
+  name?: string;
+  /** Connect now instead of on the first command; default false. */
+  eager?: boolean;
+}
+
+/** A client that reconnects with capped backoff and queues commands while reconnecting. */
+export function connectRedis(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    connectionName: options.name ?? "tickwire",
+    lazyConnect: !options.eager,
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: false,
+    retryStrategy: (times) => Math.min(100 * 2 ** times, 5000),
+  });
+}
+
+/** Runs PING; throws an Error naming the URL and how to start Redis. */
+export async function pingRedis(redis: Redis, url: string): Promise<void> {
+  try {
+    await withTimeout(redis.ping(), 3000);
+  } catch (cause) {
+    throw new Error(
+      `Cannot reach Redis at ${redactUrl(url)}: ${errorMessage(cause)} ` +
+        `(start it, e.g. "redis-server --daemonize yes", or set REDIS_URL)`,
+      { cause },
+    );
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
