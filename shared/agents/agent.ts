@@ -1,0 +1,46 @@
+/** What an agent is: a named step kind with a params schema and a `run` function. */
+import type { z } from "zod";
+import type { Logger } from "@logtape/logtape";
+import type { Sql } from "../db.ts";
+import type { TickerSignal } from "../schemas/signal.ts";
+
+/** What a step receives besides its params. */
+export interface AgentContext {
+  /** The triggering signal; null for periodic and manual runs without one. */
+  signal: TickerSignal | null;
+  pipeline: { id: string; owner_id: string; name: string };
+  execution: { id: string; trigger_kind: "signal" | "periodic" | "manual"; attempt: number };
+  /** Outputs of the steps before this one, by step id. */
+  outputs: Readonly<Record<string, unknown>>;
+  /** Aborted when the step's timeout passes or the worker shuts down. */
+  abort: AbortSignal;
+  log: Logger;
+  /** Connections an agent may use (e.g. the paper ledger). */
+  sql: Sql;
+}
+
+/** An agent's result: its output, or a halt that ends the run early with status "skipped". */
+export type AgentResult =
+  | { output: unknown }
+  | { output: unknown; halt: { reason: string } };
+
+/** A step kind. Register each in `registry.ts`. */
+export interface Agent<P = unknown> {
+  name: string;
+  /** One line for the docs. */
+  description: string;
+  params: z.ZodType<P, unknown>;
+  run(params: P, ctx: AgentContext): Promise<AgentResult>;
+}
+
+/** Declares an agent with its params type inferred from its schema. */
+export function defineAgent<S extends z.ZodType>(
+  agent: {
+    name: string;
+    description: string;
+    params: S;
+    run(params: z.infer<S>, ctx: AgentContext): Promise<AgentResult>;
+  },
+): Agent<z.infer<S>> {
+  return agent as Agent<z.infer<S>>;
+}

@@ -1,0 +1,155 @@
+/**
+ * A small Prometheus registry (counters, gauges, histograms with labels) rendered in the text
+ * exposition format, so every service's /metrics reads the same.
+ */
+
+type Labels = Record<string, string>;
+
+interface Metric {
+  render(): string;
+}
+
+function labelKey(labels: Labels): string {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return "";
+  return `{${
+    entries.map(([k, v]) => `${k}="${v.replace(/[\\"\n]/g, (c) => c === "\n" ? "\\n" : `\\${c}`)}"`)
+      .join(",")
+  }}`;
+}
+
+/** A monotonically increasing count. */
+export class Counter implements Metric {
+  #values = new Map<string, number>();
+  constructor(readonly name: string, readonly help: string) {}
+  /** Adds `by` (default 1). */
+  inc(labels: Labels = {}, by = 1): void {
+    const key = labelKey(labels);
+    this.#values.set(key, (this.#values.get(key) ?? 0) + by);
+  }
+  /** The current value for `labels` (for tests and logs). */
+  get(labels: Labels = {}): number {
+    return this.#values.get(labelKey(labels)) ?? 0;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    if (this.#values.size === 0) lines.push(`${this.name} 0`);
+    for (const [key, v] of this.#values) lines.push(`${this.name}${key} ${v}`);
+    return lines.join("\n");
+  }
+}
+
+/** A value that goes up and down; `collect` (optional) refreshes it at scrape time. */
+export class Gauge implements Metric {
+  #values = new Map<string, number>();
+  constructor(readonly name: string, readonly help: string) {}
+  set(value: number, labels: Labels = {}): void {
+    this.#values.set(labelKey(labels), value);
+  }
+  get(labels: Labels = {}): number {
+    return this.#values.get(labelKey(labels)) ?? 0;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    for (const [key, v] of this.#values) lines.push(`${this.name}${key} ${v}`);
+    return lines.join("\n");
+  }
+}
+
+/** Default histogram buckets, in seconds: 1 ms … 60 s. */
+export const SECONDS_BUCKETS = [
+  0.001,
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+  30,
+  60,
+];
+
+/** Observations counted into cumulative buckets. */
+export class Histogram implements Metric {
+  #series = new Map<string, { counts: number[]; sum: number; count: number }>();
+  constructor(readonly name: string, readonly help: string, readonly buckets = SECONDS_BUCKETS) {}
+  observe(value: number, labels: Labels = {}): void {
+    const key = labelKey(labels);
+    let s = this.#series.get(key);
+    if (!s) this.#series.set(key, s = { counts: this.buckets.map(() => 0), sum: 0, count: 0 });
+    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) s.counts[i]!++;
+    s.sum += value;
+    s.count++;
+  }
+  /** Observation count for `labels`. */
+  count(labels: Labels = {}): number {
+    return this.#series.get(labelKey(labels))?.count ?? 0;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const [key, s] of this.#series) {
+      const inner = key.slice(1, -1);
+      const le = (b: string) => `{${inner ? `${inner},` : ""}le="${b}"}`;
+      this.buckets.forEach((b, i) =>
+        lines.push(`${this.name}_bucket${le(String(b))} ${s.counts[i]}`)
+      );
+      lines.push(`${this.name}_bucket${le("+Inf")} ${s.count}`);
+      lines.push(`${this.name}_sum${key} ${s.sum}`, `${this.name}_count${key} ${s.count}`);
+    }
+    return lines.join("\n");
+  }
+}
+
+/** A set of metrics rendered together; `collectors` run before each render (e.g. read XLEN). */
+export class MetricsRegistry {
+  #metrics: Metric[] = [];
+  #collectors: (() => Promise<void> | void)[] = [];
+  counter(name: string, help: string): Counter {
+    return this.#add(new Counter(name, help));
+  }
+  gauge(name: string, help: string): Gauge {
+    return this.#add(new Gauge(name, help));
+  }
+  histogram(name: string, help: string, buckets?: number[]): Histogram {
+    return this.#add(new Histogram(name, help, buckets));
+  }
+  /** Registers a function run before each scrape. */
+  onCollect(collect: () => Promise<void> | void): void {
+    this.#collectors.push(collect);
+  }
+  /** The Prometheus text exposition of every metric. */
+  async render(): Promise<string> {
+    await Promise.allSettled(this.#collectors.map((c) => c()));
+    return this.#metrics.map((m) => m.render()).join("\n") + "\n";
+  }
+  #add<M extends Metric>(metric: M): M {
+    this.#metrics.push(metric);
+    return metric;
+  }
+}
+
+/** Content type of the exposition format. */
+export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+/** Serves GET /metrics and GET /healthz on `port` until `signal` aborts. */
+export function serveMetrics(
+  registry: MetricsRegistry,
+  port: number,
+  signal: AbortSignal,
+): Deno.HttpServer {
+  return Deno.serve({ port, hostname: "0.0.0.0", signal, onListen: () => {} }, async (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/metrics") {
+      return new Response(await registry.render(), {
+        headers: { "content-type": METRICS_CONTENT_TYPE },
+      });
+    }
+    if (path === "/healthz") return Response.json({ status: "ok" });
+    return new Response("Not found\n", { status: 404 });
+  });
+}

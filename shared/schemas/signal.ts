@@ -1,0 +1,100 @@
+/**
+ * The signal message on `trading-signals`: one contract for the generator (producer) and the
+ * dispatcher (consumer). The seed's envelope `{"tickers":[{"ticker":"AAPL","signal":"BULLISH",
+ * "confidence":85}]}` is valid as written; the generator adds identity and provenance fields.
+ */
+import { z } from "zod";
+import { tickerSchema } from "./ticker.ts";
+
+/** The message schema version the generator writes; messages may omit it (the seed's). */
+export const SIGNAL_SCHEMA_VERSION = 1;
+
+/** Signal directions. */
+export const SIGNAL_TYPES = ["BULLISH", "BEARISH"] as const;
+export type SignalType = (typeof SIGNAL_TYPES)[number];
+
+/** Names of the generator's scanners. */
+export const SCANNER_NAMES = ["golden_cross", "death_cross", "rsi", "macd", "bollinger"] as const;
+
+const isoDate = z.iso.date("must be a date YYYY-MM-DD");
+const isoDateTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
+
+/** One signal for one ticker. Only ticker, signal and confidence are required (the seed's). */
+export const tickerSignalSchema = z.object({
+  ticker: tickerSchema,
+  signal: z.enum(SIGNAL_TYPES, { error: 'must be "BULLISH" or "BEARISH"' }),
+  confidence: z.number().min(0).max(100),
+  /** Deterministic id (scanner + ticker + bar date) so a replay is idempotent. */
+  signal_id: z.string().min(1).max(200).optional(),
+  scanner: z.string().min(1).max(64).optional(),
+  bar_date: isoDate.optional(),
+  price: z.number().positive().finite().optional(),
+  emitted_at: isoDateTime.optional(),
+});
+export type TickerSignal = z.infer<typeof tickerSignalSchema>;
+
+/** The seed's multi-ticker envelope. */
+export const signalEnvelopeSchema = z.object({
+  version: z.literal(SIGNAL_SCHEMA_VERSION, { error: "unknown schema version" }).optional(),
+  tickers: z.array(tickerSignalSchema).min(1).max(10_000),
+  emitted_at: isoDateTime.optional(),
+});
+export type SignalEnvelope = z.infer<typeof signalEnvelopeSchema>;
+
+/** A single-signal message: one ticker's fields at the top level. */
+export const singleSignalSchema = tickerSignalSchema.extend({
+  version: z.literal(SIGNAL_SCHEMA_VERSION, { error: "unknown schema version" }).optional(),
+});
+
+/** Largest message accepted, in bytes. */
+export const MAX_SIGNAL_MESSAGE_BYTES = 1_000_000;
+
+/** Result of {@linkcode parseSignalMessage}. */
+export type ParsedSignalMessage =
+  | { ok: true; signals: TickerSignal[] }
+  | { ok: false; reason: "oversized" | "not_json" | "invalid"; error: string };
+
+/**
+ * Parses raw message bytes into normalised signals (envelope or single form). A signal with no
+ * `emitted_at` takes the envelope's. Never throws.
+ */
+export function parseSignalMessage(raw: Uint8Array | string | null): ParsedSignalMessage {
+  if (raw === null) return { ok: false, reason: "invalid", error: "Message has no value" };
+  const size = typeof raw === "string" ? raw.length : raw.byteLength;
+  if (size > MAX_SIGNAL_MESSAGE_BYTES) {
+    return {
+      ok: false,
+      reason: "oversized",
+      error: `Message of ${size} bytes exceeds ${MAX_SIGNAL_MESSAGE_BYTES}`,
+    };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
+  } catch (cause) {
+    return {
+      ok: false,
+      reason: "not_json",
+      error: `Cannot parse signal: ${(cause as Error).message}`,
+    };
+  }
+  const isEnvelope = typeof data === "object" && data !== null && "tickers" in data;
+  if (isEnvelope) {
+    const parsed = signalEnvelopeSchema.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: "invalid", error: describe(parsed.error) };
+    const { tickers, emitted_at } = parsed.data;
+    return {
+      ok: true,
+      signals: tickers.map((s) => (s.emitted_at || !emitted_at ? s : { ...s, emitted_at })),
+    };
+  }
+  const parsed = singleSignalSchema.safeParse(data);
+  if (!parsed.success) return { ok: false, reason: "invalid", error: describe(parsed.error) };
+  const { version: _version, ...signal } = parsed.data;
+  return { ok: true, signals: [signal] };
+}
+
+function describe(error: z.ZodError): string {
+  return "Cannot parse signal: " +
+    error.issues.map((i) => `field "${i.path.join(".") || "(root)"}" ${i.message}`).join("; ");
+}
