@@ -1,0 +1,182 @@
+/**
+ * The whole system as one, with real everything: API, dispatcher, worker and scheduler run as
+ * separate processes against a fresh database, a unique Redis prefix and a unique Kafka topic.
+ */
+import assert from "node:assert/strict";
+import { createTestDatabase } from "./fixtures/database.ts";
+import { createTestKafka } from "./fixtures/kafka.ts";
+import { createTestRedis } from "./fixtures/redis.ts";
+import { freePort, type ServiceProcess, startService, waitFor } from "./fixtures/processes.ts";
+
+interface Execution {
+  id: string;
+  status: string;
+  trigger_kind: string;
+  signal: Record<string, unknown> | null;
+  steps: { id: string; status: string }[];
+}
+
+Deno.test({
+  name:
+    "e2e: seed pipeline via HTTP, seed-format signal via plain Kafka client, execution succeeds",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    await using db = await createTestDatabase();
+    await using redis = await createTestRedis();
+    await using kafka = await createTestKafka(3);
+    const dlq = await kafka.createTopic(1);
+    const apiPort = freePort();
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_KEY_PREFIX: redis.prefix,
+      KAFKA_BOOTSTRAP_SERVERS: kafka.brokers,
+      KAFKA_SIGNAL_TOPIC: kafka.topic,
+      KAFKA_DEAD_LETTER_TOPIC: dlq,
+      KAFKA_CONSUMER_GROUP: `${kafka.topic}-dispatcher`,
+      API_PORT: String(apiPort),
+      METRICS_PORT_DISPATCHER: String(freePort()),
+      METRICS_PORT_WORKER: String(freePort()),
+      METRICS_PORT_SCHEDULER: String(freePort()),
+      WORKER_VISIBILITY_TIMEOUT_SECONDS: "5",
+      SCHEDULER_TICK_SECONDS: "0.5",
+    };
+    const services: ServiceProcess[] = ["api", "dispatcher", "worker", "scheduler"]
+      .map((dir) => startService(dir, env));
+    const base = `http://127.0.0.1:${apiPort}`;
+    try {
+      await waitFor("the API to answer /healthz", async () => {
+        const res = await fetch(`${base}/healthz`);
+        await res.body?.cancel();
+        return res.ok ? true : undefined;
+      }, 30_000);
+      const register = await api(base, "POST", "/api/v1/auth/register", {
+        email: "e2e@tickwire.local",
+        password: "correct horse battery staple",
+      });
+      assert.equal(register.status, 201);
+      const login = await api(base, "POST", "/api/v1/auth/tokens", {
+        email: "e2e@tickwire.local",
+        password: "correct horse battery staple",
+      });
+      assert.equal(login.status, 201);
+      const token = (login.body as { token: string }).token;
+
+      const producer = kafka.kafka.producer();
+      await producer.connect();
+      const publish = (value: unknown) =>
+        producer.send({ topic: kafka.topic, messages: [{ value: JSON.stringify(value) }] });
+
+      await t.step("a signal in the seed's exact format runs the seed's pipeline", async () => {
+        const created = await api(base, "POST", "/api/v1/pipelines", {
+          name: "AAPL Trader",
+          description: "Trades AAPL on signals",
+          trigger_mode: "signal",
+          scanner_tickers: ["AAPL", "MSFT"],
+          config: { steps: [{ id: "note", agent: "log", params: { message: "e2e" } }] },
+          is_active: true,
+        }, token);
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        const pipelineId = (created.body as { id: string }).id;
+        // Created via the API and matched within one second.
+        await new Promise((r) => setTimeout(r, 1000));
+        await publish({ tickers: [{ ticker: "AAPL", signal: "BULLISH", confidence: 85 }] });
+        const execution = await waitFor("the signal's execution to succeed", async () => {
+          const [e] = await executions(base, pipelineId, token);
+          return e?.status === "succeeded" ? e : undefined;
+        });
+        assert.equal(execution.trigger_kind, "signal");
+        assert.equal(execution.signal?.ticker, "AAPL");
+        assert.equal(execution.signal?.signal, "BULLISH");
+        assert.equal(execution.signal?.confidence, 85);
+        assert.deepEqual(execution.steps.map((s) => [s.id, s.status]), [["note", "succeeded"]]);
+      });
+
+      await t.step("duplicate signals while a run is active are skipped", async () => {
+        const created = await api(base, "POST", "/api/v1/pipelines", {
+          name: "MSFT busy",
+          trigger_mode: "signal",
+          scanner_tickers: ["NVDA"],
+          is_active: true,
+        }, token);
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        const pipelineId = (created.body as { id: string }).id;
+        // Hold the pipeline busy with a queued execution the workers cannot see yet.
+        await db
+          .sql`insert into pipeline_executions (pipeline_id, trigger_kind, active_slot, status)
+                     values (${pipelineId}, 'manual', 0, 'running')`;
+        await new Promise((r) => setTimeout(r, 1000));
+        for (let i = 0; i < 10; i++) {
+          await publish({ tickers: [{ ticker: "NVDA", signal: "BEARISH", confidence: 60 + i }] });
+        }
+        await waitFor("the dispatcher to count ten busy skips", async () => {
+          const stats = await api(
+            base,
+            "GET",
+            `/api/v1/pipelines/${pipelineId}/dispatch-stats`,
+            undefined,
+            token,
+          );
+          const counts = (stats.body as { counts: Record<string, number> }).counts;
+          return counts.skipped_busy === 10 ? counts : undefined;
+        });
+        const list = await executions(base, pipelineId, token);
+        assert.equal(list.length, 1, "only the running execution exists");
+      });
+
+      await t.step("a periodic pipeline runs on its schedule", async () => {
+        const created = await api(base, "POST", "/api/v1/pipelines", {
+          name: "every ten seconds",
+          trigger_mode: "periodic",
+          schedule: { every_seconds: 10 },
+          is_active: true,
+        }, token);
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        const pipelineId = (created.body as { id: string }).id;
+        const execution = await waitFor(
+          "a periodic execution to succeed",
+          async () => {
+            const list = await executions(base, pipelineId, token);
+            return list.find((e) => e.status === "succeeded");
+          },
+          30_000,
+          500,
+        );
+        assert.equal(execution.trigger_kind, "periodic");
+      });
+      await producer.disconnect();
+    } catch (error) {
+      for (const s of services) {
+        console.error(`--- ${s.name} output ---\n${s.output().slice(-4000)}`);
+      }
+      throw error;
+    } finally {
+      await Promise.all(services.map((s) => s.stop()));
+    }
+  },
+});
+
+async function api(base: string, method: string, path: string, body?: unknown, token?: string) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) as unknown : null };
+}
+
+async function executions(base: string, pipelineId: string, token: string): Promise<Execution[]> {
+  const res = await api(
+    base,
+    "GET",
+    `/api/v1/pipelines/${pipelineId}/executions`,
+    undefined,
+    token,
+  );
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return (res.body as { items: Execution[] }).items;
+}
