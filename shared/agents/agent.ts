@@ -10,6 +10,8 @@ export interface AgentContext {
   signal: TickerSignal | null;
   pipeline: { id: string; owner_id: string; name: string };
   execution: { id: string; trigger_kind: "signal" | "periodic" | "manual"; attempt: number };
+  /** The running step (its id keys per-step idempotency, e.g. one paper order per step). */
+  step?: { id: string };
   /** Outputs of the steps before this one, by step id. */
   outputs: Readonly<Record<string, unknown>>;
   /** Aborted when the step's timeout passes or the worker shuts down. */
