@@ -1,0 +1,51 @@
+/** `stack up|status` for Postgres and Redis: they are not ours to start, only to check and migrate. */
+import type { Config } from "../shared/config.ts";
+import { connectPostgres, errorMessage, pingPostgres, redactUrl } from "../shared/db.ts";
+import { migrate, readMigrations } from "../shared/migrate.ts";
+import { connectRedis, pingRedis } from "../shared/redis.ts";
+
+/** A service's state: whether it is usable, and one line saying so (or why not and what to do). */
+export type ServiceState = [ok: boolean, line: string];
+
+/** Pings Postgres and, with `migrate`, applies pending migrations. */
+export async function checkPostgres(config: Config, options: { migrate: boolean }): Promise<
+  ServiceState
+> {
+  const url = config.databaseUrl;
+  const sql = connectPostgres(url, { max: 1, applicationName: "tickwire-stack" });
+  try {
+    await pingPostgres(sql, url);
+    if (options.migrate) {
+      const result = await migrate(sql, await readMigrations());
+      return [
+        true,
+        `postgres  up at ${redactUrl(url)}; migrations: ${result.applied.length} applied, ` +
+        `${result.alreadyApplied} already applied`,
+      ];
+    }
+    const [row] = await sql<[{ version: number | null }]>`
+      select max(version) as version from schema_migrations`.catch(() => [{ version: null }]);
+    const version = row?.version ?? null;
+    const schema = version === null ? "not migrated" : `schema version ${version}`;
+    return [true, `postgres  up at ${redactUrl(url)} (${schema})`];
+  } catch (error) {
+    return [false, `postgres  ${errorMessage(error)}`];
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+/** Pings Redis. */
+export async function checkRedis(config: Config): Promise<ServiceState> {
+  const redis = connectRedis(config.REDIS_URL, { name: "tickwire-stack" });
+  // Tried once: the client's reconnect loop would otherwise log nothing and retry forever.
+  redis.on("error", () => {});
+  try {
+    await pingRedis(redis, config.REDIS_URL);
+    return [true, `redis     up at ${redactUrl(config.REDIS_URL)}`];
+  } catch (error) {
+    return [false, `redis     ${errorMessage(error)}`];
+  } finally {
+    redis.disconnect();
+  }
+}
