@@ -4,6 +4,9 @@ import postgres from "postgres";
 /** A postgres.js client. */
 export type Sql = postgres.Sql;
 
+/** A client or an open transaction: what a query function that may run inside one accepts. */
+export type Queryable = postgres.ISql;
+
 /** Options of {@linkcode connectPostgres}. */
 export interface PostgresOptions {
   /** Pool size; default 10. */
