@@ -1,0 +1,121 @@
+/**
+ * Where consumed messages wait for their batch. Kafka hands messages over per partition; the
+ * buffer merges every partition into one batch and flushes by the policy of `batcher.ts`, one
+ * flush at a time (group commit). When it holds BATCH_MAX_SIZE signals, `waitForRoom` blocks the
+ * consumer (no more fetching) until a flush makes room, so an outage stops consumption instead
+ * of filling memory.
+ */
+import { type BatchPolicy, flushDelayMs, RateMeter } from "./batcher.ts";
+import { type DecodedMessage, messageWeight } from "./decoded_message.ts";
+
+/** Options of {@linkcode createBatchBuffer}. */
+export interface BatchBufferOptions {
+  policy: BatchPolicy;
+  /** Processes one batch (claim, enqueue, commit); retries inside until done or shutdown. */
+  flush: (messages: DecodedMessage[]) => Promise<void>;
+  /** Called when `flush` throws (it only should on shutdown); the batch is dropped uncommitted. */
+  onFlushError: (error: unknown) => void;
+  /** Clock (epoch ms); default Date.now. */
+  now?: () => number;
+}
+
+/** The buffer between the consumer and the batch processor. */
+export interface BatchBuffer {
+  /** Adds one partition's messages (in offset order). */
+  add(messages: readonly DecodedMessage[]): void;
+  /** Resolves when fewer than BATCH_MAX_SIZE signals are buffered; `tick` runs every second. */
+  waitForRoom(tick: () => Promise<void>, signal: AbortSignal): Promise<void>;
+  /** Flushes what is buffered, waiting for a running flush first. */
+  drain(): Promise<void>;
+  /** Signals buffered. */
+  readonly buffered: number;
+}
+
+/** Creates an empty buffer. */
+export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
+  const { policy } = options;
+  const now = options.now ?? Date.now;
+  const rate = new RateMeter();
+  const queue: { message: DecodedMessage; weight: number; atMs: number }[] = [];
+  let buffered = 0;
+  let flushing: Promise<void> | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let roomWaiters: (() => void)[] = [];
+
+  const take = (): DecodedMessage[] => {
+    const batch: DecodedMessage[] = [];
+    let weight = 0;
+    while (
+      queue.length > 0 && (batch.length === 0 || weight + queue[0]!.weight <= policy.maxSize)
+    ) {
+      const item = queue.shift()!;
+      batch.push(item.message);
+      weight += item.weight;
+    }
+    buffered -= weight;
+    return batch;
+  };
+
+  const flushNow = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = take();
+    flushing = options.flush(batch).catch(options.onFlushError).finally(() => {
+      flushing = null;
+      if (buffered < policy.maxSize) {
+        const waiters = roomWaiters;
+        roomWaiters = [];
+        waiters.forEach((wake) => wake());
+      }
+      evaluate();
+    });
+  };
+
+  const evaluate = () => {
+    if (flushing || queue.length === 0) return;
+    const t = now();
+    const delay = flushDelayMs({
+      buffered,
+      oldestAtMs: queue[0]!.atMs,
+      nowMs: t,
+      ratePerSecond: rate.perSecond(t),
+    }, policy);
+    clearTimeout(timer);
+    timer = undefined;
+    if (delay === 0) flushNow();
+    else if (Number.isFinite(delay)) timer = setTimeout(evaluate, delay);
+  };
+
+  return {
+    add(messages) {
+      const atMs = now();
+      let weight = 0;
+      for (const message of messages) {
+        const w = messageWeight(message);
+        queue.push({ message, weight: w, atMs });
+        weight += w;
+      }
+      buffered += weight;
+      rate.observe(weight, atMs);
+      evaluate();
+    },
+    async waitForRoom(tick, signal) {
+      while (buffered >= policy.maxSize && !signal.aborted) {
+        const woken = new Promise<void>((resolve) => roomWaiters.push(resolve));
+        let timeout: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([woken, new Promise((r) => timeout = setTimeout(r, 1000))]);
+        clearTimeout(timeout);
+        if (buffered >= policy.maxSize) await tick();
+      }
+    },
+    async drain() {
+      while (flushing || queue.length > 0) {
+        if (!flushing) flushNow();
+        await flushing;
+      }
+    },
+    get buffered() {
+      return buffered;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/** A Kafka message decoded once, when it is handed over, and carried through the batch. */
+import { type ParsedSignalMessage, parseSignalMessage } from "../../shared/schemas/signal.ts";
+
+/** One message with its coordinates and parse result. */
+export interface DecodedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Kafka message timestamp (epoch ms); stands in for a missing `emitted_at`. */
+  timestampMs: number;
+  /** When the dispatcher received it (epoch ms). */
+  receivedAtMs: number;
+  key: Uint8Array | null;
+  /** The raw value, kept only for bad messages (the dead-letter copy). */
+  value: Uint8Array | null;
+  parsed: ParsedSignalMessage;
+}
+
+/** A kafkajs message as received. */
+export interface RawMessage {
+  offset: string;
+  timestamp: string;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+}
+
+/** Parses one message received at `receivedAtMs` (default now); never throws. */
+export function decodeMessage(
+  topic: string,
+  partition: number,
+  m: RawMessage,
+  receivedAtMs = Date.now(),
+): DecodedMessage {
+  const parsed = parseSignalMessage(m.value);
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    timestampMs: Number(m.timestamp),
+    receivedAtMs,
+    key: m.key,
+    value: parsed.ok ? null : m.value,
+    parsed,
+  };
+}
+
+/** How many signals a message weighs in a batch (a bad message weighs one). */
+export function messageWeight(m: DecodedMessage): number {
+  return m.parsed.ok ? m.parsed.signals.length : 1;
+}

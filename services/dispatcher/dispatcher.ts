@@ -1,0 +1,171 @@
+/**
+ * The trigger dispatcher, assembled from its parts and runnable in-process: a kafkajs consumer
+ * (group KAFKA_CONSUMER_GROUP) hands each partition's messages to the batch buffer and moves on;
+ * the buffer flushes batches to the processor (claim, enqueue, commit); the pipeline cache keeps
+ * the index current; the sweep re-enqueues what a crash left claimed but not enqueued. Offsets
+ * are resolved in kafkajs when handed over (so fetching goes on during a claim) and committed by
+ * the processor only after the jobs are on the stream.
+ */
+import type { Kafka } from "kafkajs";
+import type { Config } from "../../shared/config.ts";
+import type { Sql } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/db.ts";
+import type { Logger } from "../../shared/logging.ts";
+import type { RedisNames } from "../../shared/names.ts";
+import type { Redis } from "../../shared/redis.ts";
+import { createBatchBuffer } from "./batch_buffer.ts";
+import { createBatchProcessor } from "./batch_processor.ts";
+import { sendToDeadLetter } from "./dead_letter.ts";
+import { decodeMessage } from "./decoded_message.ts";
+import { createDispatcherMetrics, type DispatcherMetrics } from "./metrics.ts";
+import { createPipelineCache } from "./pipeline_cache.ts";
+import { runSweepLoop } from "./sweep.ts";
+
+/** The settings the dispatcher reads. */
+export type DispatcherConfig = Pick<
+  Config,
+  | "KAFKA_SIGNAL_TOPIC"
+  | "KAFKA_DEAD_LETTER_TOPIC"
+  | "KAFKA_CONSUMER_GROUP"
+  | "BATCH_SIZE"
+  | "BATCH_TIMEOUT_SECONDS"
+  | "BATCH_MAX_SIZE"
+  | "CACHE_REFRESH_INTERVAL_SECONDS"
+  | "SWEEP_INTERVAL_SECONDS"
+  | "SWEEP_MIN_AGE_SECONDS"
+  | "JOBS_STREAM_MAX_LENGTH"
+>;
+
+/** Dependencies of {@linkcode createDispatcher}. */
+export interface DispatcherDeps {
+  config: DispatcherConfig;
+  sql: Sql;
+  redis: Redis;
+  kafka: Kafka;
+  names: RedisNames;
+  log: Logger;
+  /** Default: a fresh registry. */
+  metrics?: DispatcherMetrics;
+  /** Backoff bounds of failing stages; default 200 ms … 10 s. */
+  retry?: { baseMs: number; maxMs: number };
+  /** Test hook run after a batch's enqueue, before its commit. */
+  beforeCommit?: () => Promise<void>;
+}
+
+/** A dispatcher: `run` until the signal aborts; `joined` resolves when the group assigned it. */
+export interface Dispatcher {
+  metrics: DispatcherMetrics;
+  joined: Promise<void>;
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/** Kafka fetch: answer as soon as one byte is there (a lone signal is not held). */
+const FETCH = { minBytes: 1, maxBytes: 16 << 20, maxBytesPerPartition: 2 << 20 };
+
+/** Wires the dispatcher; nothing connects before `run`. */
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const { config, sql, redis, kafka, names, log } = deps;
+  const metrics = deps.metrics ?? createDispatcherMetrics();
+  const topic = config.KAFKA_SIGNAL_TOPIC;
+  const consumer = kafka.consumer({
+    groupId: config.KAFKA_CONSUMER_GROUP,
+    ...FETCH,
+    maxWaitTimeInMs: Math.min(5000, Math.max(100, config.BATCH_TIMEOUT_SECONDS * 1000)),
+  });
+  const producer = kafka.producer({ allowAutoTopicCreation: true });
+  let joined!: () => void;
+  const joinedPromise = new Promise<void>((resolve) => joined = resolve);
+  consumer.on(consumer.events.GROUP_JOIN, () => joined());
+
+  const run = async (signal: AbortSignal) => {
+    const cache = createPipelineCache({
+      sql,
+      log,
+      metrics,
+      refreshIntervalMs: config.CACHE_REFRESH_INTERVAL_SECONDS * 1000,
+    });
+    await cache.start(signal);
+    log.info("Pipeline index loaded: {pipelines} active signal pipelines", {
+      pipelines: cache.index().size,
+    });
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: false });
+
+    const processBatch = createBatchProcessor({
+      sql,
+      redis,
+      names,
+      log,
+      metrics,
+      signal,
+      index: cache.index,
+      deadLetter: (bad) => sendToDeadLetter(producer, config.KAFKA_DEAD_LETTER_TOPIC, bad),
+      commit: (offsets) => consumer.commitOffsets(offsets),
+      maxStreamLength: config.JOBS_STREAM_MAX_LENGTH,
+      ...(deps.retry ? { retry: deps.retry } : {}),
+      ...(deps.beforeCommit ? { beforeCommit: deps.beforeCommit } : {}),
+    });
+    const buffer = createBatchBuffer({
+      policy: {
+        size: config.BATCH_SIZE,
+        maxSize: config.BATCH_MAX_SIZE,
+        timeoutMs: config.BATCH_TIMEOUT_SECONDS * 1000,
+      },
+      flush: processBatch,
+      onFlushError: (error) =>
+        log.info("Batch left uncommitted at shutdown, it will be delivered again: {error}", {
+          error: errorMessage(error),
+        }),
+    });
+
+    let closing = false;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        if (closing || batch.messages.length === 0) return;
+        const receivedAtMs = Date.now();
+        buffer.add(
+          batch.messages.map((m) => decodeMessage(batch.topic, batch.partition, m, receivedAtMs)),
+        );
+        metrics.consumerLag.set(Number(batch.offsetLag()), { partition: String(batch.partition) });
+        resolveOffset(batch.lastOffset());
+        await buffer.waitForRoom(heartbeat, signal);
+      },
+    });
+
+    const sweeping = runSweepLoop({
+      sql,
+      redis,
+      names,
+      signal,
+      intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
+      minAgeSeconds: config.SWEEP_MIN_AGE_SECONDS,
+      maxLength: config.JOBS_STREAM_MAX_LENGTH,
+      onSweep: (result) => {
+        metrics.dbStatements.inc({ statement: "sweep" });
+        if ("error" in result) {
+          log.warn("Sweep failed, retrying next interval: {error}", {
+            error: errorMessage(result.error),
+          });
+        } else if (result.swept > 0) {
+          metrics.jobsEnqueued.inc({ source: "sweep" }, result.swept);
+          log.info("Swept {swept} queued executions back onto the stream", result);
+        }
+      },
+    });
+
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    closing = true;
+    await buffer.drain().catch(() => {});
+    await consumer.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    await sweeping;
+  };
+
+  return { metrics, joined: joinedPromise, run };
+}

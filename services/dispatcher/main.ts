@@ -1,0 +1,84 @@
+/** `deno task dispatcher`: consumes trading signals and turns matches into pipeline jobs. */
+import { parseConfig } from "../../shared/config.ts";
+import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { createKafka } from "../../shared/kafka.ts";
+import { setupLogging } from "../../shared/logging.ts";
+import { serveMetrics } from "../../shared/metrics.ts";
+import { redisNames } from "../../shared/names.ts";
+import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
+import { connectRedis, pingRedis } from "../../shared/redis.ts";
+import { retryWithBackoff } from "./backoff.ts";
+import { createDispatcher } from "./dispatcher.ts";
+
+const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
+const log = await setupLogging({
+  service: "dispatcher",
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+});
+const signal = shutdownSignal();
+const sql = connectPostgres(config.databaseUrl, {
+  max: config.DATABASE_POOL_SIZE,
+  applicationName: "tickwire-dispatcher",
+});
+const redis = connectRedis(config.REDIS_URL, { name: "tickwire-dispatcher" });
+const kafka = createKafka({
+  brokers: config.KAFKA_BOOTSTRAP_SERVERS,
+  clientId: "tickwire-dispatcher",
+});
+
+const waitFor = (what: string, check: () => Promise<unknown>) =>
+  retryWithBackoff(check, {
+    signal,
+    baseMs: 500,
+    maxMs: 10_000,
+    onRetry: (error, attempt, delayMs) =>
+      log.warn("Waiting for {what} (attempt {attempt}, next in {delayMs} ms): {error}", {
+        what,
+        attempt,
+        delayMs,
+        error: errorMessage(error),
+      }),
+  });
+
+try {
+  await waitFor("Postgres", () => pingPostgres(sql, config.databaseUrl));
+  await waitFor("Redis", () => pingRedis(redis, config.REDIS_URL));
+  await waitFor("Kafka", async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [{ topic: config.KAFKA_DEAD_LETTER_TOPIC, numPartitions: 1 }],
+        waitForLeaders: true,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+  const dispatcher = createDispatcher({
+    config,
+    sql,
+    redis,
+    kafka,
+    names: redisNames(config.REDIS_KEY_PREFIX),
+    log,
+  });
+  const server = serveMetrics(dispatcher.metrics.registry, config.METRICS_PORT_DISPATCHER, signal);
+  log.info("Dispatcher consuming {topic} as {group}, metrics on :{port}", {
+    topic: config.KAFKA_SIGNAL_TOPIC,
+    group: config.KAFKA_CONSUMER_GROUP,
+    port: (server.addr as Deno.NetAddr).port,
+  });
+  await dispatcher.run(signal);
+  await server.finished;
+} catch (error) {
+  if (!signal.aborted) {
+    log.fatal("Dispatcher stopped: {error}", { error: errorMessage(error) });
+    Deno.exitCode = 1;
+  }
+} finally {
+  redis.disconnect();
+  await sql.end({ timeout: 2 });
+  log.info("Dispatcher stopped");
+}

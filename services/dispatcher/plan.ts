@@ -1,0 +1,96 @@
+/**
+ * Turns a batch of decoded messages into claim requests and decision counters, pure: every
+ * signal is looked up in the ticker index and decided against each candidate pipeline; matches
+ * are de-duplicated in memory where the claim would refuse them anyway (a skip pipeline keeps
+ * its first match, buffer_one its first two, allow all; one per (pipeline, signal_id)).
+ */
+import type { ClaimRequest } from "../../shared/executions/claim.ts";
+import type { OverlapPolicy } from "../../shared/schemas/pipeline.ts";
+import type { DecodedMessage } from "./decoded_message.ts";
+import { DispatchStats } from "./dispatch_stats.ts";
+import { decideSignal } from "./match.ts";
+import type { PipelineIndex } from "./pipeline_index.ts";
+
+/** What one batch asks of the database, and what it decided so far. */
+export interface BatchPlan {
+  requests: ClaimRequest[];
+  /** Matches per pipeline (before de-duplication), to derive skipped_busy after the claim. */
+  matched: Map<string, number>;
+  stats: DispatchStats;
+  /** Messages that failed to parse. */
+  bad: DecodedMessage[];
+  /** Signals in good messages. */
+  signals: number;
+}
+
+const KEEP: Record<OverlapPolicy, number> = { skip: 1, buffer_one: 2, allow: Infinity };
+
+/** The idempotency key of a signal: its own, else one derived from its Kafka coordinates. */
+export function signalIdOf(m: DecodedMessage, index: number, own: string | undefined): string {
+  return own ?? `kafka:${m.topic}:${m.partition}:${m.offset}:${index}`;
+}
+
+/** Plans a batch at `nowMs`. */
+export function planBatch(
+  messages: readonly DecodedMessage[],
+  index: PipelineIndex,
+  nowMs: number,
+): BatchPlan {
+  const plan: BatchPlan = {
+    requests: [],
+    matched: new Map(),
+    stats: new DispatchStats(),
+    bad: [],
+    signals: 0,
+  };
+  const kept = new Map<string, number>();
+  const seen = new Set<string>();
+  const receivedAt = new Date(nowMs).toISOString();
+  for (const m of messages) {
+    if (!m.parsed.ok) {
+      plan.bad.push(m);
+      continue;
+    }
+    m.parsed.signals.forEach((signal, i) => {
+      plan.signals++;
+      const signalId = signalIdOf(m, i, signal.signal_id);
+      const emittedAtMs = signal.emitted_at ? Date.parse(signal.emitted_at) : m.timestampMs;
+      for (const pipeline of index.forTicker(signal.ticker)) {
+        const decision = decideSignal(pipeline, signal, emittedAtMs, nowMs);
+        plan.stats.add(pipeline.id, decision);
+        if (decision !== "matched") continue;
+        plan.matched.set(pipeline.id, (plan.matched.get(pipeline.id) ?? 0) + 1);
+        const pair = `${pipeline.id}\n${signalId}`;
+        const count = kept.get(pipeline.id) ?? 0;
+        if (count >= KEEP[pipeline.overlapPolicy] || seen.has(pair)) continue;
+        kept.set(pipeline.id, count + 1);
+        seen.add(pair);
+        plan.requests.push({
+          pipeline_id: pipeline.id,
+          trigger_kind: "signal",
+          signal_id: signalId,
+          signal: { ...signal, signal_id: signalId },
+          signal_emitted_at: new Date(emittedAtMs).toISOString(),
+          received_at: receivedAt,
+        });
+      }
+    });
+  }
+  // A stable order keeps concurrent claims from taking row locks in opposite orders.
+  plan.requests.sort((
+    a,
+    b,
+  ) => (a.pipeline_id < b.pipeline_id ? -1 : a.pipeline_id > b.pipeline_id ? 1 : 0));
+  return plan;
+}
+
+/** Adds claimed and skipped_busy per pipeline once the claim has answered. */
+export function countClaims(plan: BatchPlan, claimed: readonly { pipeline_id: string }[]): void {
+  const byPipeline = new Map<string, number>();
+  for (const c of claimed) byPipeline.set(c.pipeline_id, (byPipeline.get(c.pipeline_id) ?? 0) + 1);
+  for (const [pipelineId, matched] of plan.matched) {
+    const won = byPipeline.get(pipelineId) ?? 0;
+    plan.stats.add(pipelineId, "claimed", won);
+    plan.stats.add(pipelineId, "skipped_busy", Math.max(0, matched - won));
+  }
+}

@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { decodeMessage } from "./decoded_message.ts";
+import { PipelineIndex } from "./pipeline_index.ts";
+import type { MatchablePipeline } from "./match.ts";
+import { countClaims, planBatch } from "./plan.ts";
+
+const now = Date.parse("2025-01-02T15:00:00Z");
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+const message = (offset: number, value: unknown, partition = 0) =>
+  decodeMessage("signals", partition, {
+    offset: String(offset),
+    timestamp: String(now - 1000),
+    key: null,
+    value: typeof value === "string" ? new TextEncoder().encode(value) : encode(value),
+  });
+const pipeline = (id: string, fields: Partial<MatchablePipeline> = {}): MatchablePipeline => ({
+  id,
+  tickers: ["AAPL"],
+  overlapPolicy: "skip",
+  filter: null,
+  maxSignalAgeSeconds: null,
+  ...fields,
+});
+const aapl = { ticker: "AAPL", signal: "BULLISH", confidence: 85 };
+
+Deno.test("plan: the seed's envelope and single messages; ids derived from Kafka coordinates", () => {
+  const index = PipelineIndex.of([pipeline("p", { overlapPolicy: "allow" })]);
+  const plan = planBatch(
+    [
+      message(7, { tickers: [aapl, { ...aapl, ticker: "MSFT" }, { ...aapl, signal_id: "own" }] }),
+      message(8, aapl, 2),
+    ],
+    index,
+    now,
+  );
+  assert.equal(plan.signals, 4);
+  assert.deepEqual(plan.requests.map((r) => r.signal_id), [
+    "kafka:signals:0:7:0",
+    "own",
+    "kafka:signals:2:8:0",
+  ]);
+  assert.equal(plan.stats.get("p", "matched"), 3);
+  assert.equal(plan.requests[0]!.signal_emitted_at, new Date(now - 1000).toISOString());
+});
+
+Deno.test("plan: a skip pipeline keeps its first match, buffer_one two, allow all", () => {
+  const index = PipelineIndex.of([
+    pipeline("skip"),
+    pipeline("buffer", { overlapPolicy: "buffer_one" }),
+    pipeline("allow", { overlapPolicy: "allow" }),
+  ]);
+  const signals = Array.from({ length: 5 }, (_, i) => message(i, { ...aapl, signal_id: `s${i}` }));
+  const plan = planBatch(signals, index, now);
+  const count = (id: string) => plan.requests.filter((r) => r.pipeline_id === id).length;
+  assert.deepEqual([count("skip"), count("buffer"), count("allow")], [1, 2, 5]);
+  assert.equal(plan.matched.get("skip"), 5);
+  countClaims(plan, [{ pipeline_id: "skip" }, { pipeline_id: "allow" }]);
+  assert.equal(plan.stats.get("skip", "claimed"), 1);
+  assert.equal(plan.stats.get("skip", "skipped_busy"), 4);
+  assert.equal(plan.stats.get("buffer", "skipped_busy"), 5);
+  assert.equal(plan.stats.get("allow", "skipped_busy"), 4);
+});
+
+Deno.test("plan: the same signal twice in a batch is one request", () => {
+  const index = PipelineIndex.of([pipeline("p", { overlapPolicy: "allow" })]);
+  const dup = { ...aapl, signal_id: "same" };
+  assert.equal(planBatch([message(1, dup), message(2, dup)], index, now).requests.length, 1);
+});
+
+Deno.test("plan: filtered and stale are counted, unwatched tickers cost nothing", () => {
+  const index = PipelineIndex.of([
+    pipeline("strict", { filter: { min_confidence: 90 } }),
+    pipeline("fresh", { maxSignalAgeSeconds: 60 }),
+  ]);
+  const old = { ...aapl, emitted_at: new Date(now - 120_000).toISOString() };
+  const plan = planBatch([message(1, old), message(2, { ...aapl, ticker: "TSLA" })], index, now);
+  assert.equal(plan.requests.length, 0);
+  assert.equal(plan.stats.get("strict", "filtered"), 1);
+  assert.equal(plan.stats.get("fresh", "stale"), 1);
+  assert.equal(plan.stats.size, 2);
+});
+
+Deno.test("plan: bad messages are set aside for the dead-letter topic", () => {
+  const plan = planBatch(
+    [message(1, "{nope"), message(2, { tickers: [] }), message(3, aapl)],
+    PipelineIndex.of([pipeline("p")]),
+    now,
+  );
+  assert.deepEqual(plan.bad.map((m) => m.offset), ["1", "2"]);
+  assert.equal(plan.bad[0]!.parsed.ok, false);
+  assert.ok(plan.bad[0]!.value);
+  assert.equal(plan.requests.length, 1);
+});

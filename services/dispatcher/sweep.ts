@@ -1,0 +1,81 @@
+/**
+ * The sweep: an execution claimed but never put on the stream (a crash between claim and XADD,
+ * or an entry trimmed away) is found by age and enqueued again. A duplicate stream entry is
+ * harmless: the worker's queued→running compare-and-set runs an execution once.
+ */
+import type { Sql } from "../../shared/db.ts";
+import type { Redis } from "../../shared/redis.ts";
+import type { RedisNames } from "../../shared/names.ts";
+import { enqueueJobs } from "../../shared/executions/enqueue.ts";
+
+/** Options of {@linkcode sweepQueued}. */
+export interface SweepOptions {
+  /** Re-enqueue executions queued (or last swept) longer ago than this (SWEEP_MIN_AGE_SECONDS). */
+  minAgeSeconds: number;
+  /** Most rows per sweep; default 2000. */
+  limit?: number;
+  /** Stream bound (JOBS_STREAM_MAX_LENGTH). */
+  maxLength: number;
+}
+
+/**
+ * Marks old queued executions as swept and XADDs them; returns how many. `skip locked` keeps
+ * two dispatchers from sweeping the same rows at once.
+ */
+export async function sweepQueued(
+  sql: Sql,
+  redis: Redis,
+  names: Pick<RedisNames, "jobsStream">,
+  options: SweepOptions,
+): Promise<number> {
+  // $1: minimum age in seconds; $2: row limit.
+  const rows = await sql<{ id: string; pipeline_id: string }[]>`
+    with due as (
+      select id from pipeline_executions
+      where status = 'queued'
+        and coalesce(enqueued_at, queued_at) < now() - make_interval(secs => ${options.minAgeSeconds})
+      order by queued_at
+      limit ${options.limit ?? 2000}
+      for update skip locked
+    )
+    update pipeline_executions e set enqueued_at = now()
+    from due where e.id = due.id
+    returning e.id, e.pipeline_id`;
+  await enqueueJobs(redis, names, rows, { maxLength: options.maxLength });
+  return rows.length;
+}
+
+/** Options of {@linkcode runSweepLoop}. */
+export interface SweepLoopOptions extends SweepOptions {
+  sql: Sql;
+  redis: Redis;
+  names: Pick<RedisNames, "jobsStream">;
+  intervalMs: number;
+  signal: AbortSignal;
+  /** Called after each sweep with the count, or the error (the loop goes on). */
+  onSweep: (result: { swept: number } | { error: unknown }) => void;
+}
+
+/** Sweeps every `intervalMs` until `signal` aborts. */
+export async function runSweepLoop(options: SweepLoopOptions): Promise<void> {
+  const { signal, intervalMs } = options;
+  while (!signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, intervalMs);
+      signal.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+    });
+    if (signal.aborted) return;
+    try {
+      options.onSweep({
+        swept: await sweepQueued(options.sql, options.redis, options.names, options),
+      });
+    } catch (error) {
+      options.onSweep({ error });
+    }
+  }
+}
