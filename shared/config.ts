@@ -49,6 +49,14 @@ export const envSchema = z.object({
   API_MAX_TICKERS: int(1, 100_000).default(500),
   API_MAX_BODY_BYTES: int(1024).default(256 * 1024),
   API_TOKEN_TTL_SECONDS: int(60).default(30 * 24 * 3600),
+  /** Login attempts allowed per email, and per client address, within the window. */
+  API_LOGIN_MAX_ATTEMPTS_PER_EMAIL: int(1).default(10),
+  API_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: int(1).default(100),
+  API_LOGIN_WINDOW_SECONDS: int(1).default(900),
+  /** Take the client address from the last X-Forwarded-For entry (behind one proxy). */
+  API_TRUST_PROXY: bool.default(false),
+  /** How long /readyz waits for each of Postgres, Redis and Kafka. */
+  API_READY_TIMEOUT_SECONDS: seconds(0.1).default(2),
 
   WORKER_CONCURRENCY: int(1, 1000).default(8),
   WORKER_VISIBILITY_TIMEOUT_SECONDS: seconds(1).default(60),
@@ -59,6 +67,8 @@ export const envSchema = z.object({
   WORKER_RETRY_MAX_SECONDS: seconds(0).default(300),
 
   SCHEDULER_TICK_SECONDS: seconds(0.1).default(1),
+  /** Full reload of periodic pipelines (changes also arrive at once by LISTEN). */
+  SCHEDULER_RELOAD_SECONDS: seconds(1).default(30),
 
   SIGNAL_SOURCE: z.enum(["simulated", "csv"]).default("simulated"),
   SIGNAL_CSV_PATH: z.string().optional(),

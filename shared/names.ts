@@ -15,6 +15,8 @@ export interface RedisNames {
   retrySchedule: string;
   /** Hash of dispatch decision counters, field `<pipelineId>:<reason>`. */
   dispatchStats: string;
+  /** Counter of login attempts for one email or client address (INCR with expiry). */
+  loginAttempts(scope: "email" | "address", id: string): string;
 }
 
 /** Builds the names under `prefix` (REDIS_KEY_PREFIX, default "tickwire"). */
@@ -25,6 +27,7 @@ export function redisNames(prefix: string): RedisNames {
     deadLetterStream: `${prefix}:jobs:dead`,
     retrySchedule: `${prefix}:jobs:retry`,
     dispatchStats: `${prefix}:dispatch:stats`,
+    loginAttempts: (scope, id) => `${prefix}:auth:attempts:${scope}:${id}`,
   };
 }
 

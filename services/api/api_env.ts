@@ -1,0 +1,34 @@
+/** What the API's handlers receive: its dependencies, and the Hono context variables. */
+import type { Context } from "hono";
+import type { Admin } from "kafkajs";
+import type { Config } from "../../shared/config.ts";
+import type { Sql } from "../../shared/db.ts";
+import type { Logger } from "../../shared/logging.ts";
+import type { MetricsRegistry } from "../../shared/metrics.ts";
+import type { RedisNames } from "../../shared/names.ts";
+import type { Redis } from "../../shared/redis.ts";
+
+/** Dependencies of {@linkcode createApp}; nothing in the API opens a connection itself. */
+export interface ApiDeps {
+  sql: Sql;
+  redis: Redis;
+  names: RedisNames;
+  config: Config;
+  log: Logger;
+  /** Admin client /readyz asks for cluster metadata (connected on demand). */
+  kafkaAdmin: Admin;
+  /** Registry /metrics renders; default a new one. */
+  metrics?: MetricsRegistry;
+  /** The caller's address for rate limiting; default the connection's (see client_address.ts). */
+  clientAddress?: (c: Context) => string;
+}
+
+/** Context variables set by the app's middleware. */
+export interface ApiEnv {
+  Variables: {
+    requestId: string;
+    /** Set by bearer auth on /api/v1 routes. */
+    userId: string;
+    tokenId: string;
+  };
+}

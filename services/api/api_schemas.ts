@@ -1,0 +1,115 @@
+/**
+ * Schemas of the API's answers (and the auth bodies), as documented in /api/v1/openapi.json.
+ * Pipeline request bodies live in shared/schemas/pipeline_request.ts.
+ */
+import { z } from "@hono/zod-openapi";
+import {
+  OVERLAP_POLICIES,
+  scheduleSchema,
+  signalFilterSchema,
+  TRIGGER_MODES,
+} from "../../shared/schemas/pipeline.ts";
+
+const timestamp = z.string().openapi({ format: "date-time", example: "2025-01-02T15:04:05.000Z" });
+
+/** Register and login body. */
+export const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email("must be an email address")),
+  password: z.string().min(8, "must be at least 8 characters").max(1024),
+}).strict().openapi("Credentials");
+
+export const userSchema = z.object({ id: z.uuid(), email: z.string() }).openapi("User");
+
+export const tokenSchema = z.object({
+  token: z.string().openapi({ description: "Send as `Authorization: Bearer <token>`" }),
+  expires_at: timestamp,
+}).openapi("Token");
+
+export const pipelineSchema = z.object({
+  id: z.uuid(),
+  owner_id: z.uuid(),
+  name: z.string(),
+  description: z.string(),
+  trigger_mode: z.enum(TRIGGER_MODES),
+  scanner_tickers: z.array(z.string()),
+  config: z.object({
+    steps: z.array(z.object({
+      id: z.string(),
+      agent: z.string(),
+      params: z.record(z.string(), z.unknown()),
+      timeout_seconds: z.number().optional(),
+    })),
+  }),
+  is_active: z.boolean(),
+  schedule: scheduleSchema.nullable(),
+  overlap_policy: z.enum(OVERLAP_POLICIES),
+  signal_filter: signalFilterSchema.nullable(),
+  max_signal_age_seconds: z.number().int().nullable(),
+  max_attempts: z.number().int(),
+  created_at: timestamp,
+  updated_at: timestamp,
+}).openapi("Pipeline");
+
+export const pipelinePageSchema = z.object({
+  items: z.array(pipelineSchema),
+  next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor`; null at the end" }),
+}).openapi("PipelinePage");
+
+export const executionSchema = z.object({
+  id: z.uuid(),
+  pipeline_id: z.uuid(),
+  status: z.enum(["queued", "running", "succeeded", "failed", "skipped"]),
+  trigger_kind: z.enum(["signal", "periodic", "manual"]),
+  signal_id: z.string().nullable(),
+  signal: z.record(z.string(), z.unknown()).nullable()
+    .openapi({ description: "The triggering signal's metadata" }),
+  attempts: z.number().int(),
+  max_attempts: z.number().int(),
+  steps: z.array(z.unknown()).openapi({ description: "Per-step results, in order" }),
+  result: z.unknown().nullable(),
+  error: z.string().nullable(),
+  timings: z.object({
+    signal_emitted_at: timestamp.nullable(),
+    received_at: timestamp.nullable(),
+    queued_at: timestamp,
+    started_at: timestamp.nullable(),
+    finished_at: timestamp.nullable(),
+  }),
+}).openapi("Execution");
+
+export const executionPageSchema = z.object({
+  items: z.array(executionSchema),
+  next_cursor: z.string().nullable(),
+}).openapi("ExecutionPage");
+
+/** Reasons the dispatcher counts per pipeline (HINCRBY on `<pipelineId>:<reason>`). */
+export const DISPATCH_REASONS = [
+  "matched",
+  "filtered",
+  "stale",
+  "skipped_busy",
+  "claimed",
+] as const;
+
+export const dispatchStatsSchema = z.object({
+  pipeline_id: z.uuid(),
+  counts: z.object(
+    Object.fromEntries(DISPATCH_REASONS.map((r) => [r, z.number().int()])) as Record<
+      (typeof DISPATCH_REASONS)[number],
+      z.ZodNumber
+    >,
+  ),
+}).openapi("DispatchStats");
+
+/** Path parameter `{id}`; a non-uuid answers 404 like any unknown id. */
+export const idParamSchema = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+});
+
+/** `limit` and `cursor` of paginated lists. */
+export const pageQueryShape = {
+  limit: z.coerce.number().int().min(1).max(200).default(50)
+    .openapi({ param: { name: "limit", in: "query" }, example: 50 }),
+  cursor: z.string().max(200).optional()
+    .openapi({ param: { name: "cursor", in: "query" }, description: "From `next_cursor`" }),
+};

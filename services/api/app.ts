@@ -1,0 +1,95 @@
+/**
+ * The Pipelines API as a Hono app: `createApp(deps)` wires middleware and mounts each group of
+ * routes; `main.ts` serves it. Tests call `app.request(...)` with no server.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { errorMessage } from "../../shared/db.ts";
+import { MetricsRegistry } from "../../shared/metrics.ts";
+import { accessLog } from "./access_log.ts";
+import type { ApiDeps, ApiEnv } from "./api_env.ts";
+import { ApiError } from "./api_error.ts";
+import { authRoutes } from "./auth_routes.ts";
+import { bearerAuth } from "./bearer_auth.ts";
+import { clientAddress } from "./client_address.ts";
+import { docsRoutes } from "./docs_routes.ts";
+import { executionRoutes } from "./execution_routes.ts";
+import { healthRoutes } from "./health_routes.ts";
+import { pipelineRoutes } from "./pipeline_routes.ts";
+
+/** Path of the generated OpenAPI document. */
+export const OPENAPI_PATH = "/api/v1/openapi.json";
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/** Builds the app; `deps.metrics` defaults to a new registry. */
+export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
+  const metrics = deps.metrics ?? new MetricsRegistry();
+  const address = deps.clientAddress ?? ((c) => clientAddress(c, deps.config.API_TRUST_PROXY));
+  const app = new OpenAPIHono<ApiEnv>();
+
+  app.use(requestId());
+  app.use(accessLog(deps.log, metrics));
+  app.use(
+    "/api/v1/*",
+    bodyLimit({
+      maxSize: deps.config.API_MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, `Request body exceeds ${deps.config.API_MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use("/api/v1/*", async (c, next) => {
+    const type = c.req.header("content-type")?.split(";")[0]?.trim() ?? "";
+    if (c.req.raw.body !== null && !JSON_MEDIA_TYPE.test(type)) {
+      throw new ApiError(415, `Content-Type must be application/json, not "${type}"`);
+    }
+    await next();
+  });
+  const auth = bearerAuth(deps.sql);
+  for (const path of ["/api/v1/pipelines", "/api/v1/pipelines/*", "/api/v1/executions/*"]) {
+    app.use(path, auth);
+  }
+
+  app.route("/", healthRoutes({ ...deps, metrics }));
+  app.route("/api/v1/auth", authRoutes({ ...deps, clientAddress: address }));
+  app.route("/api/v1/pipelines", pipelineRoutes(deps));
+  app.route("/api/v1", executionRoutes(deps));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: 'A token from POST /api/v1/auth/tokens ("tw_…")',
+  });
+  app.doc(OPENAPI_PATH, {
+    openapi: "3.0.3",
+    info: {
+      title: "Tickwire Pipelines API",
+      version: "1.0.0",
+      description: "Manage signal-triggered and periodic pipelines and watch them run. " +
+        "Every /api/v1 route except registration and login needs `Authorization: Bearer <token>`.",
+    },
+    security: [{ bearer: [] }],
+  });
+  app.route("/", docsRoutes(OPENAPI_PATH));
+
+  app.notFound((c) =>
+    c.json({ error: `No route for ${c.req.method} ${c.req.path}`, details: [] }, 404)
+  );
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json(error.body(), error.status);
+    if (error instanceof HTTPException) {
+      return c.json({ error: error.message || "Bad request", details: [] }, error.status);
+    }
+    deps.log.error("Unhandled error on {method} {path}: {error}", {
+      method: c.req.method,
+      path: c.req.path,
+      error: errorMessage(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    return c.json({ error: "Internal server error", details: [] }, 500);
+  });
+  return app;
+}

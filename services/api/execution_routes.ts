@@ -1,0 +1,191 @@
+/**
+ * Runs and their history: manual runs through the shared claim rule, a pipeline's executions,
+ * one execution, and the dispatcher's decision counts. Mounted at /api/v1 behind bearer auth.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { claimExecutions } from "../../shared/executions/claim.ts";
+import { enqueueJobs } from "../../shared/executions/enqueue.ts";
+import { errorMessage } from "../../shared/db.ts";
+import { manualRunSchema } from "../../shared/schemas/pipeline_request.ts";
+import type { ApiDeps } from "./api_env.ts";
+import { ApiError, notFound } from "./api_error.ts";
+import {
+  DISPATCH_REASONS,
+  dispatchStatsSchema,
+  executionPageSchema,
+  executionSchema,
+  idParamSchema,
+  pageQueryShape,
+} from "./api_schemas.ts";
+import { createExecutionStore, type ExecutionRow } from "./execution_store.ts";
+import { createRouter, errorResponses, jsonResponse } from "./openapi_route.ts";
+import { cursorParam, pageOf } from "./page_cursor.ts";
+import { createPipelineStore } from "./pipeline_store.ts";
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** An execution as the API shows it. */
+export function executionJson(row: ExecutionRow): z.infer<typeof executionSchema> {
+  return {
+    id: row.id,
+    pipeline_id: row.pipeline_id,
+    status: row.status,
+    trigger_kind: row.trigger_kind,
+    signal_id: row.signal_id,
+    signal: row.signal,
+    attempts: row.attempts,
+    max_attempts: row.max_attempts,
+    steps: row.steps,
+    result: row.result ?? null,
+    error: row.error,
+    timings: {
+      signal_emitted_at: iso(row.signal_emitted_at),
+      received_at: iso(row.received_at),
+      queued_at: row.queued_at.toISOString(),
+      started_at: iso(row.started_at),
+      finished_at: iso(row.finished_at),
+    },
+  };
+}
+
+const tags = ["executions"];
+
+/** The execution routes. */
+export function executionRoutes(deps: ApiDeps) {
+  const { sql, redis, names, log } = deps;
+  const pipelines = createPipelineStore(sql);
+  const executions = createExecutionStore(sql);
+  const ownPipeline = async (ownerId: string, id: string) => {
+    const pipeline = await pipelines.get(ownerId, id);
+    if (!pipeline) throw notFound("Pipeline", id);
+    return pipeline;
+  };
+
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/pipelines/{id}/run",
+        tags,
+        summary: "Run a pipeline now, through the same claim rule as signals",
+        description: "Only active pipelines run. With overlap_policy `skip` a pipeline that " +
+          "already has a queued or running execution answers 409 naming it.",
+        request: {
+          params: idParamSchema,
+          body: {
+            required: false,
+            content: { "application/json": { schema: manualRunSchema.openapi("ManualRun") } },
+          },
+        },
+        responses: {
+          202: jsonResponse(executionSchema, "The queued execution"),
+          ...errorResponses(400, 401, 404, 409, 413, 415, 422),
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const signal = c.req.valid("json")?.signal ?? null;
+        const pipeline = await ownPipeline(c.get("userId"), id);
+        if (!pipeline.is_active) {
+          throw new ApiError(409, `Pipeline "${id}" is inactive; activate it to run it`);
+        }
+        const claimed = await claimExecutions(sql, [{
+          pipeline_id: id,
+          trigger_kind: "manual",
+          signal_id: null,
+          signal,
+          signal_emitted_at: signal?.emitted_at ?? null,
+          received_at: new Date(),
+        }]);
+        const [execution] = claimed;
+        if (!execution) {
+          const active = await executions.activeId(id);
+          throw new ApiError(
+            409,
+            active
+              ? `Pipeline "${id}" already has an active execution "${active}"`
+              : `Pipeline "${id}" cannot start now; try again`,
+            [],
+            { active_execution_id: active },
+          );
+        }
+        try {
+          await enqueueJobs(redis, names, claimed, {
+            maxLength: deps.config.JOBS_STREAM_MAX_LENGTH,
+          });
+        } catch (error) {
+          // The execution is recorded as queued; the workers' sweep enqueues it again.
+          log.error("Cannot enqueue manual run {executionId}: {error}", {
+            executionId: execution.id,
+            error: errorMessage(error),
+          });
+        }
+        const row = await executions.get(c.get("userId"), execution.id);
+        return c.json(executionJson(row!), 202);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/pipelines/{id}/executions",
+        tags,
+        summary: "A pipeline's executions, newest first",
+        request: { params: idParamSchema, query: z.object(pageQueryShape) },
+        responses: {
+          200: jsonResponse(executionPageSchema, "One page"),
+          ...errorResponses(400, 401, 404),
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const { limit, cursor } = c.req.valid("query");
+        await ownPipeline(c.get("userId"), id);
+        const rows = await executions.list(id, { limit, after: cursorParam(cursor) });
+        return c.json(pageOf(rows, limit, executionJson), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/executions/{id}",
+        tags,
+        summary: "One execution: status, trigger, signal, timings, attempts, step results, error",
+        request: { params: idParamSchema },
+        responses: {
+          200: jsonResponse(executionSchema, "The execution"),
+          ...errorResponses(401, 404),
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const row = await executions.get(c.get("userId"), id);
+        if (!row) throw notFound("Execution", id);
+        return c.json(executionJson(row), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/pipelines/{id}/dispatch-stats",
+        tags,
+        summary: "How the dispatcher decided on signals for this pipeline, by reason",
+        request: { params: idParamSchema },
+        responses: {
+          200: jsonResponse(dispatchStatsSchema, "Counts since the counters were created"),
+          ...errorResponses(401, 404),
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        await ownPipeline(c.get("userId"), id);
+        const values = await redis.hmget(
+          names.dispatchStats,
+          ...DISPATCH_REASONS.map((reason) => `${id}:${reason}`),
+        );
+        const counts = Object.fromEntries(
+          DISPATCH_REASONS.map((reason, i) => [reason, Number(values[i] ?? 0)]),
+        ) as Record<(typeof DISPATCH_REASONS)[number], number>;
+        return c.json({ pipeline_id: id, counts }, 200);
+      },
+    );
+}

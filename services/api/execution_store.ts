@@ -1,0 +1,68 @@
+/** Pipeline executions in Postgres, read through their pipeline's owner. */
+import type { Sql } from "../../shared/db.ts";
+import type { PageCursor } from "./page_cursor.ts";
+
+/** One row of `pipeline_executions` plus its position for keyset pagination. */
+export interface ExecutionRow {
+  id: string;
+  pipeline_id: string;
+  status: "queued" | "running" | "succeeded" | "failed" | "skipped";
+  trigger_kind: "signal" | "periodic" | "manual";
+  signal_id: string | null;
+  signal: Record<string, unknown> | null;
+  attempts: number;
+  max_attempts: number;
+  steps: unknown[];
+  result: unknown;
+  error: string | null;
+  signal_emitted_at: Date | null;
+  received_at: Date | null;
+  queued_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  sort_key: string;
+}
+
+/** Owner-scoped execution queries; another owner's execution behaves as absent. */
+export interface ExecutionStore {
+  get(ownerId: string, id: string): Promise<ExecutionRow | null>;
+  /** A pipeline's executions newest first (the caller checked the pipeline's owner). */
+  list(pipelineId: string, page: { limit: number; after: PageCursor | null }): Promise<
+    ExecutionRow[]
+  >;
+  /** The newest queued or running execution of a pipeline, if any. */
+  activeId(pipelineId: string): Promise<string | null>;
+}
+
+/** Creates the store over `sql`. */
+export function createExecutionStore(sql: Sql): ExecutionStore {
+  const columns = sql`e.id, e.pipeline_id, e.status, e.trigger_kind, e.signal_id, e.signal,
+    e.attempts, e.max_attempts, e.steps, e.result, e.error, e.signal_emitted_at, e.received_at,
+    e.queued_at, e.started_at, e.finished_at, e.queued_at::text as sort_key`;
+  return {
+    async get(ownerId, id) {
+      const [row] = await sql<ExecutionRow[]>`
+        select ${columns} from pipeline_executions e
+        join pipelines p on p.id = e.pipeline_id
+        where e.id = ${id} and p.owner_id = ${ownerId}`;
+      return row ?? null;
+    },
+    list(pipelineId, { limit, after }) {
+      return sql<ExecutionRow[]>`
+        select ${columns} from pipeline_executions e
+        where e.pipeline_id = ${pipelineId}
+          ${
+        after ? sql`and (e.queued_at, e.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``
+      }
+        order by e.queued_at desc, e.id desc
+        limit ${limit}`;
+    },
+    async activeId(pipelineId) {
+      const [row] = await sql<{ id: string }[]>`
+        select id from pipeline_executions
+        where pipeline_id = ${pipelineId} and status in ('queued', 'running')
+        order by queued_at desc limit 1`;
+      return row?.id ?? null;
+    },
+  };
+}

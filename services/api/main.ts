@@ -1,0 +1,57 @@
+/** `deno task api`: serves the Pipelines API on API_PORT until SIGINT/SIGTERM. */
+import { parseConfig } from "../../shared/config.ts";
+import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { createKafka } from "../../shared/kafka.ts";
+import { setupLogging } from "../../shared/logging.ts";
+import { redisNames } from "../../shared/names.ts";
+import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
+import { connectRedis, pingRedis } from "../../shared/redis.ts";
+import { createApp, OPENAPI_PATH } from "./app.ts";
+
+const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
+const log = await setupLogging({
+  service: "api",
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+});
+const signal = shutdownSignal();
+
+const sql = connectPostgres(config.databaseUrl, {
+  max: config.DATABASE_POOL_SIZE,
+  applicationName: "tickwire-api",
+});
+const redis = connectRedis(config.REDIS_URL, { name: "tickwire-api" });
+// No retries: /readyz must answer within API_READY_TIMEOUT_SECONDS, not after a backoff series.
+const kafkaAdmin = createKafka({
+  brokers: config.KAFKA_BOOTSTRAP_SERVERS,
+  clientId: "tickwire-api",
+  retries: 0,
+}).admin();
+
+// Serve even when a dependency is down: /readyz reports it and requests fail with 500 until back.
+for (const check of [pingPostgres(sql, config.databaseUrl), pingRedis(redis, config.REDIS_URL)]) {
+  check.catch((error) => log.warn(errorMessage(error)));
+}
+
+const app = createApp({
+  sql,
+  redis,
+  names: redisNames(config.REDIS_KEY_PREFIX),
+  config,
+  log,
+  kafkaAdmin,
+});
+const server = Deno.serve({
+  port: config.API_PORT,
+  hostname: "0.0.0.0",
+  signal,
+  onListen: ({ port }) =>
+    log.info("API listening on http://127.0.0.1:{port} (docs at /docs, spec at {spec})", {
+      port,
+      spec: OPENAPI_PATH,
+    }),
+}, app.fetch);
+
+await server.finished;
+log.info("API stopped; closing connections");
+await Promise.allSettled([sql.end({ timeout: 5 }), redis.quit(), kafkaAdmin.disconnect()]);
