@@ -1,0 +1,146 @@
+/**
+ * One run, from a started execution to its recorded outcome: prepare the steps and the signal,
+ * run the engine, record the outcome (retrying the write until it lands, so a run's side effects
+ * are never repeated because Postgres blinked), then retry-schedule, dead-letter and XACK.
+ */
+import type { Logger } from "@logtape/logtape";
+import type { Agent } from "../../shared/agents/agent.ts";
+import { errorMessage, type Sql } from "../../shared/db.ts";
+import type { RedisNames } from "../../shared/names.ts";
+import type { Redis } from "../../shared/redis.ts";
+import { tickerSignalSchema } from "../../shared/schemas/signal.ts";
+import { pipelineConfigSchema, type Step } from "../../shared/schemas/steps.ts";
+import { retryDelaySeconds } from "./backoff.ts";
+import { planCompletion } from "./completion.ts";
+import { deadLetter } from "./dead_letter.ts";
+import { finishExecution } from "./finish_execution.ts";
+import { ack } from "./job_stream.ts";
+import type { WorkerMetrics } from "./metrics.ts";
+import { scheduleRetry } from "./retry_schedule.ts";
+import { type RunOutcome, runPipeline } from "./run_pipeline.ts";
+import { sleep } from "./sleep.ts";
+import type { DeliveredExecution } from "./start_executions.ts";
+import { jobFields } from "../../shared/schemas/job.ts";
+
+/** What {@linkcode executeRun} needs. */
+export interface ExecuteRunOptions {
+  sql: Sql;
+  redis: Redis;
+  names: RedisNames;
+  log: Logger;
+  metrics: WorkerMetrics;
+  // deno-lint-ignore no-explicit-any
+  registry: ReadonlyMap<string, Agent<any>>;
+  entryId: string;
+  execution: DeliveredExecution;
+  workerId: string;
+  /** Interrupts the run: nothing is recorded and the entry stays pending. */
+  stop: AbortSignal;
+  options: { stepTimeoutSeconds: number; retryBaseSeconds: number; retryMaxSeconds: number };
+}
+
+/** Runs a started execution and records what happened. */
+export async function executeRun(r: ExecuteRunOptions): Promise<void> {
+  const e = r.execution;
+  const log = r.log.with({ execution_id: e.id, pipeline_id: e.pipeline_id, attempt: e.attempts });
+  r.metrics.started.inc();
+  const started = performance.now();
+  const prepared = prepare(e);
+  const outcome: RunOutcome = "error" in prepared
+    ? {
+      status: "failed",
+      steps: [],
+      result: { outputs: {} },
+      error: prepared.error,
+      retryable: false,
+    }
+    : await runPipeline({
+      steps: prepared.steps,
+      registry: r.registry,
+      stop: r.stop,
+      defaultTimeoutSeconds: r.options.stepTimeoutSeconds,
+      context: {
+        signal: prepared.signal,
+        pipeline: { id: e.pipeline_id, owner_id: e.owner_id, name: e.pipeline_name },
+        execution: { id: e.id, trigger_kind: e.trigger_kind, attempt: e.attempts },
+        log,
+        sql: r.sql,
+      },
+    });
+  if (outcome.status === "interrupted") {
+    log.warn("Run interrupted; its entry stays pending to be reclaimed");
+    return;
+  }
+  const { retryBaseSeconds: base, retryMaxSeconds: max } = r.options;
+  const delay = retryDelaySeconds(e.attempts, base, max);
+  const plan = planCompletion(outcome, e.attempts, e.max_attempts, delay, new Date());
+  const owned = await persistently(
+    () => finishExecution(r.sql, e.id, r.workerId, plan.completion),
+    r.stop,
+    log,
+  );
+  if (!owned) {
+    log.warn("Execution was taken over by another worker; its outcome here is discarded");
+    return;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  r.metrics.runDuration.observe(seconds, { status: plan.counted });
+  r.metrics[plan.counted].inc();
+  const job = { execution_id: e.id, pipeline_id: e.pipeline_id };
+  if (plan.completion.status === "queued") {
+    await scheduleRetry(r.redis, r.names, job, plan.completion.retryAt);
+  }
+  if (plan.deadLetterReason) {
+    const fields = jobFields({ ...job, enqueued_at: Date.now() });
+    await deadLetter(r.redis, r.names, [
+      { entryId: r.entryId, fields, reason: plan.deadLetterReason },
+    ]);
+    r.metrics.deadLettered.inc({ reason: "attempts" });
+  }
+  await ack(r.redis, r.names, [r.entryId]);
+  const error = plan.completion.error;
+  if (plan.counted === "retried") {
+    log.warn("Run failed, retrying in {delay} s: {error}", { delay, error });
+  } else if (plan.counted === "failed") log.error("Run failed: {error}", { error });
+  else log.info("Run {status} in {seconds} s", { status: plan.counted, seconds });
+}
+
+function prepare(
+  e: DeliveredExecution,
+): { steps: Step[]; signal: ReturnType<typeof tickerSignalSchema.parse> | null } | {
+  error: string;
+} {
+  const config = pipelineConfigSchema.safeParse(e.config);
+  if (!config.success) {
+    const problems = config.error.issues.map((i) => `"${i.path.join(".")}" ${i.message}`);
+    return { error: `Cannot run pipeline "${e.pipeline_id}": config ${problems.join("; ")}` };
+  }
+  if (e.signal === null) return { steps: config.data.steps, signal: null };
+  const signal = tickerSignalSchema.safeParse(e.signal);
+  if (!signal.success) {
+    const problems = signal.error.issues.map((i) => `field "${i.path.join(".")}" ${i.message}`);
+    return { error: `Cannot parse signal of execution "${e.id}": ${problems.join("; ")}` };
+  }
+  return { steps: config.data.steps, signal: signal.data };
+}
+
+/** Retries `write` with capped backoff until it lands or `stop` aborts (then it throws). */
+async function persistently<T>(
+  write: () => Promise<T>,
+  stop: AbortSignal,
+  log: Logger,
+): Promise<T> {
+  for (let failures = 1;; failures++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (stop.aborted) throw error;
+      const delay = Math.min(5000, 100 * 2 ** failures);
+      log.warn("Cannot record the outcome, retrying in {delay} ms: {error}", {
+        delay,
+        error: errorMessage(error),
+      });
+      await sleep(delay, stop);
+    }
+  }
+}

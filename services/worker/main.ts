@@ -1,0 +1,51 @@
+/** `deno task worker`: runs pipelines from the jobs stream until SIGTERM/SIGINT. */
+import { parseConfig } from "../../shared/config.ts";
+import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { instanceId, setupLogging } from "../../shared/logging.ts";
+import { serveMetrics } from "../../shared/metrics.ts";
+import { redisNames } from "../../shared/names.ts";
+import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
+import { connectRedis, pingRedis } from "../../shared/redis.ts";
+import { collectQueueDepth, workerMetrics } from "./metrics.ts";
+import { createWorker } from "./worker.ts";
+
+const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
+const consumer = instanceId();
+const log = await setupLogging({
+  service: "worker",
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+  instance: consumer,
+});
+const signal = shutdownSignal();
+const sql = connectPostgres(config.databaseUrl, {
+  max: Math.min(config.DATABASE_POOL_SIZE, config.WORKER_CONCURRENCY + 2),
+  applicationName: "tickwire-worker",
+});
+const redis = connectRedis(config.REDIS_URL, { name: `tickwire-worker-${consumer}` });
+const names = redisNames(config.REDIS_KEY_PREFIX);
+try {
+  await pingPostgres(sql, config.databaseUrl);
+  await pingRedis(redis, config.REDIS_URL);
+} catch (error) {
+  log.fatal(errorMessage(error));
+  Deno.exit(1);
+}
+const metrics = workerMetrics();
+collectQueueDepth(metrics.registry, redis, names);
+const server = serveMetrics(metrics.registry, config.METRICS_PORT_WORKER, signal);
+const worker = createWorker({ sql, redis, names, log, metrics }, {
+  consumer,
+  concurrency: config.WORKER_CONCURRENCY,
+  visibilityTimeoutSeconds: config.WORKER_VISIBILITY_TIMEOUT_SECONDS,
+  heartbeatSeconds: config.WORKER_HEARTBEAT_SECONDS,
+  shutdownDeadlineSeconds: config.WORKER_SHUTDOWN_DEADLINE_SECONDS,
+  stepTimeoutSeconds: config.WORKER_STEP_TIMEOUT_SECONDS,
+  retryBaseSeconds: config.WORKER_RETRY_BASE_SECONDS,
+  retryMaxSeconds: config.WORKER_RETRY_MAX_SECONDS,
+  streamMaxLength: config.JOBS_STREAM_MAX_LENGTH,
+});
+await worker.run(signal);
+await server.finished;
+redis.disconnect();
+await sql.end({ timeout: 5 });

@@ -1,0 +1,134 @@
+/**
+ * The pipeline engine: runs a pipeline's steps in order, each with its own timeout, passing every
+ * step the signal, the pipeline and the outputs of the steps before it. Never throws: the outcome
+ * says what happened, step by step.
+ */
+import type { Agent, AgentContext } from "../../shared/agents/agent.ts";
+import { isRetryable } from "../../shared/agents/errors.ts";
+import { errorMessage } from "../../shared/db.ts";
+import type { Step } from "../../shared/schemas/steps.ts";
+
+/** One step as stored in `pipeline_executions.steps`. */
+export interface StepRecord {
+  id: string;
+  agent: string;
+  /** "skipped": not reached (an earlier step failed or halted the run). */
+  status: "succeeded" | "failed" | "halted" | "skipped";
+  output: unknown;
+  error: string | null;
+  started_at: string | null;
+  duration_ms: number | null;
+}
+
+/** What a run came to; "interrupted" means `stop` aborted it and nothing should be recorded. */
+export type RunOutcome =
+  | { status: "succeeded"; steps: StepRecord[]; result: RunResult }
+  | { status: "skipped"; steps: StepRecord[]; result: RunResult }
+  | { status: "failed"; steps: StepRecord[]; result: RunResult; error: string; retryable: boolean }
+  | { status: "interrupted"; steps: StepRecord[] };
+
+/** `pipeline_executions.result`: every step's output by step id, and the halt if one happened. */
+export interface RunResult {
+  outputs: Record<string, unknown>;
+  halted?: { step: string; reason: string };
+}
+
+/** Options of {@linkcode runPipeline}. */
+export interface RunPipelineOptions {
+  steps: readonly Step[];
+  /** Everything a step receives except `outputs` and `abort`, which the engine supplies. */
+  context: Omit<AgentContext, "outputs" | "abort">;
+  // deno-lint-ignore no-explicit-any
+  registry: ReadonlyMap<string, Agent<any>>;
+  /** Timeout of a step without `timeout_seconds` (WORKER_STEP_TIMEOUT_SECONDS, default 30). */
+  defaultTimeoutSeconds: number;
+  /** Aborts the run without an outcome (shutdown deadline, execution taken over). */
+  stop: AbortSignal;
+}
+
+/** Runs the steps in order and returns the outcome. */
+export async function runPipeline(options: RunPipelineOptions): Promise<RunOutcome> {
+  const { steps, stop } = options;
+  const records: StepRecord[] = steps.map((s) => ({
+    id: s.id,
+    agent: s.agent,
+    status: "skipped",
+    output: null,
+    error: null,
+    started_at: null,
+    duration_ms: null,
+  }));
+  const outputs: Record<string, unknown> = {};
+  for (const [i, step] of steps.entries()) {
+    const record = records[i]!;
+    record.started_at = new Date().toISOString();
+    const started = performance.now();
+    const result = await runStep(step, options, { ...outputs });
+    record.duration_ms = Math.round(performance.now() - started);
+    if (stop.aborted) return { status: "interrupted", steps: records };
+    if ("error" in result) {
+      record.status = "failed";
+      record.error = result.error;
+      return {
+        status: "failed",
+        steps: records,
+        result: { outputs },
+        error: `Step "${step.id}" (${step.agent}) failed: ${result.error}`,
+        retryable: result.retryable,
+      };
+    }
+    record.output = result.output ?? null;
+    outputs[step.id] = record.output;
+    if ("halt" in result) {
+      record.status = "halted";
+      const halted = { step: step.id, reason: result.halt.reason };
+      return { status: "skipped", steps: records, result: { outputs, halted } };
+    }
+    record.status = "succeeded";
+  }
+  return { status: "succeeded", steps: records, result: { outputs } };
+}
+
+type StepResult =
+  | { output: unknown }
+  | { output: unknown; halt: { reason: string } }
+  | { error: string; retryable: boolean };
+
+async function runStep(
+  step: Step,
+  options: RunPipelineOptions,
+  outputs: Record<string, unknown>,
+): Promise<StepResult> {
+  const agent = options.registry.get(step.agent);
+  if (!agent) return { error: `unknown agent "${step.agent}"`, retryable: false };
+  const params = agent.params.safeParse(step.params);
+  if (!params.success) {
+    const problems = params.error.issues.map((i) => `"${i.path.join(".")}" ${i.message}`);
+    return { error: `invalid params: ${problems.join("; ")}`, retryable: false };
+  }
+  const seconds = step.timeout_seconds ?? options.defaultTimeoutSeconds;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), seconds * 1000);
+  const abort = AbortSignal.any([options.stop, timeout.signal]);
+  try {
+    const run = agent.run(params.data, { ...options.context, outputs, abort });
+    return await untilAborted(run, abort);
+  } catch (error) {
+    if (timeout.signal.aborted && !options.stop.aborted) {
+      return { error: `timed out after ${seconds} s`, retryable: true };
+    }
+    return { error: errorMessage(error), retryable: isRetryable(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts (an agent may ignore its signal). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,267 @@
+import assert from "node:assert/strict";
+import { getLogger } from "@logtape/logtape";
+import { claimExecutions } from "../../shared/executions/claim.ts";
+import { enqueueJobs } from "../../shared/executions/enqueue.ts";
+import type { Sql } from "../../shared/db.ts";
+import type { Pipeline } from "../../shared/schemas/pipeline.ts";
+import { createTestDatabase } from "../../tests/fixtures/database.ts";
+import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
+import { waitFor } from "../../tests/fixtures/processes.ts";
+import { createTestRedis, type TestRedis } from "../../tests/fixtures/redis.ts";
+import { createWorker, type WorkerOptions } from "./worker.ts";
+
+const signal = {
+  ticker: "AAPL",
+  signal: "BULLISH",
+  confidence: 85,
+  scanner: "golden_cross",
+  bar_date: "2025-01-02",
+  price: 187.5,
+};
+
+interface ExecutionRow {
+  id: string;
+  status: string;
+  attempts: number;
+  error: string | null;
+  signal: Record<string, unknown> | null;
+  steps: { id: string; status: string; output: unknown; duration_ms: number }[];
+  result: Record<string, unknown> | null;
+}
+
+/** Claims one signal execution for `pipeline` and puts it on the stream `copies` times. */
+async function enqueueRun(sql: Sql, t: TestRedis, pipeline: Pipeline, copies = 1) {
+  const [claimed] = await claimExecutions(sql, [{
+    pipeline_id: pipeline.id,
+    trigger_kind: "signal",
+    signal_id: crypto.randomUUID(),
+    signal,
+    signal_emitted_at: null,
+    received_at: null,
+  }]);
+  assert.ok(claimed, "the claim created an execution");
+  await enqueueJobs(t.redis, t.names, Array.from({ length: copies }, () => claimed));
+  return claimed.id;
+}
+
+/** Starts a worker in-process with small timeouts; `stop()` shuts it down and waits. */
+function startWorker(sql: Sql, t: TestRedis, options: Partial<WorkerOptions> = {}) {
+  const worker = createWorker({ sql, redis: t.redis, names: t.names, log: getLogger(["test"]) }, {
+    consumer: `w-${crypto.randomUUID().slice(0, 8)}`,
+    concurrency: 4,
+    visibilityTimeoutSeconds: 1,
+    heartbeatSeconds: 0.2,
+    shutdownDeadlineSeconds: 2,
+    retryBaseSeconds: 0.4,
+    retryMaxSeconds: 1,
+    blockMs: 100,
+    ...options,
+  });
+  const controller = new AbortController();
+  const running = worker.run(controller.signal);
+  return {
+    metrics: worker.metrics,
+    stop: async () => {
+      controller.abort();
+      await running;
+    },
+  };
+}
+
+async function execution(sql: Sql, id: string): Promise<ExecutionRow> {
+  const [row] = await sql<ExecutionRow[]>`select * from pipeline_executions where id = ${id}`;
+  return row!;
+}
+
+function finished(sql: Sql, id: string) {
+  return waitFor(
+    `execution ${id} to finish`,
+    async () => {
+      const row = await execution(sql, id);
+      return ["succeeded", "failed", "skipped"].includes(row.status) ? row : undefined;
+    },
+    15_000,
+    50,
+  );
+}
+
+/** A webhook target answering each request with the next status (then the last); records times. */
+function hookServer(statuses: number[]) {
+  const received: number[] = [];
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
+    await req.body?.cancel();
+    received.push(Date.now());
+    const status = statuses[Math.min(received.length, statuses.length) - 1]!;
+    return Response.json({ status }, { status });
+  });
+  const url = `http://127.0.0.1:${server.addr.port}/`;
+  return { url, received, [Symbol.asyncDispose]: () => server.shutdown() };
+}
+
+const pending = async (t: TestRedis) =>
+  ((await t.redis.xpending(t.names.jobsStream, t.names.workersGroup)) as [number])[0];
+
+Deno.test("worker: a job runs once; its execution holds the signal and every step's output", async () => {
+  await using db = await createTestDatabase();
+  await using t = await createTestRedis();
+  const pipeline = await insertPipeline(db.sql, await insertUser(db.sql), {
+    config: {
+      steps: [
+        { id: "gate", agent: "signal_gate", params: { signals: ["BULLISH"], min_confidence: 80 } },
+        { id: "note", agent: "log", params: { message: "hello" } },
+      ],
+    },
+  });
+  const id = await enqueueRun(db.sql, t, pipeline);
+  const worker = startWorker(db.sql, t);
+  try {
+    const row = await finished(db.sql, id);
+    assert.equal(row.status, "succeeded", row.error ?? "");
+    assert.equal(row.attempts, 1);
+    assert.deepEqual(row.signal, signal);
+    assert.deepEqual(row.steps.map((s) => [s.id, s.status, s.output]), [
+      ["gate", "succeeded", { passed: true, unmet: [] }],
+      ["note", "succeeded", { message: "hello" }],
+    ]);
+    assert.ok(row.steps.every((s) => typeof s.duration_ms === "number"));
+    await waitFor("the entry to be acknowledged", async () => await pending(t) === 0 || undefined);
+    assert.equal(worker.metrics.started.get(), 1);
+    assert.equal(worker.metrics.succeeded.get(), 1);
+  } finally {
+    await worker.stop();
+  }
+});
+
+Deno.test("worker: an unmet signal gate ends the run as skipped with the reason", async () => {
+  await using db = await createTestDatabase();
+  await using t = await createTestRedis();
+  const pipeline = await insertPipeline(db.sql, await insertUser(db.sql), {
+    config: {
+      steps: [
+        { id: "gate", agent: "signal_gate", params: { signals: ["BEARISH"] } },
+        { id: "note", agent: "log", params: {} },
+      ],
+    },
+  });
+  const id = await enqueueRun(db.sql, t, pipeline);
+  const worker = startWorker(db.sql, t);
+  try {
+    const row = await finished(db.sql, id);
+    assert.equal(row.status, "skipped");
+    assert.deepEqual(row.steps.map((s) => s.status), ["halted", "skipped"]);
+    assert.deepEqual(row.result?.halted, {
+      step: "gate",
+      reason: 'Signal gate: signal "BULLISH" is not one of BEARISH',
+    });
+  } finally {
+    await worker.stop();
+  }
+});
+
+Deno.test("worker: duplicate stream entries for one execution run it once", async () => {
+  await using db = await createTestDatabase();
+  await using t = await createTestRedis();
+  await using hook = hookServer([200]);
+  const pipeline = await insertPipeline(db.sql, await insertUser(db.sql), {
+    config: { steps: [{ id: "hook", agent: "webhook", params: { url: hook.url } }] },
+  });
+  const id = await enqueueRun(db.sql, t, pipeline, 3);
+  const worker = startWorker(db.sql, t);
+  try {
+    await finished(db.sql, id);
+    await enqueueJobs(t.redis, t.names, [{ id, pipeline_id: pipeline.id }]);
+    await waitFor("all four deliveries to be acknowledged", async () => {
+      const length = await t.redis.xlen(t.names.jobsStream);
+      return length === 4 && await pending(t) === 0 && worker.metrics.ignored.get() === 3
+        ? true
+        : undefined;
+    });
+    assert.equal(hook.received.length, 1);
+    assert.equal((await execution(db.sql, id)).attempts, 1);
+    assert.equal(worker.metrics.started.get(), 1);
+  } finally {
+    await worker.stop();
+  }
+});
+
+Deno.test("worker: a retryable failure is retried after a backoff, then succeeds", async () => {
+  await using db = await createTestDatabase();
+  await using t = await createTestRedis();
+  await using hook = hookServer([503, 200]);
+  const pipeline = await insertPipeline(db.sql, await insertUser(db.sql), {
+    config: { steps: [{ id: "hook", agent: "webhook", params: { url: hook.url, retries: 0 } }] },
+  });
+  const id = await enqueueRun(db.sql, t, pipeline);
+  const worker = startWorker(db.sql, t, { retryBaseSeconds: 0.4 });
+  try {
+    const row = await finished(db.sql, id);
+    assert.equal(row.status, "succeeded");
+    assert.equal(row.attempts, 2);
+    assert.equal(row.error, null);
+    assert.equal(hook.received.length, 2);
+    // Equal jitter: the first retry waits at least half the base delay.
+    const waited = hook.received[1]! - hook.received[0]!;
+    assert.ok(waited >= 200, `the retry came ${waited} ms after the failure`);
+    assert.equal(worker.metrics.retried.get(), 1);
+    assert.equal(await t.redis.zcard(t.names.retrySchedule), 0);
+  } finally {
+    await worker.stop();
+  }
+});
+
+Deno.test("worker: past max attempts the job is dead-lettered and the execution failed", async () => {
+  await using db = await createTestDatabase();
+  await using t = await createTestRedis();
+  await using hook = hookServer([503]);
+  const pipeline = await insertPipeline(db.sql, await insertUser(db.sql), {
+    max_attempts: 2,
+    config: { steps: [{ id: "hook", agent: "webhook", params: { url: hook.url, retries: 0 } }] },
+  });
+  const id = await enqueueRun(db.sql, t, pipeline);
+  const worker = startWorker(db.sql, t, { retryBaseSeconds: 0.05 });
+  try {
+    const row = await finished(db.sql, id);
+    assert.equal(row.status, "failed");
+    assert.equal(row.attempts, 2);
+    assert.match(row.error ?? "", /^Gave up after 2 of 2 attempts: Step "hook" \(webhook\) failed/);
+    const dead = await waitFor("the dead letter", async () => {
+      const entries = await t.redis.xrange(t.names.deadLetterStream, "-", "+");
+      return entries.length > 0 ? entries : undefined;
+    });
+    assert.equal(dead.length, 1);
+    const fields = dead[0]![1];
+    assert.equal(fields[fields.indexOf("execution_id") + 1], id);
+    assert.equal(fields[fields.indexOf("reason") + 1], row.error);
+    assert.equal(hook.received.length, 2);
+  } finally {
+    await worker.stop();
+  }
+});
+
+Deno.test("worker: a non-retryable failure fails at once; a malformed entry is dead-lettered", async () => {
+  await using db = await createTestDatabase();
+  await using t = await createTestRedis();
+  await using hook = hookServer([400]);
+  const pipeline = await insertPipeline(db.sql, await insertUser(db.sql), {
+    config: { steps: [{ id: "hook", agent: "webhook", params: { url: hook.url } }] },
+  });
+  const bad = await t.redis.xadd(t.names.jobsStream, "*", "execution_id", "not-a-uuid");
+  const id = await enqueueRun(db.sql, t, pipeline);
+  const worker = startWorker(db.sql, t);
+  try {
+    const row = await finished(db.sql, id);
+    assert.equal(row.status, "failed");
+    assert.equal(row.attempts, 1);
+    const dead = await waitFor("the malformed entry's dead letter", async () => {
+      const entries = await t.redis.xrange(t.names.deadLetterStream, "-", "+");
+      return entries.length > 0 ? entries : undefined;
+    });
+    assert.equal(dead.length, 1);
+    const fields = dead[0]![1];
+    assert.equal(fields[fields.indexOf("source_entry_id") + 1], bad);
+    assert.match(fields[fields.indexOf("reason") + 1]!, /^Cannot parse job/);
+    await waitFor("both entries acknowledged", async () => await pending(t) === 0 || undefined);
+  } finally {
+    await worker.stop();
+  }
+});
