@@ -1,0 +1,46 @@
+/**
+ * `rule`: continues only when a boolean expression over the signal and earlier outputs is true;
+ * false ends the run as skipped by the rule. Expressions use `and`, `or`, `not`, comparisons
+ * (`== != < <= > >=`), `+ - * /`, numbers, strings, `true`/`false`/`null`, parentheses and
+ * dotted paths (`signal.confidence`, `<step id>.<field>`). Parsed, never passed to eval.
+ *
+ * @example {"id": "entry", "agent": "rule", "params": {"expression": "signal.confidence >= 70 and indicators.rsi14 < 65"}}
+ */
+import { z } from "zod";
+import { defineAgent } from "./agent.ts";
+import { NonRetryableError } from "./errors.ts";
+import { evaluateRule } from "../rules/evaluate_rule.ts";
+import { MAX_RULE_LENGTH, parseRule } from "../rules/rule_parser.ts";
+import { runScope } from "../rules/path.ts";
+
+export const ruleParams = z.object({
+  expression: z.string().min(1).max(MAX_RULE_LENGTH).superRefine((source, ctx) => {
+    try {
+      parseRule(source);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  }),
+}).strict();
+
+export const ruleAgent = defineAgent({
+  name: "rule",
+  description: "Continues only when an expression over the signal and earlier outputs is true",
+  params: ruleParams,
+  run(params, ctx) {
+    let passed: boolean;
+    try {
+      passed = evaluateRule(parseRule(params.expression), runScope(ctx.signal, ctx.outputs));
+    } catch (cause) {
+      return Promise.reject(
+        new NonRetryableError(
+          `Rule "${params.expression}" cannot be evaluated: ${(cause as Error).message}`,
+          { cause },
+        ),
+      );
+    }
+    const output = { passed, expression: params.expression };
+    if (passed) return Promise.resolve({ output });
+    return Promise.resolve({ output, halt: { reason: `Rule is false: ${params.expression}` } });
+  },
+});
