@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
-import { targetTicker } from "./trade_target.ts";
+import { targetTicker } from "./step_inputs.ts";
 import { readBars } from "../market/bars_store.ts";
 import { type Bar, pricesOf } from "../market/bar.ts";
 import { tickerSchema } from "../schemas/ticker.ts";

@@ -1,4 +1,5 @@
 /** Paper accounts: created on first use per user and name, valued at the latest stored closes. */
+import { z } from "zod";
 import type { Queryable } from "../db.ts";
 import { type Position, round, unrealisedPnl } from "./position_math.ts";
 
@@ -7,6 +8,12 @@ export const DEFAULT_STARTING_CASH = 100_000;
 
 /** The name of the account agents use unless told otherwise. */
 export const DEFAULT_ACCOUNT = "default";
+
+/** An account name as agents' params give it. */
+export const accountNameSchema = z.string().regex(
+  /^[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$/,
+  "must be 1-63 letters, digits, spaces, _ or -",
+);
 
 /** A paper account (numbers, not numeric strings). */
 export interface PaperAccount {

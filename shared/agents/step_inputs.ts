@@ -1,9 +1,11 @@
 /**
- * What a market step acts on: a ticker, its bar date and a price, taken from the triggering
- * signal, or from the latest stored bar when the signal has no date or price (or there is no
- * signal and the step names a ticker).
+ * What trading steps read: the ticker, bar date and price they act on (from the triggering
+ * signal, or the latest stored bar when the signal has no date or price, or there is no signal
+ * and the step names a ticker), the order side, and values from earlier outputs by path.
  */
+import type { AgentContext } from "./agent.ts";
 import type { Sql } from "../db.ts";
+import { resolvePath, runScope } from "../rules/path.ts";
 import { readBars } from "../market/bars_store.ts";
 import type { TickerSignal } from "../schemas/signal.ts";
 import { NonRetryableError } from "./errors.ts";
@@ -58,4 +60,32 @@ export async function tradeTarget(
     );
   }
   return { ticker: chosen, date: bar.date, price: bar.close };
+}
+
+/** The order side: the step's `side` param, else the signal's direction (BULLISH buys). */
+export function targetSide(
+  agent: string,
+  side: "buy" | "sell" | undefined,
+  signal: TickerSignal | null,
+): "buy" | "sell" {
+  if (side) return side;
+  if (!signal) {
+    throw new NonRetryableError(
+      `Agent "${agent}" needs a side: the run has no signal and params "side" is not set`,
+    );
+  }
+  return signal.signal === "BULLISH" ? "buy" : "sell";
+}
+
+/** The value at a dotted path into `signal` and earlier outputs; an unknown path is non-retryable. */
+export function stepInput(
+  agent: string,
+  path: string,
+  ctx: Pick<AgentContext, "signal" | "outputs">,
+): unknown {
+  try {
+    return resolvePath(runScope(ctx.signal, ctx.outputs), path);
+  } catch (cause) {
+    throw new NonRetryableError(`Agent "${agent}": ${(cause as Error).message}`, { cause });
+  }
 }
