@@ -13,7 +13,10 @@ export interface BatchBufferOptions {
   policy: BatchPolicy;
   /** Processes one batch (claim, enqueue, commit); retries inside until done or shutdown. */
   flush: (messages: DecodedMessage[]) => Promise<void>;
-  /** Called when `flush` throws (it only should on shutdown); the batch is dropped uncommitted. */
+  /**
+   * Called when `flush` throws (it only should on shutdown). The buffer then stops for good: a
+   * later batch must not commit offsets past the failed one.
+   */
   onFlushError: (error: unknown) => void;
   /** Clock (epoch ms); default Date.now. */
   now?: () => number;
@@ -41,6 +44,7 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
   let flushing: Promise<void> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let roomWaiters: (() => void)[] = [];
+  let stopped = false;
 
   const take = (): DecodedMessage[] => {
     const batch: DecodedMessage[] = [];
@@ -60,7 +64,12 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
     clearTimeout(timer);
     timer = undefined;
     const batch = take();
-    flushing = options.flush(batch).catch(options.onFlushError).finally(() => {
+    flushing = options.flush(batch).catch((error) => {
+      stopped = true;
+      queue.length = 0;
+      buffered = 0;
+      options.onFlushError(error);
+    }).finally(() => {
       flushing = null;
       if (buffered < policy.maxSize) {
         const waiters = roomWaiters;
@@ -72,7 +81,7 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
   };
 
   const evaluate = () => {
-    if (flushing || queue.length === 0) return;
+    if (stopped || flushing || queue.length === 0) return;
     const t = now();
     const delay = flushDelayMs({
       buffered,
@@ -88,6 +97,7 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
 
   return {
     add(messages) {
+      if (stopped) return;
       const atMs = now();
       let weight = 0;
       for (const message of messages) {
@@ -109,7 +119,7 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
       }
     },
     async drain() {
-      while (flushing || queue.length > 0) {
+      while (flushing || (queue.length > 0 && !stopped)) {
         if (!flushing) flushNow();
         await flushing;
       }

@@ -78,6 +78,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   consumer.on(consumer.events.GROUP_JOIN, () => joined());
 
   const run = async (signal: AbortSignal) => {
+    let fail!: (error: unknown) => void;
+    const failed = new Promise<never>((_, reject) => fail = reject);
     const cache = createPipelineCache({
       sql,
       log,
@@ -113,10 +115,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         timeoutMs: config.BATCH_TIMEOUT_SECONDS * 1000,
       },
       flush: processBatch,
-      onFlushError: (error) =>
-        log.info("Batch left uncommitted at shutdown, it will be delivered again: {error}", {
-          error: errorMessage(error),
-        }),
+      onFlushError: (error) => {
+        if (signal.aborted) {
+          log.info("Batch left uncommitted at shutdown, it will be delivered again: {error}", {
+            error: errorMessage(error),
+          });
+        } else fail(error);
+      },
     });
 
     let closing = false;
@@ -135,11 +140,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       },
     });
 
+    const stopSweeps = new AbortController();
+    signal.addEventListener("abort", () => stopSweeps.abort(), { once: true });
     const sweeping = runSweepLoop({
       sql,
       redis,
       names,
-      signal,
+      signal: stopSweeps.signal,
       intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
       minAgeSeconds: config.SWEEP_MIN_AGE_SECONDS,
       maxLength: config.JOBS_STREAM_MAX_LENGTH,
@@ -156,15 +163,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       },
     });
 
-    await new Promise<void>((resolve) => {
+    const aborted = new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       signal.addEventListener("abort", () => resolve(), { once: true });
     });
-    closing = true;
-    await buffer.drain().catch(() => {});
-    await consumer.disconnect().catch(() => {});
-    await producer.disconnect().catch(() => {});
-    await sweeping;
+    try {
+      // A batch that fails other than by shutdown is a bug: stop, uncommitted, and say why.
+      await Promise.race([aborted, failed]);
+    } finally {
+      closing = true;
+      await buffer.drain().catch(() => {});
+      await consumer.disconnect().catch(() => {});
+      await producer.disconnect().catch(() => {});
+      stopSweeps.abort();
+      await sweeping;
+    }
   };
 
   return { metrics, joined: joinedPromise, run };

@@ -1,0 +1,242 @@
+import assert from "node:assert/strict";
+import { serviceLogger } from "../../shared/logging.ts";
+import { createTestDatabase, type TestDatabase } from "../../tests/fixtures/database.ts";
+import { createTestKafka, type TestKafka } from "../../tests/fixtures/kafka.ts";
+import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
+import { createTestRedis, type TestRedis } from "../../tests/fixtures/redis.ts";
+import { createDispatcher, type DispatcherDeps } from "./dispatcher.ts";
+
+interface Stack {
+  db: TestDatabase;
+  r: TestRedis;
+  k: TestKafka;
+  deadLetterTopic: string;
+}
+
+async function stack(): Promise<Stack & AsyncDisposable> {
+  const db = await createTestDatabase();
+  const r = await createTestRedis();
+  const k = await createTestKafka(3);
+  const deadLetterTopic = await k.createTopic(1);
+  // The group starts at offset 0: nothing produced before it joins is skipped.
+  const admin = k.kafka.admin();
+  await admin.connect();
+  await admin.setOffsets({
+    groupId: `${k.topic}-g`,
+    topic: k.topic,
+    partitions: [0, 1, 2].map((partition) => ({ partition, offset: "0" })),
+  });
+  await admin.disconnect();
+  return {
+    db,
+    r,
+    k,
+    deadLetterTopic,
+    [Symbol.asyncDispose]: async () => {
+      await k.cleanup();
+      await r.cleanup();
+      await db.drop();
+    },
+  };
+}
+
+function start(s: Stack, extra: Partial<DispatcherDeps> = {}) {
+  const controller = new AbortController();
+  const dispatcher = createDispatcher({
+    config: {
+      KAFKA_SIGNAL_TOPIC: s.k.topic,
+      KAFKA_DEAD_LETTER_TOPIC: s.deadLetterTopic,
+      KAFKA_CONSUMER_GROUP: `${s.k.topic}-g`,
+      BATCH_SIZE: 20,
+      BATCH_TIMEOUT_SECONDS: 0.5,
+      BATCH_MAX_SIZE: 5000,
+      CACHE_REFRESH_INTERVAL_SECONDS: 30,
+      SWEEP_INTERVAL_SECONDS: 3600,
+      SWEEP_MIN_AGE_SECONDS: 3600,
+      JOBS_STREAM_MAX_LENGTH: 10_000,
+    },
+    sql: s.db.sql,
+    redis: s.r.redis,
+    kafka: s.k.kafka,
+    names: s.r.names,
+    log: serviceLogger("dispatcher", "test"),
+    retry: { baseMs: 50, maxMs: 200 },
+    ...extra,
+  });
+  const running = dispatcher.run(controller.signal);
+  return {
+    dispatcher,
+    running,
+    stop: async () => {
+      controller.abort();
+      await running;
+    },
+  };
+}
+
+async function produce(s: Stack, values: unknown[]) {
+  const producer = s.k.kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic: s.k.topic,
+    acks: -1,
+    messages: values.map((v, i) => ({
+      key: `k${i % 5}`,
+      value: typeof v === "string" ? v : JSON.stringify(v),
+    })),
+  });
+  await producer.disconnect();
+}
+
+async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) assert.fail(`Timed out waiting for ${what}; last: ${value}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every offset of the topic is committed by the group. */
+async function allCommitted(s: Stack) {
+  const admin = s.k.kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(s.k.topic);
+    const [committed] = await admin.fetchOffsets({
+      groupId: `${s.k.topic}-g`,
+      topics: [s.k.topic],
+    });
+    return ends.every((e) =>
+      committed!.partitions.find((c) => c.partition === e.partition)?.offset === e.high
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const executions = (s: Stack) =>
+  s.db.sql<{ pipeline_id: string; signal_id: string }[]>`
+    select pipeline_id, signal_id from pipeline_executions`;
+const aapl = { ticker: "AAPL", signal: "BULLISH", confidence: 85 };
+
+Deno.test("dispatcher: a signal for a watched ticker becomes exactly one job", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  const p = await insertPipeline(s.db.sql, owner);
+  await insertPipeline(s.db.sql, owner, { scanner_tickers: ["MSFT"] });
+  const d = start(s);
+  try {
+    await produce(s, [{ tickers: [aapl, { ...aapl, ticker: "TSLA" }] }]);
+    await until("the commit", () => allCommitted(s), Boolean);
+    const jobs = await s.r.redis.xrange(s.r.names.jobsStream, "-", "+");
+    const rows = await executions(s);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.pipeline_id, p.id);
+    assert.match(rows[0]!.signal_id, /^kafka:twtest-[^:]+:\d:0:0$/);
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]![1][3], p.id);
+    const stats = await s.r.redis.hgetall(s.r.names.dispatchStats);
+    assert.deepEqual(stats, { [`${p.id}:matched`]: "1", [`${p.id}:claimed`]: "1" });
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("dispatcher: ten duplicate signals while the pipeline runs create one execution", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  const p = await insertPipeline(s.db.sql, owner);
+  const d = start(s);
+  try {
+    await produce(s, Array.from({ length: 10 }, () => aapl));
+    await until("the first ten", () => allCommitted(s), Boolean);
+    await s.db.sql`update pipeline_executions set status = 'running'`;
+    await produce(s, Array.from({ length: 10 }, () => aapl));
+    await until("the next ten", () => allCommitted(s), Boolean);
+    assert.equal((await executions(s)).length, 1);
+    assert.equal(await s.r.redis.xlen(s.r.names.jobsStream), 1);
+    const stats = await s.r.redis.hgetall(s.r.names.dispatchStats);
+    assert.equal(stats[`${p.id}:matched`], "20");
+    assert.equal(stats[`${p.id}:claimed`], "1");
+    assert.equal(stats[`${p.id}:skipped_busy`], "19");
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("dispatcher: malformed messages reach the dead-letter topic while good ones flow", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  await insertPipeline(s.db.sql, owner, { overlap_policy: "allow" });
+  const d = start(s);
+  const consumer = s.k.kafka.consumer({ groupId: `${s.deadLetterTopic}-reader` });
+  try {
+    await produce(s, [
+      aapl,
+      "{not json",
+      { ...aapl, version: 9 },
+      { tickers: [{ ...aapl, confidence: 101 }] },
+      { ...aapl, signal_id: "good-2" },
+    ]);
+    await until("the commit", () => allCommitted(s), Boolean);
+    assert.equal((await executions(s)).length, 2);
+    await consumer.connect();
+    await consumer.subscribe({ topic: s.deadLetterTopic, fromBeginning: true });
+    const dead: { value: string; reason: string; topic: string; offset: string }[] = [];
+    consumer.run({
+      eachMessage: ({ message }) => {
+        const h = message.headers!;
+        dead.push({
+          value: message.value!.toString(),
+          reason: String(h["tickwire-reason"]),
+          topic: String(h["tickwire-original-topic"]),
+          offset: String(h["tickwire-original-offset"]),
+        });
+        return Promise.resolve();
+      },
+    });
+    await until("three dead letters", () => Promise.resolve(dead.length), (n) => n >= 3);
+    assert.deepEqual(dead.map((m) => m.reason).sort(), ["invalid", "invalid", "not_json"]);
+    assert.ok(dead.every((m) => m.topic === s.k.topic && /^\d+$/.test(m.offset)));
+    assert.ok(dead.some((m) => m.value === "{not json"));
+    assert.equal(d.dispatcher.metrics.badMessages.get({ reason: "invalid" }), 2);
+  } finally {
+    await consumer.disconnect();
+    await d.stop();
+  }
+});
+
+Deno.test("dispatcher: a crash after enqueue and before commit redelivers without an extra execution", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  await insertPipeline(s.db.sql, owner, { overlap_policy: "allow" });
+  let crashed = false;
+  const first = start(s, {
+    beforeCommit: () => {
+      crashed = true;
+      return Promise.reject(new Error("crash before commit"));
+    },
+  });
+  await produce(
+    s,
+    Array.from({ length: 30 }, (_, i) => i % 2 ? aapl : { ...aapl, signal_id: `s${i}` }),
+  );
+  await assert.rejects(first.running, /crash before commit/);
+  assert.ok(crashed);
+  const before = await executions(s);
+  assert.ok(before.length > 0);
+  assert.equal(await allCommitted(s), false);
+
+  const second = start(s);
+  try {
+    await until("the redelivery's commit", () => allCommitted(s), Boolean);
+    const after = await executions(s);
+    assert.equal(after.length, 30);
+    assert.equal(new Set(after.map((e) => e.signal_id)).size, 30);
+    assert.equal(await s.r.redis.xlen(s.r.names.jobsStream), 30);
+  } finally {
+    await second.stop();
+  }
+});
