@@ -6,7 +6,7 @@
  * are resolved in kafkajs when handed over (so fetching goes on during a claim) and committed by
  * the processor only after the jobs are on the stream.
  */
-import type { Kafka } from "kafkajs";
+import { type Kafka, Partitioners } from "kafkajs";
 import type { Config } from "../../shared/config.ts";
 import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/db.ts";
@@ -72,7 +72,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     ...FETCH,
     maxWaitTimeInMs: Math.min(5000, Math.max(100, config.BATCH_TIMEOUT_SECONDS * 1000)),
   });
-  const producer = kafka.producer({ allowAutoTopicCreation: true });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   let joined!: () => void;
   const joinedPromise = new Promise<void>((resolve) => joined = resolve);
   consumer.on(consumer.events.GROUP_JOIN, () => joined());

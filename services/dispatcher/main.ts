@@ -48,6 +48,7 @@ try {
     const admin = kafka.admin();
     await admin.connect();
     try {
+      if ((await admin.listTopics()).includes(config.KAFKA_DEAD_LETTER_TOPIC)) return;
       await admin.createTopics({
         topics: [{ topic: config.KAFKA_DEAD_LETTER_TOPIC, numPartitions: 1 }],
         waitForLeaders: true,

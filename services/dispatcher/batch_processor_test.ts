@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { serviceLogger } from "../../shared/logging.ts";
+import { createTestDatabase } from "../../tests/fixtures/database.ts";
+import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
+import { createTestRedis } from "../../tests/fixtures/redis.ts";
+import { type CommitOffsets, createBatchProcessor } from "./batch_processor.ts";
+import { decodeMessage } from "./decoded_message.ts";
+import { createDispatcherMetrics } from "./metrics.ts";
+import { PipelineIndex, toMatchablePipeline } from "./pipeline_index.ts";
+
+Deno.test("batch processor: Postgres and Redis failures are retried, nothing committed until the jobs are out", async () => {
+  await using db = await createTestDatabase();
+  await using r = await createTestRedis();
+  const owner = await insertUser(db.sql);
+  const p = await insertPipeline(db.sql, owner);
+  const metrics = createDispatcherMetrics();
+  const commits: CommitOffsets[] = [];
+  const process = createBatchProcessor({
+    sql: db.sql,
+    redis: r.redis,
+    names: r.names,
+    log: serviceLogger("dispatcher", "test"),
+    metrics,
+    index: () => PipelineIndex.of([toMatchablePipeline(p)!]),
+    deadLetter: () => Promise.resolve(),
+    commit: (offsets) => Promise.resolve(void commits.push(offsets)),
+    maxStreamLength: 1000,
+    signal: new AbortController().signal,
+    retry: { baseMs: 20, maxMs: 50 },
+  });
+  const value = new TextEncoder().encode('{"ticker":"AAPL","signal":"BULLISH","confidence":90}');
+  const messages = [4, 5].map((offset) =>
+    decodeMessage("signals", 1, {
+      offset: String(offset),
+      timestamp: String(Date.now()),
+      key: null,
+      value,
+    })
+  );
+
+  // Postgres refuses the claim (table gone), Redis refuses the XADD (wrong type).
+  await db.sql`alter table pipeline_executions rename to pipeline_executions_away`;
+  await r.redis.set(r.names.jobsStream, "not a stream");
+  const done = process(messages);
+  const waitFor = async (stage: string) => {
+    const deadline = Date.now() + 10_000;
+    while (metrics.retries.get({ stage }) < 2) {
+      if (Date.now() > deadline) assert.fail(`No retries of ${stage}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  await waitFor("claim");
+  assert.equal(commits.length, 0);
+  await db.sql`alter table pipeline_executions_away rename to pipeline_executions`;
+  await waitFor("enqueue");
+  assert.equal(commits.length, 0);
+  await r.redis.del(r.names.jobsStream);
+  await done;
+
+  const rows = await db.sql`select id from pipeline_executions`;
+  assert.equal(rows.length, 1);
+  const jobs = await r.redis.xrange(r.names.jobsStream, "-", "+");
+  assert.deepEqual(jobs.map(([, fields]) => fields[1]), [rows[0]!.id]);
+  assert.deepEqual(commits, [[{ topic: "signals", partition: 1, offset: "6" }]]);
+  const stats = await r.redis.hgetall(r.names.dispatchStats);
+  assert.deepEqual(stats, {
+    [`${p.id}:matched`]: "2",
+    [`${p.id}:claimed`]: "1",
+    [`${p.id}:skipped_busy`]: "1",
+  });
+});
