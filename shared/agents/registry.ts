@@ -3,9 +3,23 @@ import type { Agent } from "./agent.ts";
 import { logAgent } from "./log.ts";
 import { signalGateAgent } from "./signal_gate.ts";
 import { webhookAgent } from "./webhook.ts";
+import { indicatorsAgent } from "./indicators.ts";
+import { ruleAgent } from "./rule.ts";
+import { positionSizerAgent } from "./position_sizer.ts";
+import { paperOrderAgent } from "./paper_order.ts";
+import { notifyAgent } from "./notify.ts";
 
 // deno-lint-ignore no-explicit-any
-const agents: Agent<any>[] = [logAgent, signalGateAgent, webhookAgent];
+const agents: Agent<any>[] = [
+  logAgent,
+  signalGateAgent,
+  webhookAgent,
+  indicatorsAgent,
+  ruleAgent,
+  positionSizerAgent,
+  paperOrderAgent,
+  notifyAgent,
+];
 
 /** Agents by name. */
 // deno-lint-ignore no-explicit-any
