@@ -1,0 +1,42 @@
+/** `deno task scheduler`: fires periodic pipelines while leading, until SIGTERM/SIGINT. */
+import { parseConfig } from "../../shared/config.ts";
+import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { setupLogging } from "../../shared/logging.ts";
+import { serveMetrics } from "../../shared/metrics.ts";
+import { redisNames } from "../../shared/names.ts";
+import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
+import { connectRedis, pingRedis } from "../../shared/redis.ts";
+import { createScheduler } from "./scheduler.ts";
+
+const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
+const log = await setupLogging({
+  service: "scheduler",
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+});
+const signal = shutdownSignal();
+// One connection holds the leader lock, one LISTENs, the rest claim.
+const sql = connectPostgres(config.databaseUrl, { max: 4, applicationName: "tickwire-scheduler" });
+const redis = connectRedis(config.REDIS_URL, { name: "tickwire-scheduler" });
+try {
+  await pingPostgres(sql, config.databaseUrl);
+  await pingRedis(redis, config.REDIS_URL);
+} catch (error) {
+  log.fatal(errorMessage(error));
+  Deno.exit(1);
+}
+const scheduler = createScheduler({
+  sql,
+  redis,
+  names: redisNames(config.REDIS_KEY_PREFIX),
+  log,
+}, {
+  tickSeconds: config.SCHEDULER_TICK_SECONDS,
+  reloadSeconds: config.SCHEDULER_RELOAD_SECONDS,
+  streamMaxLength: config.JOBS_STREAM_MAX_LENGTH,
+});
+const server = serveMetrics(scheduler.metrics.registry, config.METRICS_PORT_SCHEDULER, signal);
+await scheduler.run(signal);
+await server.finished;
+redis.disconnect();
+await sql.end({ timeout: 5 });
