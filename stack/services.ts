@@ -38,13 +38,15 @@ export async function checkPostgres(config: Config, options: { migrate: boolean 
 /** Pings Redis. */
 export async function checkRedis(config: Config): Promise<ServiceState> {
   const redis = connectRedis(config.REDIS_URL, { name: "tickwire-stack" });
-  // Tried once: the client's reconnect loop would otherwise log nothing and retry forever.
-  redis.on("error", () => {});
+  // The client reconnects quietly; keep its last error to say why the ping got no answer.
+  let lastError = "";
+  redis.on("error", (error) => lastError = errorMessage(error));
   try {
     await pingRedis(redis, config.REDIS_URL);
     return [true, `redis     up at ${redactUrl(config.REDIS_URL)}`];
   } catch (error) {
-    return [false, `redis     ${errorMessage(error)}`];
+    const cause = lastError ? `; last connection error: ${lastError}` : "";
+    return [false, `redis     ${errorMessage(error)}${cause}`];
   } finally {
     redis.disconnect();
   }
