@@ -7,13 +7,12 @@
  * @example {"id": "notify", "agent": "webhook", "params": {"url": "https://example.com/hook", "secret": "s3cret"}}
  */
 import { z } from "zod";
-import { type AgentContext, defineAgent } from "./agent.ts";
+import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
+import { postJson } from "./post_json.ts";
 
 /** Header carrying the body's signature. */
 export const SIGNATURE_HEADER = "X-Tickwire-Signature";
-
-const MAX_RESPONSE_CHARS = 10_000;
 
 export const webhookParams = z.object({
   url: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
@@ -65,8 +64,18 @@ export const webhookAgent = defineAgent({
     if (params.secret) headers[SIGNATURE_HEADER] = await signBody(params.secret, body);
     for (let attempt = 1;; attempt++) {
       try {
-        const response = await post(params, headers, body, ctx);
-        return { output: { ...response, attempts: attempt } };
+        const response = await postJson(params.url, body, {
+          headers,
+          timeoutSeconds: params.timeout_seconds,
+          abort: ctx.abort,
+          target: `Webhook "${params.url}"`,
+        });
+        const output = {
+          status: response.status,
+          body: parseBody(response.text),
+          attempts: attempt,
+        };
+        return { output };
       } catch (error) {
         if (error instanceof NonRetryableError || ctx.abort.aborted) throw error;
         if (attempt > params.retries) throw error;
@@ -80,35 +89,6 @@ export const webhookAgent = defineAgent({
     }
   },
 });
-
-async function post(
-  params: WebhookParams,
-  headers: Record<string, string>,
-  body: string,
-  ctx: AgentContext,
-): Promise<{ status: number; body: unknown }> {
-  const timeout = AbortSignal.timeout(params.timeout_seconds * 1000);
-  let response: Response;
-  try {
-    response = await fetch(params.url, {
-      method: "POST",
-      headers,
-      body,
-      signal: AbortSignal.any([ctx.abort, timeout]),
-    });
-  } catch (cause) {
-    if (ctx.abort.aborted) throw ctx.abort.reason;
-    const reason = timeout.aborted
-      ? `no response within ${params.timeout_seconds} s`
-      : (cause as Error).message;
-    throw new Error(`Cannot POST to webhook "${params.url}": ${reason}`, { cause });
-  }
-  const text = (await response.text()).slice(0, MAX_RESPONSE_CHARS);
-  if (response.ok) return { status: response.status, body: parseBody(text) };
-  const message = `Webhook "${params.url}" answered ${response.status}: ${text.slice(0, 200)}`;
-  const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-  throw retryable ? new Error(message) : new NonRetryableError(message);
-}
 
 function parseBody(text: string): unknown {
   try {
