@@ -1,0 +1,195 @@
+/**
+ * `/api/v1/paper`: the caller's paper-trading accounts, and per account its open positions,
+ * orders and equity history (newest first, paginated). Another user's account answers 404.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Sql } from "../../shared/db.ts";
+import { ACCOUNT_COLUMNS, type PaperAccount, valueAccount } from "../../shared/ledger/accounts.ts";
+import { ORDER_COLUMNS, type PaperOrder } from "../../shared/ledger/book_order.ts";
+import { notFound } from "./api_error.ts";
+import { idParamSchema, pageQueryShape } from "./api_schemas.ts";
+import { createRouter, errorResponses, jsonResponse } from "./openapi_route.ts";
+import { cursorParam, pageOf } from "./page_cursor.ts";
+
+const timestamp = z.string().openapi({ format: "date-time" });
+const money = z.number();
+
+const accountSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  currency: z.string(),
+  starting_cash: money,
+  cash: money,
+  equity: money.openapi({ description: "Cash plus open positions at the latest stored closes" }),
+  unrealised_pnl: money,
+  realised_pnl: money.openapi({ description: "Price P&L of closed quantities, fees excluded" }),
+  fees_paid: money,
+  created_at: timestamp,
+}).openapi("PaperAccount");
+
+const positionSchema = z.object({
+  ticker: z.string(),
+  quantity: z.number().openapi({ description: "Negative for a short" }),
+  avg_price: money,
+  mark: money.openapi({ description: "Latest stored close (the average price without one)" }),
+  market_value: money,
+  unrealised_pnl: money,
+  realised_pnl: money,
+}).openapi("PaperPosition");
+
+const orderSchema = z.object({
+  id: z.uuid(),
+  execution_id: z.uuid().nullable(),
+  step_id: z.string().nullable(),
+  signal_id: z.string().nullable(),
+  ticker: z.string(),
+  side: z.enum(["buy", "sell"]),
+  quantity: z.number(),
+  requested_price: money,
+  fill_price: money.nullable(),
+  fees: money,
+  slippage_bps: z.number(),
+  status: z.enum(["filled", "rejected"]),
+  reject_reason: z.string().nullable(),
+  bar_date: z.string().nullable(),
+  created_at: timestamp,
+}).openapi("PaperOrder");
+
+const snapshotSchema = z.object({ at: timestamp, equity: money, cash: money })
+  .openapi("PaperEquitySnapshot");
+
+const page = <S extends z.ZodType>(item: S, name: string) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
+
+type OrderRow = PaperOrder & { sort_key: string };
+type SnapshotRow = { id: string; at: Date; equity: number; cash: number; sort_key: string };
+
+const tags = ["paper trading"];
+const pageQuery = z.object(pageQueryShape);
+
+/** The paper-trading routes, mounted at /api/v1/paper behind bearer auth. */
+export function paperRoutes(deps: { sql: Sql }) {
+  const { sql } = deps;
+  const ownAccount = async (ownerId: string, id: string): Promise<PaperAccount> => {
+    const [account] = await sql<PaperAccount[]>`
+      select ${sql.unsafe(ACCOUNT_COLUMNS)} from paper_accounts
+      where id = ${id} and owner_id = ${ownerId}`;
+    if (!account) throw notFound("Paper account", id);
+    return account;
+  };
+
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/accounts",
+        tags,
+        summary: "Your paper accounts, valued (agents create `default` on first use)",
+        responses: {
+          200: jsonResponse(z.object({ items: z.array(accountSchema) }), "Every account"),
+          ...errorResponses(401),
+        },
+      }),
+      async (c) => {
+        const accounts = await sql<(PaperAccount & { realised_pnl: number; fees_paid: number })[]>`
+          select ${sql.unsafe(ACCOUNT_COLUMNS)}, t.realised_pnl, t.fees_paid
+          from paper_accounts a, lateral (
+            select coalesce(sum(p.realised_pnl), 0)::float8 as realised_pnl,
+              coalesce(sum(p.fees_paid), 0)::float8 as fees_paid
+            from paper_positions p where p.account_id = a.id) t
+          where a.owner_id = ${c.get("userId")}
+          order by a.created_at, a.id`;
+        const items = await Promise.all(accounts.map(async (a) => {
+          const { equity, unrealised_pnl } = await valueAccount(sql, a);
+          const { owner_id: _owner, created_at, ...fields } = a;
+          return { ...fields, equity, unrealised_pnl, created_at: created_at.toISOString() };
+        }));
+        return c.json({ items }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/accounts/{id}/positions",
+        tags,
+        summary: "An account's open positions at the latest stored closes",
+        request: { params: idParamSchema },
+        responses: {
+          200: jsonResponse(z.object({ items: z.array(positionSchema) }), "Open positions"),
+          ...errorResponses(401, 404),
+        },
+      }),
+      async (c) => {
+        const account = await ownAccount(c.get("userId"), c.req.valid("param").id);
+        const { positions } = await valueAccount(sql, account);
+        return c.json({ items: positions }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/accounts/{id}/orders",
+        tags,
+        summary: "An account's orders, filled and rejected, newest first",
+        request: { params: idParamSchema, query: pageQuery },
+        responses: {
+          200: jsonResponse(page(orderSchema, "PaperOrderPage"), "One page"),
+          ...errorResponses(400, 401, 404),
+        },
+      }),
+      async (c) => {
+        const account = await ownAccount(c.get("userId"), c.req.valid("param").id);
+        const { limit, cursor } = c.req.valid("query");
+        const after = cursorParam(cursor);
+        const rows = await sql<OrderRow[]>`
+          select ${sql.unsafe(ORDER_COLUMNS)}, created_at::text as sort_key from paper_orders
+          where account_id = ${account.id} ${
+          after ? sql`and (created_at, id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``
+        }
+          order by created_at desc, id desc
+          limit ${limit}`;
+        return c.json(
+          pageOf(rows, limit, ({ sort_key: _key, account_id: _account, created_at, ...o }) => ({
+            ...o,
+            created_at: created_at.toISOString(),
+          })),
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/accounts/{id}/equity",
+        tags,
+        summary: "An account's equity after each fill, newest first",
+        request: { params: idParamSchema, query: pageQuery },
+        responses: {
+          200: jsonResponse(page(snapshotSchema, "PaperEquityPage"), "One page"),
+          ...errorResponses(400, 401, 404),
+        },
+      }),
+      async (c) => {
+        const account = await ownAccount(c.get("userId"), c.req.valid("param").id);
+        const { limit, cursor } = c.req.valid("query");
+        const after = cursorParam(cursor);
+        // Snapshot ids are bigints; cursors carry them uuid-shaped (hex, zero-padded).
+        const rows = await sql<SnapshotRow[]>`
+          select lpad(to_hex(id), 32, '0')::uuid::text as id, at, equity::float8 as equity,
+            cash::float8 as cash, at::text as sort_key
+          from paper_equity_snapshots
+          where account_id = ${account.id} ${
+          after
+            ? sql`and (at, id) < (${after.at}::timestamptz,
+                ('x' || right(replace(${after.id}, '-', ''), 16))::bit(64)::bigint)`
+            : sql``
+        }
+          order by at desc, id desc
+          limit ${limit}`;
+        return c.json(
+          pageOf(rows, limit, (s) => ({ at: s.at.toISOString(), equity: s.equity, cash: s.cash })),
+          200,
+        );
+      },
+    );
+}

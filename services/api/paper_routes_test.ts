@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { createTestDatabase } from "../../tests/fixtures/database.ts";
+import { insertUser } from "../../tests/fixtures/pipelines.ts";
+import type { Sql } from "../../shared/db.ts";
+import { bookOrder, type OrderRequest } from "../../shared/ledger/book_order.ts";
+import { writeBars } from "../../shared/market/bars_store.ts";
+import { ApiError } from "./api_error.ts";
+import type { ApiEnv } from "./api_env.ts";
+import { paperRoutes } from "./paper_routes.ts";
+
+/** The routes behind a stand-in for bearer auth: `x-test-user` becomes `userId`. */
+function paperApp(sql: Sql) {
+  const app = new OpenAPIHono<ApiEnv>();
+  app.use("*", async (c, next) => {
+    c.set("userId", c.req.header("x-test-user")!);
+    await next();
+  });
+  app.route("/", paperRoutes({ sql }));
+  app.onError((e, c) => e instanceof ApiError ? c.json(e.body(), e.status) : c.text("bug", 500));
+  return async (user: string, path: string) => {
+    const response = await app.request(path, { headers: { "x-test-user": user } });
+    return { status: response.status, body: await response.json() };
+  };
+}
+
+const buy = (owner_id: string, fields: Partial<OrderRequest> = {}): OrderRequest => ({
+  owner_id,
+  account: "default",
+  execution_id: null,
+  step_id: null,
+  signal_id: null,
+  ticker: "AAPL",
+  side: "buy",
+  quantity: 10,
+  price: 100,
+  bar_date: "2024-01-02",
+  slippage_bps: 0,
+  fees: { fixed: 1, bps: 0 },
+  allow_short: false,
+  ...fields,
+});
+
+Deno.test("paper routes: accounts, positions, orders and equity of the caller only", async () => {
+  await using db = await createTestDatabase();
+  const alice = await insertUser(db.sql);
+  const bob = await insertUser(db.sql);
+  const call = paperApp(db.sql);
+  await bookOrder(db.sql, buy(alice));
+  await bookOrder(db.sql, buy(alice, { side: "sell", quantity: 4, price: 110 }));
+  await bookOrder(db.sql, buy(alice, { ticker: "MSFT", quantity: 5, price: 200 }));
+  await writeBars(db.sql, [{
+    ticker: "AAPL",
+    date: "2024-01-03",
+    open: 120,
+    high: 120,
+    low: 120,
+    close: 120,
+    adj_close: 120,
+    volume: 0,
+  }]);
+
+  const accounts = await call(alice, "/accounts");
+  assert.equal(accounts.status, 200);
+  assert.equal(accounts.body.items.length, 1);
+  const account = accounts.body.items[0];
+  // Cash: 100 000 − 1001 + 439 − 1001 = 98 437; AAPL 6 × 120 + MSFT 5 × 200 (no bar: cost).
+  assert.deepEqual({ ...account, id: "", created_at: "" }, {
+    id: "",
+    name: "default",
+    currency: "USD",
+    starting_cash: 100_000,
+    cash: 98_437,
+    equity: 98_437 + 720 + 1000,
+    unrealised_pnl: 120,
+    realised_pnl: 40,
+    fees_paid: 3,
+    created_at: "",
+  });
+  assert.deepEqual((await call(bob, "/accounts")).body, { items: [] });
+
+  const positions = await call(alice, `/accounts/${account.id}/positions`);
+  assert.deepEqual(positions.body.items.map((p: { ticker: string }) => p.ticker), ["AAPL", "MSFT"]);
+  assert.deepEqual(positions.body.items[0], {
+    ticker: "AAPL",
+    quantity: 6,
+    avg_price: 100,
+    realised_pnl: 40,
+    mark: 120,
+    market_value: 720,
+    unrealised_pnl: 120,
+  });
+
+  for (const path of ["positions", "orders", "equity"]) {
+    const other = await call(bob, `/accounts/${account.id}/${path}`);
+    assert.equal(other.status, 404, path);
+    assert.equal(other.body.error, `Paper account "${account.id}" not found`);
+  }
+  assert.equal((await call(alice, "/accounts/not-a-uuid/orders")).status, 404);
+});
+
+Deno.test("paper routes: orders and equity page newest first", async () => {
+  await using db = await createTestDatabase();
+  const alice = await insertUser(db.sql);
+  const call = paperApp(db.sql);
+  for (const quantity of [1, 2, 3]) await bookOrder(db.sql, buy(alice, { quantity }));
+  const { body: { items: [account] } } = await call(alice, "/accounts");
+
+  const first = await call(alice, `/accounts/${account.id}/orders?limit=2`);
+  assert.deepEqual(first.body.items.map((o: { quantity: number }) => o.quantity), [3, 2]);
+  assert.equal(first.body.items[0].status, "filled");
+  assert.equal(first.body.items[0].fill_price, 100);
+  const second = await call(
+    alice,
+    `/accounts/${account.id}/orders?limit=2&cursor=${first.body.next_cursor}`,
+  );
+  assert.deepEqual(second.body.items.map((o: { quantity: number }) => o.quantity), [1]);
+  assert.equal(second.body.next_cursor, null);
+
+  // Equity after each fill: 100 000 − 1 fee per order (fills at the mark).
+  const equity = await call(alice, `/accounts/${account.id}/equity?limit=2`);
+  assert.deepEqual(
+    equity.body.items.map((s: { equity: number; cash: number }) => [s.equity, s.cash]),
+    [[99_997, 99_397], [99_998, 99_698]],
+  );
+  const rest = await call(
+    alice,
+    `/accounts/${account.id}/equity?limit=2&cursor=${equity.body.next_cursor}`,
+  );
+  assert.deepEqual(rest.body.items.map((s: { equity: number }) => s.equity), [99_999]);
+  assert.equal(rest.body.next_cursor, null);
+
+  const bad = await call(alice, `/accounts/${account.id}/orders?cursor=nope`);
+  assert.equal(bad.status, 400);
+});
