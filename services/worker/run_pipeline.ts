@@ -111,7 +111,12 @@ async function runStep(
   const timer = setTimeout(() => timeout.abort(), seconds * 1000);
   const abort = AbortSignal.any([options.stop, timeout.signal]);
   try {
-    const run = agent.run(params.data, { ...options.context, outputs, abort });
+    const run = agent.run(params.data, {
+      ...options.context,
+      step: { id: step.id },
+      outputs,
+      abort,
+    });
     return await untilAborted(run, abort);
   } catch (error) {
     if (timeout.signal.aborted && !options.stop.aborted) {
