@@ -41,7 +41,7 @@ export function notFound(kind: string, id: string): ApiError {
   return new ApiError(404, `${kind} "${id}" not found`);
 }
 
-/** Zod issues as details; union failures show the issues of the branch that came closest. */
+/** Zod issues as details; a union failure shows the issues of the branch that came closest. */
 export function zodDetails(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []) {
   const details: ErrorDetail[] = [];
   for (const issue of issues) {
@@ -50,9 +50,8 @@ export function zodDetails(issues: readonly z.core.$ZodIssue[], prefix: Property
       for (const key of issue.keys) {
         details.push({ path: formatPath([...path, key]), message: "is not a known field" });
       }
-    } else if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      const closest = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
-      details.push(...zodDetails(closest, path));
+    } else if (issue.code === "invalid_union" && closestBranch(issue.errors)) {
+      details.push(...zodDetails(closestBranch(issue.errors)!, path));
     } else {
       details.push({ path: formatPath(path), message: issue.message });
     }
@@ -63,6 +62,15 @@ export function zodDetails(issues: readonly z.core.$ZodIssue[], prefix: Property
 /** A 422 listing every issue of a failed parse of `what` (e.g. "request body"). */
 export function validationError(what: string, error: z.ZodError): ApiError {
   return new ApiError(422, `Invalid ${what}`, zodDetails(error.issues));
+}
+
+/**
+ * The union branch the input was meant for: among branches that know every key given, the one
+ * with the fewest issues. None when every branch saw unknown keys (the union's message is clearer).
+ */
+function closestBranch(branches: z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
+  return branches.filter((issues) => issues.every((i) => i.code !== "unrecognized_keys"))
+    .sort((a, b) => a.length - b.length)[0];
 }
 
 function formatPath(path: PropertyKey[]): string {

@@ -31,7 +31,9 @@ function pipelineFields(maxTickers: number) {
     scanner_tickers: tickerListSchema(maxTickers),
     config: pipelineConfigSchema,
     is_active: z.boolean(),
-    schedule: scheduleSchema.nullable(),
+    schedule: z.union(scheduleSchema.options, {
+      error: 'must be {"every_seconds": N} with N ≥ 10, or {"cron": "<expression>"}',
+    }).nullable(),
     overlap_policy: z.enum(OVERLAP_POLICIES, {
       error: 'must be "skip", "buffer_one" or "allow"',
     }),
