@@ -1,0 +1,29 @@
+/** The signal generator's Prometheus metrics, served on METRICS_PORT_SIGNAL_GENERATOR. */
+import { MetricsRegistry } from "../../shared/metrics.ts";
+
+/** Creates the signal generator's metrics on a fresh registry. */
+export function createGeneratorMetrics(registry = new MetricsRegistry()) {
+  const m = (name: string) => `tickwire_signal_generator_${name}`;
+  return {
+    registry,
+    bars: registry.counter(m("bars_total"), "Bars read from the market data source"),
+    dataProblems: registry.counter(m("data_problems_total"), "Market data rows skipped as bad"),
+    signalsEmitted: registry.counter(m("signals_emitted_total"), "Signals found, by scanner"),
+    signalsPublished: registry.counter(
+      m("signals_published_total"),
+      "Signals acknowledged by all in-sync replicas",
+    ),
+    signalsBuffered: registry.gauge(m("signals_buffered"), "Signals waiting for Kafka"),
+    signalsDropped: registry.counter(
+      m("signals_dropped_total"),
+      "Oldest buffered signals dropped because the buffer was full",
+    ),
+    publishErrors: registry.counter(
+      m("publish_errors_total"),
+      "Failed connects or sends to Kafka, each followed by a backoff",
+    ),
+  };
+}
+
+/** The signal generator's metrics. */
+export type GeneratorMetrics = ReturnType<typeof createGeneratorMetrics>;

@@ -1,0 +1,130 @@
+/**
+ * `deno task signal-generator`: turns market data (simulated or CSV) into signals on
+ * KAFKA_SIGNAL_TOPIC, one trading day every SIGNAL_INTERVAL_SECONDS; keeps scanning and buffering
+ * while Kafka is down, and never exits on its own.
+ */
+import { ConfigError, parseConfig, splitList } from "../../shared/config.ts";
+import { errorMessage } from "../../shared/db.ts";
+import { createKafka } from "../../shared/kafka.ts";
+import { setupLogging } from "../../shared/logging.ts";
+import type { MarketSource } from "../../shared/market/bar.ts";
+import { formatProblem } from "../../shared/market/csv_bars.ts";
+import { readCsvBars } from "../../shared/market/csv_files.ts";
+import { csvMarketSource } from "../../shared/market/csv_market_source.ts";
+import { simulatedMarket } from "../../shared/market/simulated_market.ts";
+import { serveMetrics } from "../../shared/metrics.ts";
+import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
+import { tickerSchema } from "../../shared/schemas/ticker.ts";
+import { runSignalGenerator } from "./generator.ts";
+import { createGeneratorMetrics } from "./generator_metrics.ts";
+import { selectScanners } from "./scanners/registry.ts";
+import { createSignalPublisher } from "./signal_publisher.ts";
+import { formatSignalTable } from "./signal_table.ts";
+
+const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
+const { scanners, tickers } = exitOnConfigError(() => {
+  const problems: string[] = [];
+  const check = <T>(name: string, value: string, read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      problems.push(`${name}=${JSON.stringify(value)}: ${errorMessage(error)}`);
+    }
+  };
+  const scanners = check(
+    "SIGNAL_SCANNERS",
+    config.SIGNAL_SCANNERS,
+    () => selectScanners(splitList(config.SIGNAL_SCANNERS)),
+  );
+  const tickers = check(
+    "SIGNAL_TICKERS",
+    config.SIGNAL_TICKERS,
+    () => splitList(config.SIGNAL_TICKERS).map((t) => tickerSchema.parse(t)),
+  );
+  if (config.SIGNAL_SOURCE === "csv" && !config.SIGNAL_CSV_PATH) {
+    problems.push('SIGNAL_CSV_PATH=undefined: required when SIGNAL_SOURCE is "csv"');
+  }
+  if (problems.length > 0 || !scanners || !tickers) throw new ConfigError(problems);
+  return { scanners, tickers };
+});
+const log = await setupLogging({
+  service: "signal-generator",
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+});
+const signal = shutdownSignal();
+const metrics = createGeneratorMetrics();
+const publisher = createSignalPublisher({
+  kafka: createKafka({
+    brokers: config.KAFKA_BOOTSTRAP_SERVERS,
+    clientId: "tickwire-signal-generator",
+    retries: 2,
+  }),
+  topic: config.KAFKA_SIGNAL_TOPIC,
+  log,
+  metrics,
+  bufferMax: config.SIGNAL_BUFFER_MAX,
+  partitions: config.KAFKA_TOPIC_PARTITIONS,
+});
+const table = Deno.stdout.isTerminal();
+
+try {
+  const source = await openSource();
+  const server = serveMetrics(metrics.registry, config.METRICS_PORT_SIGNAL_GENERATOR, signal);
+  log.info(
+    "Signal generator: {source} market, {tickers} tickers, scanners {scanners}, one day every {interval} s, metrics on :{port}",
+    {
+      source: config.SIGNAL_SOURCE,
+      tickers: source.tickers.length,
+      scanners: scanners.map((s) => s.name).join(","),
+      interval: config.SIGNAL_INTERVAL_SECONDS,
+      port: (server.addr as Deno.NetAddr).port,
+      topic: config.KAFKA_SIGNAL_TOPIC,
+    },
+  );
+  const delivery = publisher.run(signal);
+  const { days } = await runSignalGenerator({
+    source,
+    scanners,
+    priceColumn: config.SIGNAL_PRICE_COLUMN,
+    publish: publisher.publish,
+    log,
+    metrics,
+    intervalMs: config.SIGNAL_INTERVAL_SECONDS * 1000,
+    onScan(date, signals) {
+      if (table) {
+        if (signals.length > 0) console.log(`${formatSignalTable(date, signals)}\n`);
+        return;
+      }
+      for (const s of signals) {
+        log.info("Signal {scanner} {ticker} {signal} {confidence}", { ...s });
+      }
+    },
+  }, signal);
+  if (!signal.aborted) {
+    log.info("Market data exhausted after {days} days; delivering what is left until stopped", {
+      days,
+    });
+  }
+  await delivery;
+  await server.finished;
+} catch (error) {
+  log.fatal("Signal generator stopped: {error}", { error: errorMessage(error) });
+  Deno.exitCode = 1;
+}
+log.info("Signal generator stopped");
+
+async function openSource(): Promise<MarketSource> {
+  if (config.SIGNAL_SOURCE === "simulated") {
+    return simulatedMarket({ tickers, seed: config.SIGNAL_SEED });
+  }
+  const data = await readCsvBars(config.SIGNAL_CSV_PATH!);
+  for (const problem of data.problems) {
+    metrics.dataProblems.inc();
+    log.warn("Skipped {where}: {message}", { where: formatProblem(problem), ...problem });
+  }
+  if (data.bars.size === 0) {
+    throw new Error(`No usable bars in "${config.SIGNAL_CSV_PATH}"`);
+  }
+  return csvMarketSource(data.bars);
+}
