@@ -9,6 +9,8 @@ import {
   signalFilterSchema,
   TRIGGER_MODES,
 } from "../../shared/schemas/pipeline.ts";
+// The dispatcher owns the reasons it counts; the API only reads them back.
+import { DISPATCH_REASONS } from "../dispatcher/dispatch_stats.ts";
 
 const timestamp = z.string().openapi({ format: "date-time", example: "2025-01-02T15:04:05.000Z" });
 
@@ -81,15 +83,6 @@ export const executionPageSchema = z.object({
   items: z.array(executionSchema),
   next_cursor: z.string().nullable(),
 }).openapi("ExecutionPage");
-
-/** Reasons the dispatcher counts per pipeline (HINCRBY on `<pipelineId>:<reason>`). */
-export const DISPATCH_REASONS = [
-  "matched",
-  "filtered",
-  "stale",
-  "skipped_busy",
-  "claimed",
-] as const;
 
 export const dispatchStatsSchema = z.object({
   pipeline_id: z.uuid(),

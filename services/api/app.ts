@@ -17,6 +17,7 @@ import { clientAddress } from "./client_address.ts";
 import { docsRoutes } from "./docs_routes.ts";
 import { executionRoutes } from "./execution_routes.ts";
 import { healthRoutes } from "./health_routes.ts";
+import { paperRoutes } from "./paper_routes.ts";
 import { pipelineRoutes } from "./pipeline_routes.ts";
 
 /** Path of the generated OpenAPI document. */
@@ -49,7 +50,14 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     await next();
   });
   const auth = bearerAuth(deps.sql);
-  for (const path of ["/api/v1/pipelines", "/api/v1/pipelines/*", "/api/v1/executions/*"]) {
+  for (
+    const path of [
+      "/api/v1/pipelines",
+      "/api/v1/pipelines/*",
+      "/api/v1/executions/*",
+      "/api/v1/paper/*",
+    ]
+  ) {
     app.use(path, auth);
   }
 
@@ -57,6 +65,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.route("/api/v1/auth", authRoutes({ ...deps, clientAddress: address }));
   app.route("/api/v1/pipelines", pipelineRoutes(deps));
   app.route("/api/v1", executionRoutes(deps));
+  app.route("/api/v1/paper", paperRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -42,6 +42,7 @@ Deno.test("openapi: the document is valid OpenAPI 3 and lists every route", asyn
       "GET /api/v1/pipelines/:id/executions",
       "GET /api/v1/pipelines/:id/dispatch-stats",
       "GET /api/v1/executions/:id",
+      "GET /api/v1/paper/accounts",
       "GET /healthz",
       "GET /readyz",
       "GET /metrics",

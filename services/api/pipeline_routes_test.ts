@@ -186,6 +186,8 @@ Deno.test("pipelines: another user's pipeline answers 404 on every route", async
     assert.equal(res.status, 404, `${method} ${path}`);
     assert.match(res.body.error, /^(Pipeline|Execution) "[0-9a-f-]{36}" not found$/);
   }
+  const paper = await api.call("GET", "/api/v1/paper/accounts");
+  assert.equal(paper.status, 401, "paper routes need a token too");
   const list = await api.call("GET", "/api/v1/pipelines", { token: mallory.token });
   assert.deepEqual(list.body.items, []);
   const own = await api.call("GET", p, { token: alice.token });
