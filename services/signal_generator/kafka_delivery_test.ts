@@ -1,9 +1,10 @@
 // Delivery to the real Kafka (KAFKA_BOOTSTRAP_SERVERS): the publisher's signals read back by a
-// consumer, and the generator process started while Kafka is unreachable delivering every buffered
-// signal once it comes up. For the outage, a TCP proxy in front of the broker closes every
+// consumer, the generator process started while Kafka is unreachable delivering every buffered
+// signal once it comes up, and `signals replay --publish`. For the outage, a TCP proxy in front of the broker closes every
 // connection until opened. It guards the bootstrap address only (after metadata kafkajs talks to
 // the advertised broker address), which is enough: the generator cannot connect at all until the
 // proxy opens.
+import "vega-datasets";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { serviceLogger } from "../../shared/logging.ts";
@@ -231,4 +232,34 @@ Deno.test("generator: started with Kafka down, it delivers its buffered signals 
     proxy.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("replay CLI --publish: the replayed signals are delivered to Kafka", async () => {
+  await using t = await createTestKafka(3);
+  const sp500 = new URL("../data/sp500-2000.csv", import.meta.resolve("vega-datasets")).pathname;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./cli.ts", import.meta.url).pathname,
+      "replay",
+      sp500,
+      "--scanners",
+      "golden_cross,death_cross",
+      "--publish",
+    ],
+    env: { KAFKA_BOOTSTRAP_SERVERS: t.brokers, KAFKA_SIGNAL_TOPIC: t.topic, LOG_FORMAT: "json" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, stderr);
+  assert.equal(new TextDecoder().decode(output.stdout), "", "--publish prints no signals");
+  const expected = replaySignals((await readCsvBars(sp500)).bars, {
+    scanners: [scannerRegistry.get("golden_cross")!, scannerRegistry.get("death_cross")!],
+    priceColumn: "close",
+  }).map((s) => s.signal_id).sort();
+  assert.match(stderr, new RegExp(`Published ${expected.length} of ${expected.length} signals`));
+  const received = await readSignals(t, expected.length, 30);
+  assert.deepEqual(received.flatMap((m) => m.signals.map((s) => s.signal_id!)).sort(), expected);
 });
