@@ -28,6 +28,8 @@ export interface SignalGeneratorOptions {
   warmupDays?: number;
   /** Bars kept per ticker (the window each scan reads); default 1000. */
   historyBars?: number;
+  /** Stores each day's bars, warm-up included, before its signals go out (agents read them). */
+  storeBars?: (bars: readonly Bar[]) => Promise<void>;
   /** Called after each live day's scan (prints the table on a TTY). */
   onScan?: (date: string, signals: readonly TickerSignal[]) => void;
 }
@@ -57,6 +59,7 @@ export async function runSignalGenerator(
       if (series.length > historyBars) series.shift();
       history.set(bar.ticker, series);
     }
+    await options.storeBars?.(bars);
     if (days <= warmupDays) {
       if (days === warmupDays) log.info("Warmed up on {days} days; scanning live", { days });
       continue;

@@ -4,10 +4,11 @@
  * while Kafka is down, and never exits on its own.
  */
 import { ConfigError, parseConfig, splitList } from "../../shared/config.ts";
-import { errorMessage } from "../../shared/db.ts";
-import { createKafka } from "../../shared/kafka.ts";
+import { connectPostgres, errorMessage } from "../../shared/db.ts";
+import { createKafka, logLevel } from "../../shared/kafka.ts";
 import { setupLogging } from "../../shared/logging.ts";
 import type { MarketSource } from "../../shared/market/bar.ts";
+import { createBarWriter } from "../../shared/market/bar_writer.ts";
 import { formatProblem } from "../../shared/market/csv_bars.ts";
 import { readCsvBars } from "../../shared/market/csv_files.ts";
 import { csvMarketSource } from "../../shared/market/csv_market_source.ts";
@@ -59,12 +60,18 @@ const publisher = createSignalPublisher({
     brokers: config.KAFKA_BOOTSTRAP_SERVERS,
     clientId: "tickwire-signal-generator",
     retries: 2,
+    // Every failed attempt is logged once by the publisher; kafkajs would add a line per retry.
+    logLevel: logLevel.NOTHING,
   }),
   topic: config.KAFKA_SIGNAL_TOPIC,
   log,
   metrics,
   bufferMax: config.SIGNAL_BUFFER_MAX,
   partitions: config.KAFKA_TOPIC_PARTITIONS,
+});
+const sql = connectPostgres(config.databaseUrl, {
+  max: 2,
+  applicationName: "tickwire-signal-generator",
 });
 const table = Deno.stdout.isTerminal();
 
@@ -91,6 +98,7 @@ try {
     log,
     metrics,
     intervalMs: config.SIGNAL_INTERVAL_SECONDS * 1000,
+    storeBars: createBarWriter({ sql, log }),
     onScan(date, signals) {
       if (table) {
         if (signals.length > 0) console.log(`${formatSignalTable(date, signals)}\n`);
@@ -112,6 +120,7 @@ try {
   log.fatal("Signal generator stopped: {error}", { error: errorMessage(error) });
   Deno.exitCode = 1;
 }
+await sql.end({ timeout: 5 });
 log.info("Signal generator stopped");
 
 async function openSource(): Promise<MarketSource> {
