@@ -4,6 +4,7 @@ import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertUser } from "../../tests/fixtures/pipelines.ts";
 import type { Sql } from "../../shared/db.ts";
 import { bookOrder, type OrderRequest } from "../../shared/ledger/book_order.ts";
+import { orderRequest } from "../../tests/fixtures/paper_orders.ts";
 import { writeBars } from "../../shared/market/bars_store.ts";
 import { ApiError } from "./api_error.ts";
 import type { ApiEnv } from "./api_env.ts";
@@ -24,22 +25,8 @@ function paperApp(sql: Sql) {
   };
 }
 
-const buy = (owner_id: string, fields: Partial<OrderRequest> = {}): OrderRequest => ({
-  owner_id,
-  account: "default",
-  execution_id: null,
-  step_id: null,
-  signal_id: null,
-  ticker: "AAPL",
-  side: "buy",
-  quantity: 10,
-  price: 100,
-  bar_date: "2024-01-02",
-  slippage_bps: 0,
-  fees: { fixed: 1, bps: 0 },
-  allow_short: false,
-  ...fields,
-});
+const buy = (owner: string, fields: Partial<OrderRequest> = {}) =>
+  orderRequest(owner, { quantity: 10, price: 100, fees: { fixed: 1, bps: 0 }, ...fields });
 
 Deno.test("paper routes: accounts, positions, orders and equity of the caller only", async () => {
   await using db = await createTestDatabase();

@@ -3,6 +3,7 @@ import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { agentContext } from "../../tests/fixtures/agent_context.ts";
 import { insertUser } from "../../tests/fixtures/pipelines.ts";
 import { bookOrder } from "../ledger/book_order.ts";
+import { orderRequest } from "../../tests/fixtures/paper_orders.ts";
 import { NonRetryableError } from "./errors.ts";
 import { positionSizerAgent, positionSizerParams, sizePosition } from "./position_sizer.ts";
 
@@ -95,21 +96,7 @@ Deno.test("position_sizer agent: skips the run at the open-positions cap or with
   await using db = await createTestDatabase();
   const owner = await insertUser(db.sql);
   for (const ticker of ["MSFT", "IBM"]) {
-    await bookOrder(db.sql, {
-      owner_id: owner,
-      account: "default",
-      execution_id: null,
-      step_id: null,
-      signal_id: null,
-      ticker,
-      side: "buy",
-      quantity: 1,
-      price: 100,
-      bar_date: null,
-      slippage_bps: 0,
-      fees: { fixed: 0, bps: 0 },
-      allow_short: false,
-    });
+    await bookOrder(db.sql, orderRequest(owner, { ticker, quantity: 1, price: 100 }));
   }
   const ctx = agentContext(db.sql, owner, {
     signal: { ticker: "AAPL", signal: "BULLISH", confidence: 80, price: 50 },

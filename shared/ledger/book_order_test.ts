@@ -4,7 +4,8 @@ import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import type { Sql } from "../db.ts";
 import { writeBars } from "../market/bars_store.ts";
 import { ensureAccount, valueAccount } from "./accounts.ts";
-import { bookOrder, type OrderRequest } from "./book_order.ts";
+import { bookOrder } from "./book_order.ts";
+import { orderRequest } from "../../tests/fixtures/paper_orders.ts";
 
 async function insertExecution(sql: Sql, pipelineId: string): Promise<string> {
   const [row] = await sql<[{ id: string }]>`
@@ -12,22 +13,6 @@ async function insertExecution(sql: Sql, pipelineId: string): Promise<string> {
     returning id`;
   return row.id;
 }
-
-const order = (fields: Partial<OrderRequest> & { owner_id: string }): OrderRequest => ({
-  account: "default",
-  execution_id: null,
-  step_id: null,
-  signal_id: null,
-  ticker: "AAPL",
-  side: "buy",
-  quantity: 100,
-  price: 10,
-  bar_date: "2024-01-02",
-  slippage_bps: 0,
-  fees: { fixed: 0, bps: 0 },
-  allow_short: false,
-  ...fields,
-});
 
 Deno.test("ledger: an account is created once per user and name with the default cash", async () => {
   await using db = await createTestDatabase();
@@ -48,7 +33,7 @@ Deno.test("ledger: orders book fills, positions, cash and equity with fees and s
   const owner = await insertUser(db.sql);
   // Buy 100 @ 10 with 50 bps slippage → 10.05; fees 1 + 10 bps × 1005 = 2.005.
   const costs = { slippage_bps: 50, fees: { fixed: 1, bps: 10 } };
-  const buy = await bookOrder(db.sql, order({ owner_id: owner, ...costs }));
+  const buy = await bookOrder(db.sql, orderRequest(owner, costs));
   assert.equal(buy.order.status, "filled");
   assert.equal(buy.order.fill_price, 10.05);
   assert.equal(buy.order.fees, 2.005);
@@ -58,7 +43,7 @@ Deno.test("ledger: orders book fills, positions, cash and equity with fees and s
   // Sell 40 @ 12 → 11.94 after slippage: realised 40 × (11.94 − 10.05) = 75.6.
   const sell = await bookOrder(
     db.sql,
-    order({ owner_id: owner, side: "sell", quantity: 40, price: 12, ...costs }),
+    orderRequest(owner, { side: "sell", quantity: 40, price: 12, ...costs }),
   );
   assert.equal(sell.order.fill_price, 11.94);
   assert.deepEqual(sell.position, { quantity: 60, avg_price: 10.05, realised_pnl: 75.6 });
@@ -105,7 +90,7 @@ Deno.test("ledger: the same execution and step books one order however often it 
   const owner = await insertUser(db.sql);
   const pipeline = await insertPipeline(db.sql, owner);
   const execution_id = await insertExecution(db.sql, pipeline.id);
-  const request = order({ owner_id: owner, execution_id, step_id: "buy" });
+  const request = orderRequest(owner, { execution_id, step_id: "buy" });
   const bookings = await Promise.all(
     Array.from({ length: 5 }, () => bookOrder(db.sql, request)),
   );
@@ -125,11 +110,11 @@ Deno.test("ledger: the same execution and step books one order however often it 
 Deno.test("ledger: orders the account cannot afford or shorts are booked as rejected", async () => {
   await using db = await createTestDatabase();
   const owner = await insertUser(db.sql);
-  const big = await bookOrder(db.sql, order({ owner_id: owner, quantity: 20_000 }));
+  const big = await bookOrder(db.sql, orderRequest(owner, { quantity: 20_000 }));
   assert.equal(big.order.status, "rejected");
   assert.equal(big.order.fill_price, null);
   assert.match(big.order.reject_reason!, /insufficient cash: the order needs 200000, .* 100000/);
-  const short = await bookOrder(db.sql, order({ owner_id: owner, side: "sell" }));
+  const short = await bookOrder(db.sql, orderRequest(owner, { side: "sell" }));
   assert.match(short.order.reject_reason!, /cannot sell 100 AAPL: the account holds 0/);
   const [{ count }] = await db.sql<[{ count: number }]>`select count(*)::int from paper_fills`;
   assert.equal(count, 0);
@@ -137,7 +122,7 @@ Deno.test("ledger: orders the account cannot afford or shorts are booked as reje
 
   const allowed = await bookOrder(
     db.sql,
-    order({ owner_id: owner, side: "sell", allow_short: true }),
+    orderRequest(owner, { side: "sell", allow_short: true }),
   );
   assert.equal(allowed.order.status, "filled");
   assert.deepEqual(allowed.position, { quantity: -100, avg_price: 10, realised_pnl: 0 });
