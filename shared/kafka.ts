@@ -2,7 +2,7 @@
 import { Kafka, type LogEntry, logLevel } from "kafkajs";
 import { serviceLogger } from "./logging.ts";
 
-export { Kafka };
+export { Kafka, logLevel };
 
 /** Options of {@linkcode createKafka}. */
 export interface KafkaOptions {
@@ -12,6 +12,11 @@ export interface KafkaOptions {
   clientId?: string;
   /** Initial connect retries; default 5 (kafkajs' default). */
   retries?: number;
+  /**
+   * Lowest kafkajs level logged; default WARN. A client whose caller logs every failure itself
+   * (the signal generator's retry loop) passes ERROR or NOTHING to avoid a line per attempt.
+   */
+  logLevel?: logLevel;
 }
 
 /** A kafkajs client whose own log lines go to the `tickwire.kafkajs` category at warning+. */
@@ -22,7 +27,7 @@ export function createKafka(options: KafkaOptions): Kafka {
     brokers: options.brokers.split(",").map((b) => b.trim()),
     connectionTimeout: 3000,
     retry: { retries: options.retries ?? 5, initialRetryTime: 300, maxRetryTime: 5000 },
-    logLevel: logLevel.WARN,
+    logLevel: options.logLevel ?? logLevel.WARN,
     logCreator: () => ({ namespace, level, log: entry }: LogEntry) => {
       const { message, ...props } = entry;
       const record = { namespace, ...props };

@@ -5,7 +5,7 @@
  */
 import { parseConfig } from "../../shared/config.ts";
 import { errorMessage } from "../../shared/db.ts";
-import { createKafka } from "../../shared/kafka.ts";
+import { createKafka, logLevel } from "../../shared/kafka.ts";
 import { setupLogging } from "../../shared/logging.ts";
 import { readCsvBars } from "../../shared/market/csv_files.ts";
 import { formatProblem } from "../../shared/market/csv_bars.ts";
@@ -63,6 +63,7 @@ async function publish(signals: DetectedSignal[]): Promise<void> {
       brokers: config.KAFKA_BOOTSTRAP_SERVERS,
       clientId: "tickwire-signals-cli",
       retries: 2,
+      logLevel: logLevel.NOTHING,
     }),
     topic: config.KAFKA_SIGNAL_TOPIC,
     log,
