@@ -9,6 +9,7 @@ import { writeBars } from "../../shared/market/bars_store.ts";
 import { ApiError } from "./api_error.ts";
 import type { ApiEnv } from "./api_env.ts";
 import { paperRoutes } from "./paper_routes.ts";
+import { createTestApi } from "./test_api.ts";
 
 /** The routes behind a stand-in for bearer auth: `x-test-user` becomes `userId`. */
 function paperApp(sql: Sql) {
@@ -119,4 +120,18 @@ Deno.test("paper routes: orders and equity page newest first", async () => {
 
   const bad = await call(alice, `/accounts/${account.id}/orders?cursor=nope`);
   assert.equal(bad.status, 400);
+});
+
+Deno.test("paper routes: mounted at /api/v1/paper behind bearer auth", async () => {
+  await using api = await createTestApi();
+  const alice = await api.user();
+  const bob = await api.user();
+  await bookOrder(api.db.sql, buy(alice.id));
+  assert.equal((await api.call("GET", "/api/v1/paper/accounts")).status, 401);
+  const mine = await api.call("GET", "/api/v1/paper/accounts", { token: alice.token });
+  assert.equal(mine.status, 200);
+  assert.equal(mine.body.items[0].cash, 100_000 - 1001);
+  const path = `/api/v1/paper/accounts/${mine.body.items[0].id}/orders`;
+  assert.equal((await api.call("GET", path, { token: alice.token })).body.items.length, 1);
+  assert.equal((await api.call("GET", path, { token: bob.token })).status, 404);
 });
