@@ -76,5 +76,11 @@ export async function runSignalGenerator(
     // A zero interval still yields, so the publisher and the metrics server keep running.
     await sleep(options.intervalMs, undefined, { signal }).catch(() => {});
   }
+  if (!signal.aborted && days <= warmupDays) {
+    log.warn(
+      "All {days} days of market data went into the {warmupDays}-day warm-up, so nothing was scanned live; `deno task signals replay` scans a whole history",
+      { days, warmupDays },
+    );
+  }
   return { days };
 }

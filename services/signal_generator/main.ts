@@ -123,6 +123,8 @@ try {
 await sql.end({ timeout: 5 });
 log.info("Signal generator stopped");
 
+/** The configured market; a CSV source scans every ticker in its files (SIGNAL_TICKERS is the
+ * simulated market's list). */
 async function openSource(): Promise<MarketSource> {
   if (config.SIGNAL_SOURCE === "simulated") {
     return simulatedMarket({ tickers, seed: config.SIGNAL_SEED });
