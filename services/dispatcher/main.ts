@@ -48,7 +48,11 @@ try {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      if ((await admin.listTopics()).includes(config.KAFKA_DEAD_LETTER_TOPIC)) return;
+      const topics = await admin.listTopics();
+      if (!topics.includes(config.KAFKA_SIGNAL_TOPIC)) {
+        throw new Error(`Topic "${config.KAFKA_SIGNAL_TOPIC}" does not exist yet`);
+      }
+      if (topics.includes(config.KAFKA_DEAD_LETTER_TOPIC)) return;
       await admin.createTopics({
         topics: [{ topic: config.KAFKA_DEAD_LETTER_TOPIC, numPartitions: 1 }],
         waitForLeaders: true,
