@@ -1,6 +1,7 @@
 /** Redis connections (npm:ioredis). Nothing connects at import time. */
 import { Redis } from "ioredis";
 import { errorMessage, redactUrl } from "./db.ts";
+import { withTimeout } from "./timeout.ts";
 
 export type { Redis };
 
@@ -26,7 +27,7 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
 /** Runs PING; throws an Error naming the URL and how to start Redis. */
 export async function pingRedis(redis: Redis, url: string): Promise<void> {
   try {
-    await withTimeout(redis.ping(), 3000);
+    await withTimeout(redis.ping(), 3000, "Redis");
   } catch (cause) {
     throw new Error(
       `Cannot reach Redis at ${redactUrl(url)}: ${errorMessage(cause)} ` +
@@ -34,12 +35,4 @@ export async function pingRedis(redis: Redis, url: string): Promise<void> {
       { cause },
     );
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

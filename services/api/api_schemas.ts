@@ -10,7 +10,7 @@ import {
   TRIGGER_MODES,
 } from "../../shared/schemas/pipeline.ts";
 // The dispatcher owns the reasons it counts; the API only reads them back.
-import { DISPATCH_REASONS } from "../dispatcher/dispatch_stats.ts";
+import { DISPATCH_REASONS } from "../../shared/dispatch_stats.ts";
 
 const timestamp = z.string().openapi({ format: "date-time", example: "2025-01-02T15:04:05.000Z" });
 

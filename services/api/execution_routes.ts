@@ -9,7 +9,7 @@ import { errorMessage } from "../../shared/db.ts";
 import { manualRunSchema } from "../../shared/schemas/pipeline_request.ts";
 import type { ApiDeps } from "./api_env.ts";
 import { ApiError, notFound } from "./api_error.ts";
-import { DISPATCH_REASONS } from "../dispatcher/dispatch_stats.ts";
+import { DISPATCH_REASONS } from "../../shared/dispatch_stats.ts";
 import {
   dispatchStatsSchema,
   executionPageSchema,

@@ -2,6 +2,7 @@
 import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
 import { createKafka } from "../../shared/kafka.ts";
+import { guardDriverFaults } from "../../shared/driver_fault_guard.ts";
 import { setupLogging } from "../../shared/logging.ts";
 import { redisNames } from "../../shared/names.ts";
 import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
@@ -14,6 +15,7 @@ const log = await setupLogging({
   level: config.LOG_LEVEL,
   format: config.LOG_FORMAT,
 });
+guardDriverFaults(log);
 const signal = shutdownSignal();
 
 const sql = connectPostgres(config.databaseUrl, {

@@ -2,12 +2,13 @@
 import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
 import { createKafka } from "../../shared/kafka.ts";
+import { guardDriverFaults } from "../../shared/driver_fault_guard.ts";
 import { setupLogging } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
 import { connectRedis, pingRedis } from "../../shared/redis.ts";
-import { retryWithBackoff } from "./backoff.ts";
+import { retryWithBackoff } from "../../shared/backoff.ts";
 import { createDispatcher } from "./dispatcher.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
@@ -16,6 +17,7 @@ const log = await setupLogging({
   level: config.LOG_LEVEL,
   format: config.LOG_FORMAT,
 });
+guardDriverFaults(log);
 const signal = shutdownSignal();
 const sql = connectPostgres(config.databaseUrl, {
   max: config.DATABASE_POOL_SIZE,

@@ -7,7 +7,7 @@
 import type { ClaimRequest } from "../../shared/executions/claim.ts";
 import type { OverlapPolicy } from "../../shared/schemas/pipeline.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
-import { DispatchStats } from "./dispatch_stats.ts";
+import { DispatchStats } from "../../shared/dispatch_stats.ts";
 import { decideSignal } from "./match.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
 

@@ -5,11 +5,16 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { errorMessage, type Sql } from "../../shared/db.ts";
-import { sleep } from "../worker/sleep.ts";
+import { sleep } from "../../shared/sleep.ts";
+import { withTimeout } from "../../shared/timeout.ts";
 
 /** Options of {@linkcode holdLeadership}. */
 export interface LeadershipOptions {
-  sql: Sql;
+  /**
+   * Opens a one-connection client that holds the lock; ended after each round, so a connection
+   * the driver left hung (porsager/postgres#1208) is dropped rather than reused.
+   */
+  connect(): Sql;
   log: Logger;
   /** The advisory lock key (a bigint). */
   key: bigint;
@@ -25,12 +30,15 @@ export interface LeadershipOptions {
 export async function holdLeadership(o: LeadershipOptions, signal: AbortSignal): Promise<void> {
   const checkMs = o.checkMs ?? 1000;
   const key = o.key.toString();
+  const timeoutMs = Math.max(3 * checkMs, 3000);
   while (!signal.aborted) {
-    let conn: Awaited<ReturnType<Sql["reserve"]>> | undefined;
+    const conn = o.connect();
     try {
-      conn = await o.sql.reserve();
-      const [row] = await conn<{ locked: boolean }[]>`
-        select pg_try_advisory_lock(${key}::bigint) as locked`;
+      const [row] = await withTimeout(
+        conn<{ locked: boolean }[]>`select pg_try_advisory_lock(${key}::bigint) as locked`,
+        timeoutMs,
+        "Postgres",
+      );
       if (row?.locked) {
         o.log.info("Became the leader");
         o.onChange?.(true);
@@ -38,30 +46,36 @@ export async function holdLeadership(o: LeadershipOptions, signal: AbortSignal):
         const leading = o.lead(AbortSignal.any([signal, lost.signal])).catch((error) =>
           o.log.error("Leading failed: {error}", { error: errorMessage(error) })
         );
-        while (!signal.aborted && await stillHeld(conn, key)) await sleep(checkMs, signal);
+        while (!signal.aborted && await stillHeld(conn, key, timeoutMs)) {
+          await sleep(checkMs, signal);
+        }
         if (!signal.aborted) o.log.warn("Lost the leader lock; standing by");
         lost.abort();
         await leading;
         o.onChange?.(false);
-        await conn`select pg_advisory_unlock(${key}::bigint)`.catch(() => {});
       }
     } catch (error) {
       o.log.warn("Leader election failed: {error}", { error: errorMessage(error) });
     } finally {
-      conn?.release();
+      // Closing the session releases its advisory lock.
+      await conn.end({ timeout: 0 }).catch(() => {});
     }
     await sleep(checkMs, signal);
   }
 }
 
-async function stillHeld(conn: Sql, key: string): Promise<boolean> {
+async function stillHeld(conn: Sql, key: string, timeoutMs: number): Promise<boolean> {
   try {
-    const [row] = await conn<{ held: boolean }[]>`
+    const [row] = await withTimeout(
+      conn<{ held: boolean }[]>`
       select exists (
         select 1 from pg_locks
         where locktype = 'advisory' and pid = pg_backend_pid() and granted and objsubid = 1
           and ((classid::bigint << 32) | objid::bigint) = ${key}::bigint
-      ) as held`;
+      ) as held`,
+      timeoutMs,
+      "Postgres",
+    );
     return row?.held === true;
   } catch {
     return false;

@@ -1,6 +1,7 @@
 /** `deno task scheduler`: fires periodic pipelines while leading, until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { guardDriverFaults } from "../../shared/driver_fault_guard.ts";
 import { setupLogging } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
@@ -14,6 +15,7 @@ const log = await setupLogging({
   level: config.LOG_LEVEL,
   format: config.LOG_FORMAT,
 });
+guardDriverFaults(log);
 const signal = shutdownSignal();
 // One connection holds the leader lock, one LISTENs, the rest claim.
 const sql = connectPostgres(config.databaseUrl, { max: 4, applicationName: "tickwire-scheduler" });
@@ -27,6 +29,8 @@ try {
 }
 const scheduler = createScheduler({
   sql,
+  connectLock: () =>
+    connectPostgres(config.databaseUrl, { max: 1, applicationName: "tickwire-scheduler-lock" }),
   redis,
   names: redisNames(config.REDIS_KEY_PREFIX),
   log,

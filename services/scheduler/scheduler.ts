@@ -12,7 +12,7 @@ import { MetricsRegistry } from "../../shared/metrics.ts";
 import { PIPELINE_CHANGES_CHANNEL, type RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { pipelineChangeSchema, scheduleSchema } from "../../shared/schemas/pipeline.ts";
-import { sleep } from "../worker/sleep.ts";
+import { sleep } from "../../shared/sleep.ts";
 import { holdLeadership } from "./leader_lock.ts";
 import { dueFires, nextFireAt, type ScheduledPipeline, tickId } from "./schedule.ts";
 import {
@@ -27,6 +27,8 @@ export const SCHEDULER_LOCK_KEY = 0x7363686564756c65n;
 /** What a scheduler is given. */
 export interface SchedulerDeps {
   sql: Sql;
+  /** Opens a one-connection client for the leader lock (e.g. `connectPostgres(url, { max: 1 })`). */
+  connectLock(): Sql;
   redis: Redis;
   names: RedisNames;
   log: Logger;
@@ -183,7 +185,7 @@ export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions =
     /** Competes for leadership and schedules while leading, until `signal` aborts. */
     run(signal: AbortSignal): Promise<void> {
       return holdLeadership({
-        sql,
+        connect: deps.connectLock,
         log,
         key: SCHEDULER_LOCK_KEY,
         checkMs: Math.min(1000, tickMs),

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
 import { connectPostgres, type Sql } from "../../shared/db.ts";
 import { PIPELINE_CHANGES_CHANNEL } from "../../shared/names.ts";
-import { createTestDatabase } from "../../tests/fixtures/database.ts";
+import { createTestDatabase, type TestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { waitFor } from "../../tests/fixtures/processes.ts";
 import { createTestRedis, type TestRedis } from "../../tests/fixtures/redis.ts";
@@ -10,9 +10,15 @@ import { createScheduler } from "./scheduler.ts";
 
 const everySecond = { cron: "* * * * * *" };
 
-function startScheduler(sql: Sql, t: TestRedis, reloadSeconds = 60) {
+function startScheduler(db: Pick<TestDatabase, "sql" | "url">, t: TestRedis, reloadSeconds = 60) {
   const scheduler = createScheduler(
-    { sql, redis: t.redis, names: t.names, log: getLogger(["test"]) },
+    {
+      sql: db.sql,
+      connectLock: () => connectPostgres(db.url, { max: 1 }),
+      redis: t.redis,
+      names: t.names,
+      log: getLogger(["test"]),
+    },
     { tickSeconds: 0.1, reloadSeconds },
   );
   const controller = new AbortController();
@@ -48,7 +54,7 @@ Deno.test("scheduler: a periodic pipeline fires on schedule and is skipped while
     trigger_mode: "periodic",
     schedule: everySecond,
   });
-  const scheduler = startScheduler(db.sql, t);
+  const scheduler = startScheduler(db, t);
   try {
     const [first] = await waitFor(
       "the first tick's execution",
@@ -104,7 +110,7 @@ Deno.test("scheduler: after downtime a missed tick fires once, not a burst", asy
   const missed = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3600_000);
   await db.sql`insert into pipeline_schedule_state (pipeline_id, schedule, next_fire_at)
                values (${pipeline.id}, ${db.sql.json(schedule)}, ${missed})`;
-  const scheduler = startScheduler(db.sql, t);
+  const scheduler = startScheduler(db, t);
   try {
     await waitFor(
       "the missed tick to fire",
@@ -135,7 +141,7 @@ Deno.test("scheduler: a schedule change announced by NOTIFY is picked up without
     trigger_mode: "periodic",
     schedule: { every_seconds: 86_400 },
   });
-  const scheduler = startScheduler(db.sql, t, 3600);
+  const scheduler = startScheduler(db, t, 3600);
   try {
     await waitFor(
       "the pipeline to be scheduled",
@@ -168,7 +174,7 @@ Deno.test("scheduler: with two schedulers only the leader fires; the standby tak
     overlap_policy: "allow",
   });
   const pools = [connectPostgres(db.url, { max: 4 }), connectPostgres(db.url, { max: 4 })];
-  const schedulers = pools.map((sql) => startScheduler(sql, t));
+  const schedulers = pools.map((sql) => startScheduler({ sql, url: db.url }, t));
   try {
     await waitFor(
       "three ticks",

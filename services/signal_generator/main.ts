@@ -6,6 +6,7 @@
 import { ConfigError, parseConfig, splitList } from "../../shared/config.ts";
 import { connectPostgres, errorMessage } from "../../shared/db.ts";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
+import { guardDriverFaults } from "../../shared/driver_fault_guard.ts";
 import { setupLogging } from "../../shared/logging.ts";
 import type { MarketSource } from "../../shared/market/bar.ts";
 import { createBarWriter } from "../../shared/market/bar_writer.ts";
@@ -53,6 +54,7 @@ const log = await setupLogging({
   level: config.LOG_LEVEL,
   format: config.LOG_FORMAT,
 });
+guardDriverFaults(log);
 const signal = shutdownSignal();
 const metrics = createGeneratorMetrics();
 const publisher = createSignalPublisher({

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { errorMessage } from "../../shared/db.ts";
 import type { Logger } from "../../shared/logging.ts";
 import type { TickerSignal } from "../../shared/schemas/signal.ts";
-import { retryDelaySeconds } from "../worker/backoff.ts";
+import { backoffDelay } from "../../shared/backoff.ts";
 import type { GeneratorMetrics } from "./generator_metrics.ts";
 import { SignalBuffer } from "./signal_buffer.ts";
 import { toSignalMessages } from "./signal_messages.ts";
@@ -125,7 +125,7 @@ export function createSignalPublisher(options: SignalPublisherOptions): SignalPu
   const onFailure = (error: unknown): number => {
     failures++;
     metrics.publishErrors.inc();
-    const delay = retryDelaySeconds(
+    const delay = backoffDelay(
       failures,
       options.retryBaseSeconds ?? 0.5,
       options.retryMaxSeconds ?? 10,

@@ -10,7 +10,7 @@ import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { tickerSignalSchema } from "../../shared/schemas/signal.ts";
 import { pipelineConfigSchema, type Step } from "../../shared/schemas/steps.ts";
-import { retryDelaySeconds } from "./backoff.ts";
+import { backoffDelay } from "../../shared/backoff.ts";
 import { planCompletion } from "./completion.ts";
 import { deadLetter } from "./dead_letter.ts";
 import { finishExecution } from "./finish_execution.ts";
@@ -18,7 +18,7 @@ import { ack } from "./job_stream.ts";
 import type { WorkerMetrics } from "./metrics.ts";
 import { scheduleRetry } from "./retry_schedule.ts";
 import { type RunOutcome, runPipeline } from "./run_pipeline.ts";
-import { sleep } from "./sleep.ts";
+import { sleep } from "../../shared/sleep.ts";
 import type { DeliveredExecution } from "./start_executions.ts";
 import { jobFields } from "../../shared/schemas/job.ts";
 
@@ -72,7 +72,7 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
     return;
   }
   const { retryBaseSeconds: base, retryMaxSeconds: max } = r.options;
-  const delay = retryDelaySeconds(e.attempts, base, max);
+  const delay = backoffDelay(e.attempts, base, max);
   const plan = planCompletion(outcome, e.attempts, e.max_attempts, delay, new Date());
   const owned = await persistently(
     () => finishExecution(r.sql, e.id, r.workerId, plan.completion),

@@ -1,6 +1,7 @@
 /** `deno task worker`: runs pipelines from the jobs stream until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { guardDriverFaults } from "../../shared/driver_fault_guard.ts";
 import { instanceId, setupLogging } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
@@ -17,6 +18,7 @@ const log = await setupLogging({
   format: config.LOG_FORMAT,
   instance: consumer,
 });
+guardDriverFaults(log);
 const signal = shutdownSignal();
 const sql = connectPostgres(config.databaseUrl, {
   max: Math.min(config.DATABASE_POOL_SIZE, config.WORKER_CONCURRENCY + 2),

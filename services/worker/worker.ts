@@ -24,7 +24,7 @@ import { type WorkerMetrics, workerMetrics } from "./metrics.ts";
 import { promoteDueRetries, scheduleRetry } from "./retry_schedule.ts";
 import { executeRun } from "./execute_run.ts";
 import { decideDelivery, startExecutions } from "./start_executions.ts";
-import { sleep } from "./sleep.ts";
+import { sleep } from "../../shared/sleep.ts";
 
 /** What a worker is given. */
 export interface WorkerDeps {

@@ -5,7 +5,7 @@
  * batch Kafka delivers again is counted again.
  */
 import type { Redis } from "ioredis";
-import type { RedisNames } from "../../shared/names.ts";
+import type { RedisNames } from "./names.ts";
 
 /** Reasons counted; every `matched` ends as `claimed` or `skipped_busy`. */
 export const DISPATCH_REASONS = [

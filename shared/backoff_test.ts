@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
-import { backoffDelayMs, retryWithBackoff } from "./backoff.ts";
+import { backoffDelay, retryWithBackoff } from "./backoff.ts";
 
-Deno.test("backoff: doubles from the base and stops at the cap", () => {
-  assert.deepEqual([1, 2, 3, 4].map((a) => backoffDelayMs(a, 100, 500)), [100, 200, 400, 500]);
-  assert.equal(backoffDelayMs(100, 100, 500, 1), 500);
-  assert.equal(backoffDelayMs(1, 100, 500, 0), 80);
+Deno.test("backoff: doubles per attempt, jitters within the upper half, caps at max", () => {
+  assert.equal(backoffDelay(1, 1, 300, () => 0), 0.5);
+  assert.equal(backoffDelay(1, 1, 300, () => 1), 1);
+  assert.equal(backoffDelay(3, 1, 300, () => 0), 2);
+  assert.equal(backoffDelay(3, 1, 300, () => 1), 4);
+  assert.equal(backoffDelay(30, 1, 300, () => 1), 300);
+  assert.equal(backoffDelay(30, 1, 300, () => 0), 150);
+  assert.equal(backoffDelay(1000, 100, 500, () => 1), 500);
+  assert.equal(backoffDelay(2, 0, 300), 0);
 });
 
 Deno.test("backoff: retries until the operation succeeds", async () => {
