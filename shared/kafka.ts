@@ -19,8 +19,28 @@ export interface KafkaOptions {
   logLevel?: logLevel;
 }
 
+let negativeTimeoutsSilenced = false;
+
+/**
+ * kafkajs 2.2.4 arms some timers with a negative delay (seen under Deno with every client); Node's
+ * timers run them after 1 ms and print a TimeoutNegativeWarning to stderr every time. The delay
+ * is harmless, so that one warning type is dropped; every other warning still prints.
+ */
+function silenceNegativeTimeoutWarnings(): void {
+  if (negativeTimeoutsSilenced) return;
+  negativeTimeoutsSilenced = true;
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
+    const options = rest[0] as string | { type?: string } | undefined;
+    const type = typeof options === "string" ? options : options?.type;
+    if (type === "TimeoutNegativeWarning") return;
+    return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+}
+
 /** A kafkajs client whose own log lines go to the `tickwire.kafkajs` category at warning+. */
 export function createKafka(options: KafkaOptions): Kafka {
+  silenceNegativeTimeoutWarnings();
   const log = serviceLogger("kafkajs");
   return new Kafka({
     clientId: options.clientId ?? "tickwire",

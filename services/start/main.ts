@@ -55,14 +55,21 @@ if (config.TICKWIRE_DEMO) {
       stateFile: `${root}.cache/demo.json`,
       tickers: splitList(config.SIGNAL_TICKERS),
     });
-    log.info(
-      [
-        "Tickwire is up. Demo user {email}, pipeline {pipelineId}{note}.",
-        "Try: curl -s -H 'Authorization: Bearer {token}' {baseUrl}/api/v1/pipelines/{pipelineId}/executions",
-        "API docs: {baseUrl}/docs · Ctrl-C stops everything; `deno task stack down` stops Kafka.",
-      ].join("\n"),
-      { ...demo, note: demo.created ? " (created now)" : "", baseUrl },
-    );
+    log.info("Demo ready: user {email}, pipeline {pipelineId}", {
+      email: demo.email,
+      pipelineId: demo.pipelineId,
+      created: demo.created,
+    });
+    // For the person at the console; the token stays out of the logs.
+    console.log([
+      "",
+      `Tickwire is up. Demo user ${demo.email}${demo.created ? " (created now)" : ""}.`,
+      `Signals for ${config.SIGNAL_TICKERS} trigger pipeline ${demo.pipelineId}; watch its runs:`,
+      `  curl -s -H 'Authorization: Bearer ${demo.token}' \\`,
+      `    ${baseUrl}/api/v1/pipelines/${demo.pipelineId}/executions`,
+      `API docs: ${baseUrl}/docs   Ctrl-C stops everything; \`deno task stack down\` stops Kafka.`,
+      "",
+    ].join("\n"));
   } catch (error) {
     if (!signal.aborted) log.error("Demo setup failed: {error}", { error: errorMessage(error) });
   }
