@@ -50,7 +50,8 @@ const MEANINGS: Partial<Record<Key, string>> = {
   SIGNAL_CSV_PATH: "CSV bars to replay when SIGNAL_SOURCE=csv",
   SIGNAL_PRICE_COLUMN: "CSV column used as the price",
   SIGNAL_INTERVAL_SECONDS: "Time between two scans of the market",
-  SIGNAL_TICKERS: "Tickers scanned (comma-separated)",
+  SIGNAL_TICKERS:
+    "Tickers of the simulated market (comma-separated); a CSV source scans every ticker in its files",
   SIGNAL_SCANNERS: "Scanners run on each ticker (comma-separated)",
   SIGNAL_SEED: "Seed of the simulated market (same seed, same prices)",
   SIGNAL_BUFFER_MAX: "Signals kept in memory while Kafka is unreachable",
