@@ -1,0 +1,185 @@
+/**
+ * Sections 2 and 3, latency and database statements at paced rates. One `allow` pipeline per
+ * ticker, so every signal yields exactly one job. Phase A per rate (dispatcher alone): signal
+ * produced (`emitted_at`) → job on the stream (the XADD's entry id, Redis' clock), and the
+ * statements the bench database committed (pg_stat_database), cross-checked with the
+ * dispatcher's own statement counter. Phase B per rate (a worker process running the no-op
+ * pipelines): signal produced → execution `started_at`.
+ */
+import type { Logger } from "../shared/logging.ts";
+import type { Sql } from "../shared/db.ts";
+import { sleep } from "../shared/sleep.ts";
+import type { BenchArgs } from "./bench_args.ts";
+import { insertBenchPipelines } from "./bench_pipelines.ts";
+import { type BenchProcess, type BenchStack, openBenchStack } from "./bench_stack.ts";
+import { latencySummary } from "./percentiles.ts";
+import { paceSignals } from "./signal_producer.ts";
+import { waitUntil } from "./wait_until.ts";
+
+/** Statements one rate cost the database. */
+export interface StatementCount {
+  /** Transactions committed (and rolled back) by the bench database: one per statement here. */
+  statements: number;
+  statements_per_s: number;
+  statements_per_batch: number;
+  batches: number;
+  /** The dispatcher's `tickwire_dispatcher_db_statements_total` over the same window. */
+  dispatcher_counted: number;
+}
+
+/** What the section measured, by rate. */
+export interface LatencyResult {
+  latency: Record<string, ReturnType<typeof latencySummary>>;
+  latency_started: Record<string, ReturnType<typeof latencySummary> & { unstarted: number }>;
+  db: Record<string, StatementCount>;
+  achieved_rate: Record<string, number>;
+}
+
+/** Pg's count of committed + rolled back transactions of `database` (read from another db). */
+async function transactions(admin: Sql, database: string): Promise<number> {
+  // Backends flush their counters at most once a second: let them before reading.
+  await sleep(1500);
+  const [row] = await admin<[{ n: string }]>`
+    select xact_commit + xact_rollback as n from pg_stat_database where datname = ${database}`;
+  return Number(row?.n ?? 0);
+}
+
+/** Runs every rate, phase A then phase B, on one stack. */
+export async function runLatency(
+  args: BenchArgs,
+  admin: Sql,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<LatencyResult> {
+  await using stack = await openBenchStack();
+  const { sql } = stack.db;
+  await insertBenchPipelines(sql, {
+    count: args.tickers,
+    tickers: args.tickers,
+    overlapPolicy: "allow",
+  });
+  const dispatcher = stack.startDispatcher();
+  const result: LatencyResult = { latency: {}, latency_started: {}, db: {}, achieved_rate: {} };
+  let produced = 0;
+  const pace = async (rate: number, idPrefix: string) => {
+    const paced = await paceSignals(
+      {
+        kafka: stack.kafka.kafka,
+        topic: stack.kafka.topic,
+        idPrefix,
+        tickers: args.tickers,
+      },
+      rate,
+      args.seconds,
+      signal,
+    );
+    produced += paced.produced;
+    await waitUntil(`${produced} offsets committed`, async () => {
+      return (await stack.committedOffsets()) >= produced ? true : undefined;
+    }, { signal, timeoutMs: 300_000, intervalMs: 50 });
+    return paced;
+  };
+  try {
+    await waitUntil("the dispatcher to consume", async () => {
+      const m = await dispatcher.metrics();
+      const indexed = m.get("tickwire_dispatcher_pipelines_indexed") === args.tickers;
+      return indexed && (await stack.groupState()) === "Stable" ? true : undefined;
+    }, { signal, timeoutMs: 60_000 });
+
+    for (const rate of args.rates) {
+      const lastEntry = await lastStreamId(stack);
+      const before = await transactions(admin, stack.db.name);
+      const m0 = await dispatcher.metrics();
+      const paced = await pace(rate, `lat-${rate}-a`);
+      const after = await transactions(admin, stack.db.name);
+      const m1 = await dispatcher.metrics();
+      const delta = (name: string) => (m1.get(name) ?? 0) - (m0.get(name) ?? 0);
+      const statements = after - before;
+      const batches = delta("tickwire_dispatcher_batch_size_count");
+      result.achieved_rate[rate] = paced.achievedRate;
+      result.db[rate] = {
+        statements,
+        statements_per_s: Math.round((statements / args.seconds) * 10) / 10,
+        statements_per_batch: Math.round((statements / Math.max(1, batches)) * 100) / 100,
+        batches,
+        dispatcher_counted: delta("tickwire_dispatcher_db_statements_total"),
+      };
+      result.latency[rate] = latencySummary(await enqueueLatencies(stack, lastEntry));
+      log.info("Rate {rate}/s (achieved {achieved}): to enqueue {latency}, {db}", {
+        rate,
+        achieved: paced.achievedRate,
+        latency: result.latency[rate],
+        db: result.db[rate],
+      });
+    }
+
+    const worker = stack.startWorker(args.concurrency);
+    await waitForWorker(worker, signal);
+    for (const rate of args.rates) {
+      const prefix = `lat-${rate}-b`;
+      await pace(rate, prefix);
+      const expected = rate * args.seconds;
+      await waitUntil(`${expected} executions started`, async () => {
+        const [row] = await sql<[{ n: number }]>`
+          select count(*)::int as n from pipeline_executions
+          where signal_id like ${prefix + "-%"} and started_at is not null`;
+        return row.n >= expected ? true : undefined;
+      }, { signal, timeoutMs: 120_000, intervalMs: 250 }).catch((error) => log.warn(String(error)));
+      const rows = await sql<{ ms: number | null }[]>`
+        select extract(epoch from started_at - signal_emitted_at) * 1000 as ms
+        from pipeline_executions where signal_id like ${prefix + "-%"}`;
+      const started = rows.flatMap((r) => r.ms === null ? [] : [Number(r.ms)]);
+      result.latency_started[rate] = {
+        ...latencySummary(started),
+        unstarted: expected - started.length,
+      };
+      log.info("Rate {rate}/s: to started {latency}", {
+        rate,
+        latency: result.latency_started[rate],
+      });
+    }
+    return result;
+  } catch (error) {
+    log.error("Dispatcher output:\n{output}", { output: dispatcher.output().slice(-4000) });
+    throw error;
+  }
+}
+
+async function waitForWorker(worker: BenchProcess, signal: AbortSignal): Promise<void> {
+  await waitUntil("the worker's metrics", async () => {
+    await worker.metrics();
+    return true;
+  }, { signal, timeoutMs: 30_000, intervalMs: 100 });
+}
+
+async function lastStreamId(stack: BenchStack): Promise<string> {
+  const [last] = await stack.redis.redis.xrevrange(
+    stack.redis.names.jobsStream,
+    "+",
+    "-",
+    "COUNT",
+    1,
+  );
+  return last?.[0] ?? "0-0";
+}
+
+/** Entry time (ms part of the id) minus `signal_emitted_at`, for the entries after `afterId`. */
+async function enqueueLatencies(stack: BenchStack, afterId: string): Promise<number[]> {
+  const { redis, names } = stack.redis;
+  const enqueuedAt = new Map<string, number>();
+  let from = `(${afterId}`;
+  for (;;) {
+    const entries = await redis.xrange(names.jobsStream, from, "+", "COUNT", 10_000);
+    for (const [id, fields] of entries) {
+      const i = fields.indexOf("execution_id");
+      if (i >= 0) enqueuedAt.set(fields[i + 1]!, Number(id.split("-")[0]));
+    }
+    if (entries.length < 10_000) break;
+    from = `(${entries.at(-1)![0]}`;
+  }
+  const ids = [...enqueuedAt.keys()];
+  const rows = await stack.db.sql<{ id: string; emitted_ms: number }[]>`
+    select id, extract(epoch from signal_emitted_at) * 1000 as emitted_ms
+    from pipeline_executions where id = any(${ids}::uuid[])`;
+  return rows.map((r) => enqueuedAt.get(r.id)! - Number(r.emitted_ms));
+}

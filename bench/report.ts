@@ -1,0 +1,180 @@
+/** latest.json's shape and its markdown table (target, measured, pass/miss, and the machine). */
+import type { Machine } from "./machine.ts";
+import type { ThroughputRun } from "./throughput.ts";
+import type { LatencyResult, StatementCount } from "./latency.ts";
+import type { WorkersResult } from "./workers.ts";
+import type { MemoryResult } from "./memory.ts";
+
+/** Everything a bench run writes to latest.json (sections not run keep their last values). */
+export interface BenchResults {
+  generated_at: string;
+  command: string;
+  machine: Machine;
+  dispatcher?: {
+    signals_per_s: number;
+    runs: ThroughputRun[];
+    with_workers?: ThroughputRun;
+  };
+  latency?: LatencyResult["latency"];
+  latency_started?: LatencyResult["latency_started"];
+  latency_achieved_rate?: LatencyResult["achieved_rate"];
+  db?: {
+    statements_per_s: Record<string, number>;
+    statements_per_batch: Record<string, number>;
+    detail: Record<string, StatementCount>;
+  };
+  workers?: WorkersResult;
+  memory?: MemoryResult;
+}
+
+interface Target {
+  name: string;
+  target: string;
+  measured: number | undefined;
+  unit: string;
+  pass: (v: number) => boolean;
+}
+
+const fmt = (v: number) => v.toLocaleString("en-US", { maximumFractionDigits: 1 });
+
+/** The issue's targets against `r`. */
+export function targets(r: Partial<BenchResults>): Target[] {
+  return [
+    {
+      name: "Dispatcher throughput (10 000 pipelines, 1 000 tickers)",
+      target: "≥ 25 000 signals/s",
+      measured: r.dispatcher?.signals_per_s,
+      unit: "signals/s",
+      pass: (v) => v >= 25_000,
+    },
+    {
+      name: "p99 signal → job enqueued at 10 000/s",
+      target: "≤ 100 ms",
+      measured: r.latency?.["10000"]?.p99_ms,
+      unit: "ms",
+      pass: (v) => v <= 100,
+    },
+    {
+      name: "p99 signal → job enqueued at 100/s",
+      target: "≤ 50 ms",
+      measured: r.latency?.["100"]?.p99_ms,
+      unit: "ms",
+      pass: (v) => v <= 50,
+    },
+    {
+      name: "DB statements/s at 10 000 signals/s",
+      target: "≤ 30 /s",
+      measured: r.db?.statements_per_s["10000"],
+      unit: "/s",
+      pass: (v) => v <= 30,
+    },
+    {
+      name: "Workers, no-op jobs/s: ours ÷ BullMQ",
+      target: "≥ 2×",
+      measured: r.workers?.ratio,
+      unit: "×",
+      pass: (v) => v >= 2,
+    },
+    {
+      name: "Dispatcher RSS with 100 000 cached pipelines",
+      target: "≤ 200 MB",
+      measured: r.memory?.dispatcher_rss_mb,
+      unit: "MB",
+      pass: (v) => v <= 200,
+    },
+  ];
+}
+
+/** The markdown of latest.md. */
+export function renderReport(r: BenchResults): string {
+  const lines = [
+    "# Tickwire benchmark results",
+    "",
+    `Generated ${r.generated_at} by \`${r.command}\`.`,
+    "",
+    "| target | required | measured | |",
+    "| --- | --- | --- | --- |",
+    ...targets(r).map((t) =>
+      t.measured === undefined || Number.isNaN(t.measured)
+        ? `| ${t.name} | ${t.target} | not run | |`
+        : `| ${t.name} | ${t.target} | ${fmt(t.measured)} ${t.unit} | ${
+          t.pass(t.measured) ? "pass" : "**miss**"
+        } |`
+    ),
+  ];
+  if (r.latency || r.latency_started || r.db) {
+    lines.push(
+      "",
+      "## Latency and database statements by paced rate",
+      "",
+      "| rate (achieved) | → enqueued p50 / p95 / p99 | → started p50 / p95 / p99 | " +
+        "DB statements/s | per batch | dispatcher-counted |",
+      "| --- | --- | --- | --- | --- | --- |",
+    );
+    const rates = Object.keys(r.latency ?? r.latency_started ?? {}).sort((a, b) => +a - +b);
+    for (const rate of rates) {
+      const e = r.latency?.[rate];
+      const s = r.latency_started?.[rate];
+      const d = r.db?.detail[rate];
+      const triple = (x?: { p50_ms: number; p95_ms: number; p99_ms: number }) =>
+        x ? `${fmt(x.p50_ms)} / ${fmt(x.p95_ms)} / ${fmt(x.p99_ms)} ms` : "–";
+      lines.push(
+        `| ${fmt(+rate)}/s (${fmt(r.latency_achieved_rate?.[rate] ?? NaN)}) | ${triple(e)} | ${
+          triple(s)
+        }${s?.unstarted ? ` (${s.unstarted} not started)` : ""} | ${
+          d ? fmt(d.statements_per_s) : "–"
+        } | ${d ? fmt(d.statements_per_batch) : "–"} | ${d ? fmt(d.dispatcher_counted) : "–"} |`,
+      );
+    }
+  }
+  if (r.dispatcher) {
+    lines.push(
+      "",
+      "## Dispatcher throughput runs",
+      "",
+      "| scenario | signals | seconds | signals/s | jobs enqueued | batches | signals/batch | ms/batch |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...[...r.dispatcher.runs, ...(r.dispatcher.with_workers ? [r.dispatcher.with_workers] : [])]
+        .map((t) =>
+          `| ${t.scenario} | ${fmt(t.signals)} | ${t.seconds} | ${fmt(t.signals_per_s)} | ${
+            fmt(t.jobs_enqueued)
+          } | ${fmt(t.batches)} | ${fmt(t.mean_batch_signals)} | ${t.mean_batch_ms} |`
+        ),
+    );
+  }
+  if (r.workers) {
+    const w = r.workers;
+    lines.push(
+      "",
+      `## Workers (${
+        fmt(w.jobs)
+      } no-op jobs, concurrency ${w.concurrency}, BullMQ ${w.bullmq_version})`,
+      "",
+      `Median jobs/s: ours ${fmt(w.ours_jobs_per_s)}, BullMQ ${fmt(w.bullmq_jobs_per_s)} ` +
+        `(runs: ours ${w.runs.ours.join(", ")}; BullMQ ${w.runs.bullmq.join(", ")}).`,
+    );
+  }
+  if (r.memory) {
+    const m = r.memory;
+    lines.push(
+      "",
+      `## Memory (${fmt(m.pipelines)} pipelines)`,
+      "",
+      `Dispatcher RSS ${fmt(m.dispatcher_rss_mb)} MB after ${fmt(m.burst_signals)} signals ` +
+        `(idle after the load ${fmt(m.dispatcher_rss_idle_mb)} MB, peak ${
+          fmt(m.dispatcher_peak_rss_mb)
+        } MB).`,
+    );
+  }
+  const m = r.machine;
+  lines.push(
+    "",
+    "## Machine",
+    "",
+    `${m.cpus} CPUs (${m.cpu_model}), ${m.memory_gb} GB RAM, ${m.os}; Deno ${m.deno}, ` +
+      `PostgreSQL ${m.postgres}, Redis ${m.redis}, Kafka ${m.kafka} (KRaft, one broker); ` +
+      "all on this machine with the bench.",
+    "",
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,107 @@
+/**
+ * Section 4, workers: no-op pipeline jobs/s, ours against BullMQ on the same Redis, alternating
+ * run by run, same job count and concurrency, median of `runs` each. Both are at-least-once:
+ * ours acknowledges an entry only after its execution is recorded in Postgres; BullMQ moves a
+ * job to completed after its processor returns and re-delivers stalled ones.
+ *
+ * Ours: `jobs` queued executions of one `allow` pipeline with no steps are inserted by one
+ * statement and XADDed beforehand; the clock runs from the worker's start to its last success.
+ */
+import { getLogger } from "@logtape/logtape";
+import type { Logger } from "../shared/logging.ts";
+import { connectPostgres } from "../shared/db.ts";
+import { enqueueJobs } from "../shared/executions/enqueue.ts";
+import { createWorker } from "../services/worker/worker.ts";
+import { createTestDatabase } from "../tests/fixtures/database.ts";
+import { createTestRedis } from "../tests/fixtures/redis.ts";
+import type { BenchArgs } from "./bench_args.ts";
+import { insertBenchPipelines } from "./bench_pipelines.ts";
+import { installBullmq, runBullmq } from "./bullmq_peer.ts";
+import { median } from "./percentiles.ts";
+import { waitUntil } from "./wait_until.ts";
+
+/** What the section measured. */
+export interface WorkersResult {
+  ours_jobs_per_s: number;
+  bullmq_jobs_per_s: number;
+  ratio: number;
+  bullmq_version: string;
+  jobs: number;
+  concurrency: number;
+  runs: { ours: number[]; bullmq: number[] };
+}
+
+/** Alternates ours and BullMQ `args.runs` times each. */
+export async function runWorkers(
+  args: BenchArgs,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<WorkersResult> {
+  const bullmqVersion = await installBullmq();
+  await using db = await createTestDatabase();
+  await using redis = await createTestRedis();
+  await insertBenchPipelines(db.sql, { count: 1, tickers: 1, overlapPolicy: "allow" });
+  const [pipeline] = await db.sql<[{ id: string }]>`select id from pipelines`;
+  // The worker's own pool, sized as `deno task worker` sizes it by default.
+  const workerSql = connectPostgres(db.url, { max: Math.min(10, args.concurrency + 2) });
+  const runs = { ours: [] as number[], bullmq: [] as number[] };
+  try {
+    for (let run = 0; run < args.runs && !signal.aborted; run++) {
+      await db.sql`delete from pipeline_executions`;
+      await redis.redis.del(redis.names.jobsStream);
+      const executions = await db.sql<{ id: string; pipeline_id: string }[]>`
+        insert into pipeline_executions (pipeline_id, trigger_kind, signal_id, signal)
+        select ${pipeline.id}, 'signal', 'w${run}-' || g,
+          '{"ticker":"T0000","signal":"BULLISH","confidence":80}'::jsonb
+        from generate_series(1, ${args.jobs}) as g
+        returning id, pipeline_id`;
+      for (let i = 0; i < executions.length; i += 5000) {
+        await enqueueJobs(redis.redis, redis.names, executions.slice(i, i + 5000));
+      }
+      const stop = new AbortController();
+      const worker = createWorker({
+        sql: workerSql,
+        redis: redis.redis,
+        names: redis.names,
+        log: getLogger(["bench", "worker"]),
+      }, { consumer: `bench-${run}`, concurrency: args.concurrency });
+      const startMs = performance.now();
+      const running = worker.run(stop.signal);
+      const done = await waitUntil(
+        `${args.jobs} runs to succeed`,
+        () => Promise.resolve(worker.metrics.succeeded.get() >= args.jobs ? true : undefined),
+        { signal, timeoutMs: 300_000, intervalMs: 5 },
+      ).finally(() => stop.abort());
+      await running;
+      runs.ours.push(Math.round(args.jobs / ((done.atMs - startMs) / 1000)));
+
+      runs.bullmq.push(
+        await runBullmq({
+          redisUrl: redis.url,
+          prefix: `${redis.prefix}:bullmq`,
+          queue: `bench-${run}`,
+          jobs: args.jobs,
+          concurrency: args.concurrency,
+        }),
+      );
+      log.info("Worker run {run}: ours {ours} jobs/s, BullMQ {bullmq} jobs/s", {
+        run: run + 1,
+        ours: runs.ours.at(-1),
+        bullmq: runs.bullmq.at(-1),
+      });
+    }
+  } finally {
+    await workerSql.end({ timeout: 2 });
+  }
+  const ours = median(runs.ours);
+  const bullmq = median(runs.bullmq);
+  return {
+    ours_jobs_per_s: ours,
+    bullmq_jobs_per_s: bullmq,
+    ratio: Math.round((ours / bullmq) * 100) / 100,
+    bullmq_version: bullmqVersion,
+    jobs: args.jobs,
+    concurrency: args.concurrency,
+    runs,
+  };
+}
