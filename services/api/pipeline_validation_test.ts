@@ -46,6 +46,13 @@ const INVALID: [string, Record<string, unknown>, Detail][] = [
     path: "schedule.cron",
     message: "Too small: expected string to have >=1 characters",
   }],
+  ["schedule with a cron croner rejects", {
+    trigger_mode: "periodic",
+    schedule: { cron: "61 * * * *" },
+  }, {
+    path: "schedule.cron",
+    message: 'invalid cron "61 * * * *": CronPattern: Invalid value for minute: 61',
+  }],
   ["schedule of neither kind", { trigger_mode: "periodic", schedule: { every: 60 } }, {
     path: "schedule",
     message: 'must be {"every_seconds": N} with N ≥ 10, or {"cron": "<expression>"}',

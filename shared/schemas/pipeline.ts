@@ -2,6 +2,7 @@
  * Pipeline fields shared by the API (validation), the dispatcher (matching) and the scheduler.
  * Column names follow the seed (`trigger_mode`, `scanner_tickers`, `is_active`, `config`).
  */
+import { Cron } from "croner";
 import { z } from "zod";
 import { SIGNAL_TYPES } from "./signal.ts";
 import { pipelineConfigSchema } from "./steps.ts";
@@ -17,8 +18,25 @@ export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 export const scheduleSchema = z.union([
   z.object({ every_seconds: z.number().int().min(10).max(366 * 24 * 3600) }).strict(),
   z.object({ cron: z.string().trim().min(1).max(200), timezone: z.string().min(1).optional() })
-    .strict(),
+    .strict()
+    .superRefine((schedule, ctx) => {
+      if (schedule.cron.length === 0 || schedule.cron.length > 200) return; // reported above
+      const problem = cronProblem(schedule.cron, schedule.timezone);
+      if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
+    }),
 ]);
+
+/** Why croner (the scheduler's parser) rejects a cron schedule, or null when it accepts it. */
+export function cronProblem(expression: string, timezone?: string): string | null {
+  try {
+    const cron = new Cron(expression, { paused: true, ...(timezone ? { timezone } : {}) });
+    return cron.nextRun() ? null : `cron "${expression}" never fires again`;
+  } catch (error) {
+    return `invalid cron "${expression}"${timezone ? ` in timezone "${timezone}"` : ""}: ${
+      (error as Error).message
+    }`;
+  }
+}
 export type Schedule = z.infer<typeof scheduleSchema>;
 
 /** Which signals may trigger a pipeline; every key optional, all given keys must hold. */
