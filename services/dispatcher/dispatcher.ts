@@ -33,6 +33,7 @@ export type DispatcherConfig = Pick<
   | "CACHE_REFRESH_INTERVAL_SECONDS"
   | "SWEEP_INTERVAL_SECONDS"
   | "SWEEP_MIN_AGE_SECONDS"
+  | "WORKER_VISIBILITY_TIMEOUT_SECONDS"
   | "JOBS_STREAM_MAX_LENGTH"
 >;
 
@@ -152,6 +153,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       signal: stopSweeps.signal,
       intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
       minAgeSeconds: config.SWEEP_MIN_AGE_SECONDS,
+      abandonedAfterSeconds: 2 * config.WORKER_VISIBILITY_TIMEOUT_SECONDS +
+        config.SWEEP_MIN_AGE_SECONDS,
       maxLength: config.JOBS_STREAM_MAX_LENGTH,
       onSweep: (result) => {
         metrics.dbStatements.inc({ statement: "sweep" });

@@ -53,6 +53,7 @@ function start(s: Stack, extra: Partial<DispatcherDeps> = {}) {
       CACHE_REFRESH_INTERVAL_SECONDS: 30,
       SWEEP_INTERVAL_SECONDS: 3600,
       SWEEP_MIN_AGE_SECONDS: 3600,
+      WORKER_VISIBILITY_TIMEOUT_SECONDS: 60,
       JOBS_STREAM_MAX_LENGTH: 10_000,
     },
     sql: s.db.sql,

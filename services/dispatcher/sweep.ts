@@ -2,6 +2,11 @@
  * The sweep: an execution claimed but never put on the stream (a crash between claim and XADD,
  * or an entry trimmed away) is found by age and enqueued again. A duplicate stream entry is
  * harmless: the worker's queued→running compare-and-set runs an execution once.
+ *
+ * It also requeues an execution left `running` by a worker that stopped heartbeating long after
+ * XAUTOCLAIM should have reclaimed it (its stream entry was trimmed or deleted): otherwise its
+ * active slot would block the pipeline forever. The worker's compare-and-set then runs it again,
+ * or fails it as exhausted, and only the current owner can record an outcome.
  */
 import type { Sql } from "../../shared/db.ts";
 import type { Redis } from "../../shared/redis.ts";
@@ -16,6 +21,11 @@ export interface SweepOptions {
   limit?: number;
   /** Stream bound (JOBS_STREAM_MAX_LENGTH). */
   maxLength: number;
+  /**
+   * Requeue executions running with no heartbeat for this long; default: never. The dispatcher
+   * uses 2 × WORKER_VISIBILITY_TIMEOUT_SECONDS + SWEEP_MIN_AGE_SECONDS.
+   */
+  abandonedAfterSeconds?: number;
 }
 
 /**
@@ -28,6 +38,9 @@ export async function sweepQueued(
   names: Pick<RedisNames, "jobsStream">,
   options: SweepOptions,
 ): Promise<number> {
+  const abandoned = options.abandonedAfterSeconds === undefined
+    ? []
+    : await requeueAbandoned(sql, options.abandonedAfterSeconds, options.limit ?? 2000);
   // $1: minimum age in seconds; $2: row limit.
   const rows = await sql<{ id: string; pipeline_id: string }[]>`
     with due as (
@@ -41,8 +54,28 @@ export async function sweepQueued(
     update pipeline_executions e set enqueued_at = now()
     from due where e.id = due.id
     returning e.id, e.pipeline_id`;
-  await enqueueJobs(redis, names, rows, { maxLength: options.maxLength });
-  return rows.length;
+  const jobs = [...abandoned, ...rows];
+  await enqueueJobs(redis, names, jobs, { maxLength: options.maxLength });
+  return jobs.length;
+}
+
+async function requeueAbandoned(sql: Sql, afterSeconds: number, limit: number) {
+  // $1: seconds without a heartbeat; $2: row limit. enqueued_at = now() keeps the queued sweep
+  // from sending it twice; the active slot is kept, so the overlap guard still holds.
+  return await sql<{ id: string; pipeline_id: string }[]>`
+    with abandoned as (
+      select id from pipeline_executions
+      where status = 'running'
+        and coalesce(heartbeat_at, started_at, queued_at)
+          < now() - make_interval(secs => ${afterSeconds})
+      order by heartbeat_at
+      limit ${limit}
+      for update skip locked
+    )
+    update pipeline_executions e
+    set status = 'queued', worker_id = null, enqueued_at = now()
+    from abandoned where e.id = abandoned.id
+    returning e.id, e.pipeline_id`;
 }
 
 /** Options of {@linkcode runSweepLoop}. */

@@ -32,3 +32,32 @@ Deno.test("sweep: a claimed-but-not-enqueued execution is swept into the stream 
   assert.deepEqual(entries[0]![1].slice(0, 4), ["execution_id", lost!.id, "pipeline_id", p.id]);
   assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 0, "just swept");
 });
+
+Deno.test("sweep: a running execution whose worker stopped heartbeating long ago is requeued", async () => {
+  await using db = await createTestDatabase();
+  await using r = await createTestRedis();
+  const owner = await insertUser(db.sql);
+  const [abandoned, alive] = [
+    await insertPipeline(db.sql, owner),
+    await insertPipeline(db.sql, owner),
+  ];
+  await db.sql`
+    insert into pipeline_executions
+      (pipeline_id, trigger_kind, active_slot, status, attempts, worker_id, started_at, heartbeat_at)
+    values
+      (${abandoned.id}, 'manual', 0, 'running', 1, 'gone', now() - interval '10 minutes',
+       now() - interval '10 minutes'),
+      (${alive.id}, 'manual', 0, 'running', 1, 'alive', now() - interval '10 minutes', now())`;
+  const options = { minAgeSeconds: 30, maxLength: 1000, abandonedAfterSeconds: 150 };
+  assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 1);
+  const rows = await db.sql<{ pipeline_id: string; status: string; worker_id: string | null }[]>`
+    select pipeline_id, status, worker_id from pipeline_executions order by pipeline_id = ${alive.id}`;
+  assert.deepEqual(rows.map((x) => [x.pipeline_id, x.status, x.worker_id]), [
+    [abandoned.id, "queued", null],
+    [alive.id, "running", "alive"],
+  ]);
+  const entries = await r.redis.xrange(r.names.jobsStream, "-", "+");
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0]![1][3], abandoned.id);
+  assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 0, "requeued once");
+});
