@@ -1,5 +1,7 @@
-/** Process-level plumbing for `main.ts` files: config errors and shutdown signals. */
-import { ConfigError } from "./config.ts";
+/** Process-level plumbing for `main.ts` files: config errors, start-up and shutdown signals. */
+import { type Config, ConfigError } from "./config.ts";
+import { guardDriverFaults } from "./driver_fault_guard.ts";
+import { type Logger, setupLogging } from "./logging.ts";
 
 /** Runs `parse`; on ConfigError prints its message to stderr and exits with code 78 (EX_CONFIG). */
 export function exitOnConfigError<T>(parse: () => T): T {
@@ -22,4 +24,30 @@ export function shutdownSignal(): AbortSignal {
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   return controller.signal;
+}
+
+/** Options of {@linkcode bootService}. */
+export interface BootOptions {
+  /** Logger category and `service` field. */
+  service: string;
+  config: Pick<Config, "LOG_LEVEL" | "LOG_FORMAT">;
+  /** Instance id; default `<hostname>-<pid>`. */
+  instance?: string;
+}
+
+/**
+ * What every service's `main.ts` does first, after parsing its config: logging, the postgres.js
+ * fault guard, and the shutdown signal.
+ */
+export async function bootService(
+  options: BootOptions,
+): Promise<{ log: Logger; signal: AbortSignal }> {
+  const log = await setupLogging({
+    service: options.service,
+    level: options.config.LOG_LEVEL,
+    format: options.config.LOG_FORMAT,
+    ...(options.instance ? { instance: options.instance } : {}),
+  });
+  guardDriverFaults(log);
+  return { log, signal: shutdownSignal() };
 }

@@ -2,23 +2,15 @@
 import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
 import { createKafka } from "../../shared/kafka.ts";
-import { guardDriverFaults } from "../../shared/driver_fault_guard.ts";
-import { setupLogging } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
-import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
+import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { connectRedis, pingRedis } from "../../shared/redis.ts";
 import { retryWithBackoff } from "../../shared/backoff.ts";
 import { createDispatcher } from "./dispatcher.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
-const log = await setupLogging({
-  service: "dispatcher",
-  level: config.LOG_LEVEL,
-  format: config.LOG_FORMAT,
-});
-guardDriverFaults(log);
-const signal = shutdownSignal();
+const { log, signal } = await bootService({ service: "dispatcher", config });
 const sql = connectPostgres(config.databaseUrl, {
   max: config.DATABASE_POOL_SIZE,
   applicationName: "tickwire-dispatcher",

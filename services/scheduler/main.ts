@@ -1,22 +1,14 @@
 /** `deno task scheduler`: fires periodic pipelines while leading, until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
-import { guardDriverFaults } from "../../shared/driver_fault_guard.ts";
-import { setupLogging } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
-import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
+import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { connectRedis, pingRedis } from "../../shared/redis.ts";
 import { createScheduler } from "./scheduler.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
-const log = await setupLogging({
-  service: "scheduler",
-  level: config.LOG_LEVEL,
-  format: config.LOG_FORMAT,
-});
-guardDriverFaults(log);
-const signal = shutdownSignal();
+const { log, signal } = await bootService({ service: "scheduler", config });
 // One connection holds the leader lock, one LISTENs, the rest claim.
 const sql = connectPostgres(config.databaseUrl, { max: 4, applicationName: "tickwire-scheduler" });
 const redis = connectRedis(config.REDIS_URL, { name: "tickwire-scheduler" });

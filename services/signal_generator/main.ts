@@ -6,8 +6,6 @@
 import { ConfigError, parseConfig, splitList } from "../../shared/config.ts";
 import { connectPostgres, errorMessage } from "../../shared/db.ts";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
-import { guardDriverFaults } from "../../shared/driver_fault_guard.ts";
-import { setupLogging } from "../../shared/logging.ts";
 import type { MarketSource } from "../../shared/market/bar.ts";
 import { createBarWriter } from "../../shared/market/bar_writer.ts";
 import { formatProblem } from "../../shared/market/csv_bars.ts";
@@ -15,7 +13,7 @@ import { readCsvBars } from "../../shared/market/csv_files.ts";
 import { csvMarketSource } from "../../shared/market/csv_market_source.ts";
 import { simulatedMarket } from "../../shared/market/simulated_market.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
-import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
+import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { tickerSchema } from "../../shared/schemas/ticker.ts";
 import { runSignalGenerator } from "./generator.ts";
 import { createGeneratorMetrics } from "./generator_metrics.ts";
@@ -49,13 +47,7 @@ const { scanners, tickers } = exitOnConfigError(() => {
   if (problems.length > 0 || !scanners || !tickers) throw new ConfigError(problems);
   return { scanners, tickers };
 });
-const log = await setupLogging({
-  service: "signal-generator",
-  level: config.LOG_LEVEL,
-  format: config.LOG_FORMAT,
-});
-guardDriverFaults(log);
-const signal = shutdownSignal();
+const { log, signal } = await bootService({ service: "signal-generator", config });
 const metrics = createGeneratorMetrics();
 const publisher = createSignalPublisher({
   kafka: createKafka({

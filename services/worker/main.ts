@@ -1,25 +1,17 @@
 /** `deno task worker`: runs pipelines from the jobs stream until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
-import { guardDriverFaults } from "../../shared/driver_fault_guard.ts";
-import { instanceId, setupLogging } from "../../shared/logging.ts";
+import { instanceId } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
-import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
+import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { connectRedis, pingRedis } from "../../shared/redis.ts";
 import { collectQueueDepth, workerMetrics } from "./metrics.ts";
 import { createWorker } from "./worker.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const consumer = instanceId();
-const log = await setupLogging({
-  service: "worker",
-  level: config.LOG_LEVEL,
-  format: config.LOG_FORMAT,
-  instance: consumer,
-});
-guardDriverFaults(log);
-const signal = shutdownSignal();
+const { log, signal } = await bootService({ service: "worker", config, instance: consumer });
 const sql = connectPostgres(config.databaseUrl, {
   max: Math.min(config.DATABASE_POOL_SIZE, config.WORKER_CONCURRENCY + 2),
   applicationName: "tickwire-worker",
