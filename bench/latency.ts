@@ -35,13 +35,21 @@ export interface LatencyResult {
   achieved_rate: Record<string, number>;
 }
 
-/** Pg's count of committed + rolled back transactions of `database` (read from another db). */
+/**
+ * Pg's count of committed + rolled back transactions of `database` (read from another db), once
+ * it stopped moving: backends flush their counters a while after their last transaction.
+ */
 async function transactions(admin: Sql, database: string): Promise<number> {
-  // Backends flush their counters at most once a second: let them before reading.
-  await sleep(1500);
-  const [row] = await admin<[{ n: string }]>`
-    select xact_commit + xact_rollback as n from pg_stat_database where datname = ${database}`;
-  return Number(row?.n ?? 0);
+  let last = -1;
+  for (let i = 0; i < 15; i++) {
+    await sleep(1000);
+    const [row] = await admin<[{ n: string }]>`
+      select xact_commit + xact_rollback as n from pg_stat_database where datname = ${database}`;
+    const n = Number(row?.n ?? 0);
+    if (n === last) return n;
+    last = n;
+  }
+  return last;
 }
 
 /** Runs every rate, phase A then phase B, on one stack. */
@@ -113,6 +121,9 @@ export async function runLatency(
       });
     }
 
+    // Phase A's jobs are not phase B's backlog: the worker starts on an empty stream.
+    await sql`delete from pipeline_executions`;
+    await stack.redis.redis.del(stack.redis.names.jobsStream);
     const worker = stack.startWorker(args.concurrency);
     await waitForWorker(worker, signal);
     for (const rate of args.rates) {

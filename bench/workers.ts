@@ -51,7 +51,7 @@ export async function runWorkers(
       await redis.redis.del(redis.names.jobsStream);
       const executions = await db.sql<{ id: string; pipeline_id: string }[]>`
         insert into pipeline_executions (pipeline_id, trigger_kind, signal_id, signal)
-        select ${pipeline.id}, 'signal', 'w${run}-' || g,
+        select ${pipeline.id}::uuid, 'signal', ${`w${run}-`}::text || g,
           '{"ticker":"T0000","signal":"BULLISH","confidence":80}'::jsonb
         from generate_series(1, ${args.jobs}) as g
         returning id, pipeline_id`;
