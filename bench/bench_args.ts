@@ -28,11 +28,14 @@ export interface BenchArgs {
   memoryPipelines: number;
   /** Where latest.json and latest.md go; default bench/results. */
   out: string;
+  /** BATCH_SIZE / BATCH_TIMEOUT_SECONDS given to every dispatcher; default: the config's. */
+  dispatcherEnv: Record<string, string>;
 }
 
 export const USAGE = `deno task bench [--only=${SECTIONS.join(",")}] [--signals=200000]
   [--pipelines=10000] [--tickers=1000] [--rates=100,1000,10000] [--seconds=15] [--runs=5]
-  [--jobs=20000] [--concurrency=50] [--memory-pipelines=100000] [--out=bench/results]`;
+  [--jobs=20000] [--concurrency=50] [--memory-pipelines=100000] [--out=bench/results]
+  [--batch-size=N] [--batch-timeout=SECONDS]`;
 
 const positive = (name: string, value: string) => {
   const n = Number(value);
@@ -59,6 +62,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       concurrency: { type: "string", default: "50" },
       "memory-pipelines": { type: "string", default: "100000" },
       out: { type: "string", default: "bench/results" },
+      "batch-size": { type: "string" },
+      "batch-timeout": { type: "string" },
     },
   });
   const only = values.only.split(",").map((s) => s.trim()).filter(Boolean);
@@ -79,5 +84,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     concurrency: positive("concurrency", values.concurrency),
     memoryPipelines: positive("memory-pipelines", values["memory-pipelines"]),
     out: values.out,
+    dispatcherEnv: {
+      ...(values["batch-size"]
+        ? { BATCH_SIZE: String(positive("batch-size", values["batch-size"])) }
+        : {}),
+      ...(values["batch-timeout"] ? { BATCH_TIMEOUT_SECONDS: values["batch-timeout"] } : {}),
+    },
   };
 }

@@ -66,7 +66,7 @@ export async function runLatency(
     tickers: args.tickers,
     overlapPolicy: "allow",
   });
-  const dispatcher = stack.startDispatcher();
+  const dispatcher = stack.startDispatcher(args.dispatcherEnv);
   const result: LatencyResult = { latency: {}, latency_started: {}, db: {}, achieved_rate: {} };
   let produced = 0;
   const pace = async (rate: number, idPrefix: string) => {
@@ -112,7 +112,9 @@ export async function runLatency(
         batches,
         dispatcher_counted: delta("tickwire_dispatcher_db_statements_total"),
       };
-      result.latency[rate] = latencySummary(await enqueueLatencies(stack, lastEntry));
+      result.latency[rate] = latencySummary(
+        await enqueueLatencies(stack, lastEntry, `lat-${rate}-a`),
+      );
       log.info("Rate {rate}/s (achieved {achieved}): to enqueue {latency}, {db}", {
         rate,
         achieved: paced.achievedRate,
@@ -174,8 +176,15 @@ async function lastStreamId(stack: BenchStack): Promise<string> {
   return last?.[0] ?? "0-0";
 }
 
-/** Entry time (ms part of the id) minus `signal_emitted_at`, for the entries after `afterId`. */
-async function enqueueLatencies(stack: BenchStack, afterId: string): Promise<number[]> {
+/**
+ * Entry time (ms part of the id) minus `signal_emitted_at`, for the first entry of each execution
+ * of this rate after `afterId` (the sweep re-enqueues earlier rates' jobs, left queued, later).
+ */
+async function enqueueLatencies(
+  stack: BenchStack,
+  afterId: string,
+  idPrefix: string,
+): Promise<number[]> {
   const { redis, names } = stack.redis;
   const enqueuedAt = new Map<string, number>();
   let from = `(${afterId}`;
@@ -183,7 +192,10 @@ async function enqueueLatencies(stack: BenchStack, afterId: string): Promise<num
     const entries = await redis.xrange(names.jobsStream, from, "+", "COUNT", 10_000);
     for (const [id, fields] of entries) {
       const i = fields.indexOf("execution_id");
-      if (i >= 0) enqueuedAt.set(fields[i + 1]!, Number(id.split("-")[0]));
+      const executionId = i >= 0 ? fields[i + 1]! : undefined;
+      if (executionId && !enqueuedAt.has(executionId)) {
+        enqueuedAt.set(executionId, Number(id.split("-")[0]));
+      }
     }
     if (entries.length < 10_000) break;
     from = `(${entries.at(-1)![0]}`;
@@ -191,6 +203,7 @@ async function enqueueLatencies(stack: BenchStack, afterId: string): Promise<num
   const ids = [...enqueuedAt.keys()];
   const rows = await stack.db.sql<{ id: string; emitted_ms: number }[]>`
     select id, extract(epoch from signal_emitted_at) * 1000 as emitted_ms
-    from pipeline_executions where id = any(${ids}::uuid[])`;
+    from pipeline_executions
+    where id = any(${ids}::uuid[]) and signal_id like ${idPrefix + "-%"}`;
   return rows.map((r) => enqueuedAt.get(r.id)! - Number(r.emitted_ms));
 }

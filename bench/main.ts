@@ -38,6 +38,7 @@ const results: BenchResults = {
   generated_at: new Date().toISOString(),
   command: ["deno task bench", ...Deno.args].join(" "),
   machine: await describeMachine(admin, redis),
+  dispatcher_env: args.dispatcherEnv,
 };
 
 const sections = {

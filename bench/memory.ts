@@ -41,7 +41,7 @@ export async function runMemory(
     tickers: args.tickers,
     overlapPolicy: "skip",
   });
-  const dispatcher = stack.startDispatcher();
+  const dispatcher = stack.startDispatcher(args.dispatcherEnv);
   const pid = dispatcher.child.pid;
   await waitUntil("the dispatcher to index every pipeline", async () => {
     const m = await dispatcher.metrics();

@@ -10,6 +10,8 @@ export interface BenchResults {
   generated_at: string;
   command: string;
   machine: Machine;
+  /** Dispatcher settings that differ from the config defaults (none: the defaults). */
+  dispatcher_env?: Record<string, string>;
   dispatcher?: {
     signals_per_s: number;
     runs: ThroughputRun[];
@@ -90,7 +92,10 @@ export function renderReport(r: BenchResults): string {
   const lines = [
     "# Tickwire benchmark results",
     "",
-    `Generated ${r.generated_at} by \`${r.command}\`.`,
+    `Generated ${r.generated_at} by \`${r.command}\`; dispatcher settings: ${
+      Object.entries(r.dispatcher_env ?? {}).map(([k, v]) => `${k}=${v}`).join(", ") ||
+      "the config defaults"
+    }.`,
     "",
     "| target | required | measured | |",
     "| --- | --- | --- | --- |",

@@ -50,7 +50,7 @@ export async function runThroughput(
   });
   await stack.rewindGroup();
   if (scenario.workers) stack.startWorker(args.concurrency);
-  const dispatcher = stack.startDispatcher();
+  const dispatcher = stack.startDispatcher(args.dispatcherEnv);
   const wait = { signal, intervalMs: 20 };
   try {
     await waitUntil("the dispatcher's index", async () => {
