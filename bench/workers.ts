@@ -47,7 +47,7 @@ export async function runWorkers(
   const runs = { ours: [] as number[], bullmq: [] as number[] };
   try {
     for (let run = 0; run < args.runs && !signal.aborted; run++) {
-      await db.sql`truncate pipeline_executions`;
+      await db.sql`truncate pipeline_executions cascade`;
       await redis.redis.del(redis.names.jobsStream);
       const executions = await db.sql<{ id: string; pipeline_id: string }[]>`
         insert into pipeline_executions (pipeline_id, trigger_kind, signal_id, signal)
