@@ -13,8 +13,8 @@ import { pipelineConfigSchema, type Step } from "../../shared/schemas/steps.ts";
 import { backoffDelay } from "../../shared/backoff.ts";
 import { planCompletion } from "./completion.ts";
 import { deadLetter } from "./dead_letter.ts";
-import { finishExecution } from "./finish_execution.ts";
-import { ack } from "./job_stream.ts";
+import type { Finish } from "./finish_execution.ts";
+import type { GroupCommit } from "../../shared/group_commit.ts";
 import type { WorkerMetrics } from "./metrics.ts";
 import { scheduleRetry } from "./retry_schedule.ts";
 import { type RunOutcome, runPipeline } from "./run_pipeline.ts";
@@ -31,6 +31,10 @@ export interface ExecuteRunOptions {
   metrics: WorkerMetrics;
   // deno-lint-ignore no-explicit-any
   registry: ReadonlyMap<string, Agent<any>>;
+  /** Records outcomes, many per statement (see finishExecutions). */
+  finisher: GroupCommit<Finish, boolean>;
+  /** Acknowledges stream entries, many per XACK. */
+  acker: GroupCommit<string, void>;
   entryId: string;
   execution: DeliveredExecution;
   workerId: string;
@@ -75,7 +79,7 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
   const delay = backoffDelay(e.attempts, base, max);
   const plan = planCompletion(outcome, e.attempts, e.max_attempts, delay, new Date());
   const owned = await persistently(
-    () => finishExecution(r.sql, e.id, r.workerId, plan.completion),
+    () => r.finisher.submit({ id: e.id, workerId: r.workerId, completion: plan.completion }),
     r.stop,
     log,
   );
@@ -97,7 +101,7 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
     ]);
     r.metrics.deadLettered.inc({ reason: "attempts" });
   }
-  await ack(r.redis, r.names, [r.entryId]);
+  await r.acker.submit(r.entryId);
   const error = plan.completion.error;
   if (plan.counted === "retried") {
     log.warn("Run failed, retrying in {delay} s: {error}", { delay, error });

@@ -16,29 +16,47 @@ export type Completion =
   }
   | { status: "queued"; steps: readonly StepRecord[]; error: string; retryAt: Date };
 
-/** Writes the completion; false when this worker no longer owns the execution. */
-export async function finishExecution(
-  sql: Sql,
-  id: string,
-  workerId: string,
-  c: Completion,
-): Promise<boolean> {
-  const retryAt = c.status === "queued" ? c.retryAt : null;
-  const result = c.status === "queued" || c.result === null ? null : sql.json(c.result as never);
-  // A retry keeps its active_slot (the pipeline stays busy) and is due at enqueued_at, which the
-  // dispatcher's sweep reads as "on the stream since", so a waiting retry never looks lost.
-  const rows = await sql`
-    update pipeline_executions set
-      status = ${c.status}::execution_status,
-      steps = ${sql.json(c.steps as never)},
-      result = ${result},
-      error = ${c.error},
-      enqueued_at = coalesce(${retryAt}::timestamptz, enqueued_at),
-      heartbeat_at = case when ${retryAt}::timestamptz is null then now() end,
-      finished_at = case when ${retryAt}::timestamptz is null then now() end
-    where id = ${id} and worker_id = ${workerId} and status = 'running'
-    returning id`;
-  return rows.length === 1;
+/** One run's outcome to record. */
+export interface Finish {
+  id: string;
+  workerId: string;
+  completion: Completion;
+}
+
+/**
+ * Writes many completions in ONE statement (the worker's group commit); for each, false when
+ * that worker no longer owns the execution.
+ */
+export async function finishExecutions(sql: Sql, finishes: readonly Finish[]): Promise<boolean[]> {
+  if (finishes.length === 0) return [];
+  const rows = finishes.map(({ id, workerId, completion: c }) => ({
+    id,
+    worker_id: workerId,
+    status: c.status,
+    steps: c.steps,
+    result: c.status === "queued" ? null : c.result,
+    error: c.error,
+    retry_at: c.status === "queued" ? c.retryAt.toISOString() : null,
+  }));
+  // $1: jsonb array of {id, worker_id, status, steps, result, error, retry_at}. A retry keeps its
+  // active_slot (the pipeline stays busy) and is due at enqueued_at, which the dispatcher's sweep
+  // reads as "on the stream since", so a waiting retry never looks lost.
+  const owned = await sql<{ id: string }[]>`
+    update pipeline_executions e set
+      status = c.status::execution_status,
+      steps = c.steps,
+      result = c.result,
+      error = c.error,
+      enqueued_at = coalesce(c.retry_at, e.enqueued_at),
+      heartbeat_at = case when c.retry_at is null then now() end,
+      finished_at = case when c.retry_at is null then now() end
+    from jsonb_to_recordset(${sql.json(rows as never)}::jsonb) as c(
+      id uuid, worker_id text, status text, steps jsonb, result jsonb, error text,
+      retry_at timestamptz)
+    where e.id = c.id and e.worker_id = c.worker_id and e.status = 'running'
+    returning e.id`;
+  const ids = new Set(owned.map((r) => r.id));
+  return finishes.map((f) => ids.has(f.id));
 }
 
 /**

@@ -11,7 +11,7 @@ import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { parseJobFields } from "../../shared/schemas/job.ts";
 import { type DeadLetter, deadLetter } from "./dead_letter.ts";
-import { failExhausted } from "./finish_execution.ts";
+import { failExhausted, type Finish, finishExecutions } from "./finish_execution.ts";
 import {
   ack,
   createReclaimer,
@@ -23,6 +23,7 @@ import {
 import { type WorkerMetrics, workerMetrics } from "./metrics.ts";
 import { promoteDueRetries, scheduleRetry } from "./retry_schedule.ts";
 import { executeRun } from "./execute_run.ts";
+import { createGroupCommit } from "../../shared/group_commit.ts";
 import { decideDelivery, startExecutions } from "./start_executions.ts";
 import { sleep } from "../../shared/sleep.ts";
 
@@ -78,6 +79,12 @@ interface InFlight {
 /** Creates a worker; nothing happens until `run`. */
 export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   const { sql, redis, names, log } = deps;
+  // Group commit: outcomes and acks of runs finishing together share one statement / one XACK.
+  const finisher = createGroupCommit((finishes: Finish[]) => finishExecutions(sql, finishes));
+  const acker = createGroupCommit(async (ids: string[]) => {
+    await ack(redis, names, ids);
+    return ids.map(() => undefined);
+  });
   const metrics = deps.metrics ?? workerMetrics();
   const registry = deps.registry ?? agentRegistry;
   const o = {
@@ -163,6 +170,8 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       log,
       metrics,
       registry,
+      finisher,
+      acker,
       entryId,
       execution,
       workerId: o.consumer,

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { finishExecutions } from "./finish_execution.ts";
+import { createTestDatabase } from "../../tests/fixtures/database.ts";
+import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
+
+Deno.test("finishExecutions: one statement records each owner's outcome and refuses the rest", async () => {
+  await using db = await createTestDatabase();
+  const owner = await insertUser(db.sql);
+  const ids: string[] = [];
+  for (const worker of ["w1", "w1", "w2"]) {
+    const p = await insertPipeline(db.sql, owner);
+    const [row] = await db.sql<[{ id: string }]>`
+      insert into pipeline_executions (pipeline_id, trigger_kind, active_slot, status, worker_id)
+      values (${p.id}, 'manual', 0, 'running', ${worker}) returning id`;
+    ids.push(row.id);
+  }
+  const retryAt = new Date(Date.now() + 60_000);
+  const owned = await finishExecutions(db.sql, [
+    {
+      id: ids[0]!,
+      workerId: "w1",
+      completion: { status: "succeeded", steps: [], result: { outputs: { a: 1 } }, error: null },
+    },
+    {
+      id: ids[1]!,
+      workerId: "w1",
+      completion: { status: "queued", steps: [], error: "503", retryAt },
+    },
+    {
+      id: ids[2]!,
+      workerId: "w1",
+      completion: { status: "failed", steps: [], result: null, error: "x" },
+    },
+  ]);
+  assert.deepEqual(owned, [true, true, false], "w2 owns the third");
+  const rows = await db.sql<
+    {
+      id: string;
+      status: string;
+      result: unknown;
+      enqueued_at: Date | null;
+      finished_at: Date | null;
+    }[]
+  >`
+    select id, status, result, enqueued_at, finished_at from pipeline_executions`;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  assert.equal(byId.get(ids[0]!)?.status, "succeeded");
+  assert.deepEqual(byId.get(ids[0]!)?.result, { outputs: { a: 1 } });
+  assert.ok(byId.get(ids[0]!)?.finished_at);
+  assert.equal(byId.get(ids[1]!)?.status, "queued");
+  assert.equal(byId.get(ids[1]!)?.enqueued_at?.getTime(), retryAt.getTime());
+  assert.equal(byId.get(ids[1]!)?.finished_at, null);
+  assert.equal(byId.get(ids[2]!)?.status, "running");
+});

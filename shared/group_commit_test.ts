@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { createGroupCommit } from "./group_commit.ts";
+
+Deno.test("group commit: items arriving during a flush go together in the next one", async () => {
+  const flushes: number[][] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  const commit = createGroupCommit(async (items: number[]) => {
+    flushes.push(items);
+    if (flushes.length === 1) await gate;
+    return items.map((i) => i * 10);
+  });
+  const first = commit.submit(1); // flushed alone, at once
+  const rest = [2, 3, 4].map((i) => commit.submit(i));
+  release();
+  assert.deepEqual(await Promise.all([first, ...rest]), [10, 20, 30, 40]);
+  assert.deepEqual(flushes, [[1], [2, 3, 4]]);
+});
+
+Deno.test("group commit: a failed flush rejects its items only, and maxBatch splits", async () => {
+  const flushes: string[][] = [];
+  const commit = createGroupCommit((items: string[]) => {
+    flushes.push(items);
+    return items.includes("bad") ? Promise.reject(new Error("down")) : Promise.resolve(items);
+  }, { maxBatch: 2 });
+  const results = await Promise.allSettled(
+    ["a", "bad", "c", "d", "e"].map((s) => commit.submit(s)),
+  );
+  assert.deepEqual(results.map((r) => r.status), [
+    "fulfilled",
+    "rejected",
+    "rejected",
+    "fulfilled",
+    "fulfilled",
+  ]);
+  assert.deepEqual(flushes, [["a"], ["bad", "c"], ["d", "e"]]);
+});
+
+Deno.test("group commit: a flush returning the wrong count rejects", async () => {
+  const commit = createGroupCommit((_items: number[]) => Promise.resolve([]));
+  await assert.rejects(commit.submit(1), /Flush returned 0 results for 1 items/);
+});
