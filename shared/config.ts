@@ -40,6 +40,8 @@ export const envSchema = z.object({
   BATCH_SIZE: int(1, 100_000).default(20),
   BATCH_TIMEOUT_SECONDS: seconds(0).default(0.5),
   BATCH_MAX_SIZE: int(1, 1_000_000).default(5000),
+  /** Under load, claims per second the dispatcher aims not to exceed; 0 disables pacing. */
+  BATCH_MAX_FLUSHES_PER_SECOND: z.coerce.number({ error: "must be a number" }).min(0).default(30),
   CACHE_REFRESH_INTERVAL_SECONDS: seconds(1).default(30),
   SWEEP_INTERVAL_SECONDS: seconds(1).default(15),
   SWEEP_MIN_AGE_SECONDS: seconds(1).default(30),

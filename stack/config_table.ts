@@ -27,6 +27,8 @@ const MEANINGS: Partial<Record<Key, string>> = {
   BATCH_SIZE: "The dispatcher handles a batch once it holds this many signals…",
   BATCH_TIMEOUT_SECONDS: "…or once its first signal waited this long",
   BATCH_MAX_SIZE: "Most signals in one claim; the consumer pauses while this many are buffered",
+  BATCH_MAX_FLUSHES_PER_SECOND:
+    "Claims per second the dispatcher starts at most; a signal waits only for the next slot (0: the seed's BATCH_SIZE/BATCH_TIMEOUT rules)",
   CACHE_REFRESH_INTERVAL_SECONDS: "Full reload of the dispatcher's in-memory pipeline index",
   SWEEP_INTERVAL_SECONDS: "How often queued executions that never reached a worker are re-sent",
   SWEEP_MIN_AGE_SECONDS: "Age after which a queued execution counts as never sent",

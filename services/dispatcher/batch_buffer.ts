@@ -42,6 +42,7 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
   const queue: { message: DecodedMessage; weight: number; atMs: number }[] = [];
   let buffered = 0;
   let flushing: Promise<void> | null = null;
+  let lastFlushAtMs = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let roomWaiters: (() => void)[] = [];
   let stopped = false;
@@ -64,6 +65,7 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
     clearTimeout(timer);
     timer = undefined;
     const batch = take();
+    lastFlushAtMs = now();
     flushing = options.flush(batch).catch((error) => {
       stopped = true;
       queue.length = 0;
@@ -88,6 +90,7 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
       oldestAtMs: queue[0]!.atMs,
       nowMs: t,
       ratePerSecond: rate.perSecond(t),
+      lastFlushAtMs,
     }, policy);
     clearTimeout(timer);
     timer = undefined;

@@ -14,7 +14,7 @@ Deno.test("batch buffer: a lone message flushes at once; arrivals during a flush
   const batches: string[][] = [];
   let release!: () => void;
   const buffer = createBatchBuffer({
-    policy: { size: 20, maxSize: 100, timeoutMs: 500 },
+    policy: { size: 20, maxSize: 100, timeoutMs: 500, minIntervalMs: 0 },
     flush: async (messages) => {
       batches.push(messages.map((m) => `${m.partition}@${m.offset}`));
       if (batches.length === 1) await new Promise<void>((r) => release = r);
@@ -34,7 +34,7 @@ Deno.test("batch buffer: a lone message flushes at once; arrivals during a flush
 Deno.test("batch buffer: BATCH_MAX_SIZE caps a batch and blocks the consumer until there is room", async () => {
   const sizes: number[] = [];
   const buffer = createBatchBuffer({
-    policy: { size: 1, maxSize: 4, timeoutMs: 500 },
+    policy: { size: 1, maxSize: 4, timeoutMs: 500, minIntervalMs: 0 },
     flush: async (messages) => {
       sizes.push(messages.length);
       await new Promise((r) => setTimeout(r, 5));
@@ -56,7 +56,7 @@ Deno.test("batch buffer: after a failed flush nothing later is flushed (no commi
   const errors: unknown[] = [];
   let fail = true;
   const buffer = createBatchBuffer({
-    policy: { size: 1, maxSize: 10, timeoutMs: 500 },
+    policy: { size: 1, maxSize: 10, timeoutMs: 500, minIntervalMs: 0 },
     flush: (messages) => {
       flushed.push(messages.length);
       return fail ? Promise.reject(new Error("shutdown")) : Promise.resolve();

@@ -11,6 +11,11 @@
  *   up to BATCH_MAX_SIZE. Under load a batch is everything that arrived during the previous
  *   claim, so statements/s stays near 1 / (claim round trip) whatever the rate (10 000/s at
  *   20 ms per claim: 50 statements of ~200 signals, not 500 of 20).
+ * - **Pacing (the default).** Claims start at most BATCH_MAX_FLUSHES_PER_SECOND times a second
+ *   (default 30, so ≤ 30 statements/s at any signal rate); a signal waits only for the next claim
+ *   slot (≤ 33 ms), never for company, and the timeout still bounds the wait. Batches grow with
+ *   the rate: ~330 signals per claim at 10 000/s. BATCH_SIZE applies only with pacing off (0),
+ *   where the two rules above (and the seed's) decide alone.
  */
 
 /** Options of {@linkcode flushDelayMs}. */
@@ -21,6 +26,8 @@ export interface BatchPolicy {
   maxSize: number;
   /** Longest a buffered signal waits for company (BATCH_TIMEOUT_SECONDS, default 500 ms). */
   timeoutMs: number;
+  /** Least time between two flushes under load (1000 / BATCH_MAX_FLUSHES_PER_SECOND); 0: off. */
+  minIntervalMs: number;
 }
 
 /** What the buffer knows when it decides. */
@@ -32,6 +39,8 @@ export interface BufferState {
   nowMs: number;
   /** Recent arrival rate, signals per second. */
   ratePerSecond: number;
+  /** When the last flush started (epoch ms); -Infinity before the first. */
+  lastFlushAtMs: number;
 }
 
 /**
@@ -40,9 +49,14 @@ export interface BufferState {
  */
 export function flushDelayMs(state: BufferState, policy: BatchPolicy): number {
   if (state.buffered <= 0) return Infinity;
-  if (state.buffered >= policy.size || state.buffered >= policy.maxSize) return 0;
+  if (state.buffered >= policy.maxSize) return 0;
   const remainingMs = policy.timeoutMs - (state.nowMs - state.oldestAtMs);
-  if (remainingMs <= 0 || state.ratePerSecond <= 0) return 0;
+  if (remainingMs <= 0) return 0;
+  if (policy.minIntervalMs > 0) {
+    const nextSlotMs = Math.ceil(state.lastFlushAtMs + policy.minIntervalMs - state.nowMs);
+    return Math.max(0, Math.min(remainingMs, nextSlotMs));
+  }
+  if (state.buffered >= policy.size || state.ratePerSecond <= 0) return 0;
   const fillMs = ((policy.size - state.buffered) / state.ratePerSecond) * 1000;
   return fillMs > remainingMs ? 0 : Math.ceil(fillMs);
 }

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { type BatchPolicy, flushDelayMs, RateMeter } from "./batcher.ts";
 
-const policy: BatchPolicy = { size: 20, maxSize: 5000, timeoutMs: 500 };
+const policy: BatchPolicy = { size: 20, maxSize: 5000, timeoutMs: 500, minIntervalMs: 0 };
 const at = (buffered: number, waitedMs: number, ratePerSecond: number) => ({
   buffered,
   oldestAtMs: 1000,
   nowMs: 1000 + waitedMs,
   ratePerSecond,
+  lastFlushAtMs: -Infinity,
 });
 
 Deno.test("batcher: nothing buffered never flushes", () => {
@@ -32,6 +33,18 @@ Deno.test("batcher: at moderate rate it waits just long enough to fill BATCH_SIZ
   assert.equal(flushDelayMs(at(10, 100, 100), policy), 100);
   // 10 more at 25/s need 400 ms but only 300 ms remain: go now.
   assert.equal(flushDelayMs(at(10, 200, 25), policy), 0);
+});
+
+Deno.test("batcher: with pacing, a claim starts at most once per interval", () => {
+  const paced = { ...policy, minIntervalMs: 33 };
+  // The last claim started 10 ms ago: wait 23 ms for the next slot, whatever is buffered.
+  assert.equal(flushDelayMs({ ...at(1, 0, 10_000), lastFlushAtMs: 990 }, paced), 23);
+  assert.equal(flushDelayMs({ ...at(400, 0, 10_000), lastFlushAtMs: 990 }, paced), 23);
+  // Long enough since the last claim: a lone signal goes at once (no waiting for company).
+  assert.equal(flushDelayMs({ ...at(1, 0, 100), lastFlushAtMs: 900 }, paced), 0);
+  // The timeout bounds the wait; BATCH_MAX_SIZE goes at once.
+  assert.equal(flushDelayMs({ ...at(5, 490, 100), lastFlushAtMs: 1480 }, paced), 10);
+  assert.equal(flushDelayMs({ ...at(5000, 0, 10_000), lastFlushAtMs: 1000 }, paced), 0);
 });
 
 Deno.test("batcher: rate meter decays over its time constant", () => {

@@ -30,6 +30,7 @@ export type DispatcherConfig = Pick<
   | "BATCH_SIZE"
   | "BATCH_TIMEOUT_SECONDS"
   | "BATCH_MAX_SIZE"
+  | "BATCH_MAX_FLUSHES_PER_SECOND"
   | "CACHE_REFRESH_INTERVAL_SECONDS"
   | "SWEEP_INTERVAL_SECONDS"
   | "SWEEP_MIN_AGE_SECONDS"
@@ -117,6 +118,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         size: config.BATCH_SIZE,
         maxSize: config.BATCH_MAX_SIZE,
         timeoutMs: config.BATCH_TIMEOUT_SECONDS * 1000,
+        minIntervalMs: config.BATCH_MAX_FLUSHES_PER_SECOND > 0
+          ? 1000 / config.BATCH_MAX_FLUSHES_PER_SECOND
+          : 0,
       },
       flush: processBatch,
       onFlushError: (error) => {

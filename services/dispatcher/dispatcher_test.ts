@@ -50,6 +50,7 @@ function start(s: Stack, extra: Partial<DispatcherDeps> = {}) {
       BATCH_SIZE: 20,
       BATCH_TIMEOUT_SECONDS: 0.5,
       BATCH_MAX_SIZE: 5000,
+      BATCH_MAX_FLUSHES_PER_SECOND: 30,
       CACHE_REFRESH_INTERVAL_SECONDS: 30,
       SWEEP_INTERVAL_SECONDS: 3600,
       SWEEP_MIN_AGE_SECONDS: 3600,
