@@ -1,5 +1,7 @@
 /** Process-level plumbing for `main.ts` files: config errors, start-up and shutdown signals. */
+import { retryWithBackoff } from "./backoff.ts";
 import { type Config, ConfigError } from "./config.ts";
+import { errorMessage } from "./db.ts";
 import { guardDriverFaults } from "./driver_fault_guard.ts";
 import { type Logger, setupLogging } from "./logging.ts";
 
@@ -50,4 +52,28 @@ export async function bootService(
   });
   guardDriverFaults(log);
   return { log, signal: shutdownSignal() };
+}
+
+/**
+ * Retries `check` (e.g. a ping) with capped backoff (500 ms … 10 s) until it succeeds, logging one
+ * warning per failed attempt; rejects only when `signal` aborts. A service started before its
+ * dependencies waits for them instead of exiting into a restart loop.
+ */
+export function waitForService(
+  what: string,
+  check: () => Promise<unknown>,
+  options: { signal: AbortSignal; log: Logger },
+): Promise<unknown> {
+  return retryWithBackoff(check, {
+    signal: options.signal,
+    baseMs: 500,
+    maxMs: 10_000,
+    onRetry: (error, attempt, delayMs) =>
+      options.log.warn("Waiting for {what} (attempt {attempt}, next in {delayMs} ms): {error}", {
+        what,
+        attempt,
+        delayMs,
+        error: errorMessage(error),
+      }),
+  });
 }

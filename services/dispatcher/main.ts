@@ -4,9 +4,8 @@ import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts"
 import { createKafka } from "../../shared/kafka.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
-import { bootService, exitOnConfigError } from "../../shared/process.ts";
+import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
 import { connectRedis, pingRedis } from "../../shared/redis.ts";
-import { retryWithBackoff } from "../../shared/backoff.ts";
 import { createDispatcher } from "./dispatcher.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
@@ -22,18 +21,7 @@ const kafka = createKafka({
 });
 
 const waitFor = (what: string, check: () => Promise<unknown>) =>
-  retryWithBackoff(check, {
-    signal,
-    baseMs: 500,
-    maxMs: 10_000,
-    onRetry: (error, attempt, delayMs) =>
-      log.warn("Waiting for {what} (attempt {attempt}, next in {delayMs} ms): {error}", {
-        what,
-        attempt,
-        delayMs,
-        error: errorMessage(error),
-      }),
-  });
+  waitForService(what, check, { signal, log });
 
 try {
   await waitFor("Postgres", () => pingPostgres(sql, config.databaseUrl));

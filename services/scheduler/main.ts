@@ -1,9 +1,9 @@
 /** `deno task scheduler`: fires periodic pipelines while leading, until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { connectPostgres, pingPostgres } from "../../shared/db.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
-import { bootService, exitOnConfigError } from "../../shared/process.ts";
+import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
 import { connectRedis, pingRedis } from "../../shared/redis.ts";
 import { createScheduler } from "./scheduler.ts";
 
@@ -13,11 +13,13 @@ const { log, signal } = await bootService({ service: "scheduler", config });
 const sql = connectPostgres(config.databaseUrl, { max: 4, applicationName: "tickwire-scheduler" });
 const redis = connectRedis(config.REDIS_URL, { name: "tickwire-scheduler" });
 try {
-  await pingPostgres(sql, config.databaseUrl);
-  await pingRedis(redis, config.REDIS_URL);
-} catch (error) {
-  log.fatal(errorMessage(error));
-  Deno.exit(1);
+  await waitForService("Postgres", () => pingPostgres(sql, config.databaseUrl), { signal, log });
+  await waitForService("Redis", () => pingRedis(redis, config.REDIS_URL), { signal, log });
+} catch {
+  // Stopped (SIGTERM/SIGINT) while waiting.
+  redis.disconnect();
+  await sql.end({ timeout: 1 });
+  Deno.exit(0);
 }
 const scheduler = createScheduler({
   sql,

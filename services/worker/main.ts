@@ -1,10 +1,10 @@
 /** `deno task worker`: runs pipelines from the jobs stream until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { connectPostgres, pingPostgres } from "../../shared/db.ts";
 import { instanceId } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
-import { bootService, exitOnConfigError } from "../../shared/process.ts";
+import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
 import { connectRedis, pingRedis } from "../../shared/redis.ts";
 import { collectQueueDepth, workerMetrics } from "./metrics.ts";
 import { createWorker } from "./worker.ts";
@@ -19,11 +19,13 @@ const sql = connectPostgres(config.databaseUrl, {
 const redis = connectRedis(config.REDIS_URL, { name: `tickwire-worker-${consumer}` });
 const names = redisNames(config.REDIS_KEY_PREFIX);
 try {
-  await pingPostgres(sql, config.databaseUrl);
-  await pingRedis(redis, config.REDIS_URL);
-} catch (error) {
-  log.fatal(errorMessage(error));
-  Deno.exit(1);
+  await waitForService("Postgres", () => pingPostgres(sql, config.databaseUrl), { signal, log });
+  await waitForService("Redis", () => pingRedis(redis, config.REDIS_URL), { signal, log });
+} catch {
+  // Stopped (SIGTERM/SIGINT) while waiting.
+  redis.disconnect();
+  await sql.end({ timeout: 1 });
+  Deno.exit(0);
 }
 const metrics = workerMetrics();
 collectQueueDepth(metrics.registry, redis, names);
