@@ -1,6 +1,7 @@
 /** Redis connections (npm:ioredis). Nothing connects at import time. */
 import { Redis } from "ioredis";
 import { errorMessage, redactUrl } from "./db.ts";
+import { serviceLogger } from "./logging.ts";
 import { withTimeout } from "./timeout.ts";
 
 export type { Redis };
@@ -15,13 +16,31 @@ export interface RedisOptions {
 
 /** A client that reconnects with capped backoff and queues commands while reconnecting. */
 export function connectRedis(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     connectionName: options.name ?? "tickwire",
     lazyConnect: !options.eager,
     maxRetriesPerRequest: null,
     enableAutoPipelining: false,
     retryStrategy: (times) => Math.min(100 * 2 ** times, 5000),
   });
+  // Without a listener ioredis prints a stack trace on every reconnect attempt; instead say once
+  // that Redis is unreachable and once that it is back (commands queue meanwhile).
+  const log = serviceLogger("redis");
+  let down = false;
+  redis.on("error", (error: Error) => {
+    if (down) return;
+    down = true;
+    log.warn("Redis at {url} unreachable, reconnecting: {error}", {
+      url: redactUrl(url),
+      error: errorMessage(error),
+    });
+  });
+  redis.on("ready", () => {
+    if (!down) return;
+    down = false;
+    log.info("Redis at {url} reachable again", { url: redactUrl(url) });
+  });
+  return redis;
 }
 
 /** Runs PING; throws an Error naming the URL and how to start Redis. */
