@@ -11,7 +11,7 @@ import { insertPipeline, insertUser } from "./fixtures/pipelines.ts";
 import { agentRegistry } from "../shared/agents/registry.ts";
 import type { Bar } from "../shared/market/bar.ts";
 import { writeBars } from "../shared/market/bars_store.ts";
-import { pipelineConfigSchema } from "../shared/schemas/steps.ts";
+import { pipelineConfigSchemaFor } from "../shared/schemas/steps.ts";
 import type { TickerSignal } from "../shared/schemas/signal.ts";
 import { detectSignals } from "../services/signal_generator/detect_signals.ts";
 import {
@@ -100,7 +100,7 @@ async function goldenCrossSetup(db: TestDatabase) {
   const bars = await aaplMonthlyBars();
   await writeBars(db.sql, bars);
   const owner = await insertUser(db.sql);
-  const config = pipelineConfigSchema.parse(GOLDEN_CROSS_PIPELINE);
+  const config = pipelineConfigSchemaFor(agentRegistry).parse(GOLDEN_CROSS_PIPELINE);
   const pipeline = await insertPipeline(db.sql, owner, { name: "AAPL golden cross", config });
   const executions = new Map<string, string>();
   /** Runs the pipeline through the worker's engine; one execution per signal, kept on retries. */

@@ -3,12 +3,8 @@
  * Pipeline request bodies live in shared/schemas/pipeline_request.ts.
  */
 import { z } from "@hono/zod-openapi";
-import {
-  OVERLAP_POLICIES,
-  scheduleSchema,
-  signalFilterSchema,
-  TRIGGER_MODES,
-} from "../../shared/schemas/pipeline.ts";
+import { executionSchema as executionRecordSchema } from "../../shared/schemas/execution.ts";
+import { pipelineSchema as pipelineRecordSchema } from "../../shared/schemas/pipeline.ts";
 // The dispatcher owns the reasons it counts; the API only reads them back.
 import { DISPATCH_REASONS } from "../../shared/dispatch_stats.ts";
 
@@ -27,27 +23,8 @@ export const tokenSchema = z.object({
   expires_at: timestamp,
 }).openapi("Token");
 
-export const pipelineSchema = z.object({
-  id: z.uuid(),
-  owner_id: z.uuid(),
-  name: z.string(),
-  description: z.string(),
-  trigger_mode: z.enum(TRIGGER_MODES),
-  scanner_tickers: z.array(z.string()),
-  config: z.object({
-    steps: z.array(z.object({
-      id: z.string(),
-      agent: z.string(),
-      params: z.record(z.string(), z.unknown()),
-      timeout_seconds: z.number().optional(),
-    })),
-  }),
-  is_active: z.boolean(),
-  schedule: scheduleSchema.nullable(),
-  overlap_policy: z.enum(OVERLAP_POLICIES),
-  signal_filter: signalFilterSchema.nullable(),
-  max_signal_age_seconds: z.number().int().nullable(),
-  max_attempts: z.number().int(),
+/** A stored pipeline as the API shows it: the record with its timestamps in ISO 8601. */
+export const pipelineSchema = pipelineRecordSchema.extend({
   created_at: timestamp,
   updated_at: timestamp,
 }).openapi("Pipeline");
@@ -57,19 +34,17 @@ export const pipelinePageSchema = z.object({
   next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor`; null at the end" }),
 }).openapi("PipelinePage");
 
-export const executionSchema = z.object({
-  id: z.uuid(),
-  pipeline_id: z.uuid(),
-  status: z.enum(["queued", "running", "succeeded", "failed", "skipped"]),
-  trigger_kind: z.enum(["signal", "periodic", "manual"]),
-  signal_id: z.string().nullable(),
-  signal: z.record(z.string(), z.unknown()).nullable()
+/** An execution as the API shows it: the record with its timestamps grouped, in ISO 8601. */
+export const executionSchema = executionRecordSchema.omit({
+  signal_emitted_at: true,
+  received_at: true,
+  queued_at: true,
+  started_at: true,
+  finished_at: true,
+}).extend({
+  signal: executionRecordSchema.shape.signal
     .openapi({ description: "The triggering signal's metadata" }),
-  attempts: z.number().int(),
-  max_attempts: z.number().int(),
-  steps: z.array(z.unknown()).openapi({ description: "Per-step results, in order" }),
-  result: z.unknown().nullable(),
-  error: z.string().nullable(),
+  steps: executionRecordSchema.shape.steps.openapi({ description: "Per-step results, in order" }),
   timings: z.object({
     signal_emitted_at: timestamp.nullable(),
     received_at: timestamp.nullable(),

@@ -1,27 +1,10 @@
 /** Pipeline executions in Postgres, read through their pipeline's owner. */
 import type { Sql } from "../../shared/db.ts";
+import { type Execution, executionSchema } from "../../shared/schemas/execution.ts";
 import type { PageCursor } from "./page_cursor.ts";
 
 /** One row of `pipeline_executions` plus its position for keyset pagination. */
-export interface ExecutionRow {
-  id: string;
-  pipeline_id: string;
-  status: "queued" | "running" | "succeeded" | "failed" | "skipped";
-  trigger_kind: "signal" | "periodic" | "manual";
-  signal_id: string | null;
-  signal: Record<string, unknown> | null;
-  attempts: number;
-  max_attempts: number;
-  steps: unknown[];
-  result: unknown;
-  error: string | null;
-  signal_emitted_at: Date | null;
-  received_at: Date | null;
-  queued_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-  sort_key: string;
-}
+export type ExecutionRow = Execution & { sort_key: string };
 
 /** Owner-scoped execution queries; another owner's execution behaves as absent. */
 export interface ExecutionStore {
@@ -36,9 +19,8 @@ export interface ExecutionStore {
 
 /** Creates the store over `sql`. */
 export function createExecutionStore(sql: Sql): ExecutionStore {
-  const columns = sql`e.id, e.pipeline_id, e.status, e.trigger_kind, e.signal_id, e.signal,
-    e.attempts, e.max_attempts, e.steps, e.result, e.error, e.signal_emitted_at, e.received_at,
-    e.queued_at, e.started_at, e.finished_at, e.queued_at::text as sort_key`;
+  const fields = Object.keys(executionSchema.shape).map((column) => `e.${column}`);
+  const columns = sql`${sql(fields)}, e.queued_at::text as sort_key`;
   return {
     async get(ownerId, id) {
       const [row] = await sql<ExecutionRow[]>`

@@ -1,7 +1,12 @@
 /** `/api/v1/pipelines`: create, list, read, replace, patch and delete the caller's pipelines. */
 import { createRoute, z } from "@hono/zod-openapi";
+import { agentRegistry } from "../../shared/agents/registry.ts";
 import { TRIGGER_MODES } from "../../shared/schemas/pipeline.ts";
-import { type PipelineBody, pipelineBodySchemas } from "../../shared/schemas/pipeline_request.ts";
+import {
+  type PipelineBody,
+  pipelineBodyOf,
+  pipelineBodySchemas,
+} from "../../shared/schemas/pipeline_request.ts";
 import { tickerSchema } from "../../shared/schemas/ticker.ts";
 import type { ApiDeps } from "./api_env.ts";
 import { notFound, validationError } from "./api_error.ts";
@@ -40,7 +45,10 @@ const tags = ["pipelines"];
 /** The pipeline routes, mounted at /api/v1/pipelines behind bearer auth. */
 export function pipelineRoutes(deps: ApiDeps) {
   const store = createPipelineStore(deps.sql);
-  const schemas = pipelineBodySchemas({ maxTickers: deps.config.API_MAX_TICKERS });
+  const schemas = pipelineBodySchemas({
+    agents: agentRegistry,
+    maxTickers: deps.config.API_MAX_TICKERS,
+  });
   const createSchema = schemas.create.openapi("PipelineCreate", {
     description: "Fields other than name and trigger_mode are optional and take their defaults",
   });
@@ -51,20 +59,7 @@ export function pipelineRoutes(deps: ApiDeps) {
   };
   // A PATCH is valid when the pipeline it leads to is: cross-field rules see the merged result.
   const merge = (current: PipelineRow, patch: Partial<PipelineBody>): PipelineBody => {
-    const parsed = schemas.create.safeParse({
-      name: current.name,
-      description: current.description,
-      trigger_mode: current.trigger_mode,
-      scanner_tickers: current.scanner_tickers,
-      config: current.config,
-      is_active: current.is_active,
-      schedule: current.schedule,
-      overlap_policy: current.overlap_policy,
-      signal_filter: current.signal_filter,
-      max_signal_age_seconds: current.max_signal_age_seconds,
-      max_attempts: current.max_attempts,
-      ...patch,
-    });
+    const parsed = schemas.create.safeParse({ ...pipelineBodyOf(current), ...patch });
     if (!parsed.success) throw validationError("request body", parsed.error);
     return parsed.data;
   };

@@ -6,7 +6,7 @@ import type postgres from "postgres";
 import type { Sql } from "../../shared/db.ts";
 import { PIPELINE_CHANGES_CHANNEL } from "../../shared/names.ts";
 import type { Pipeline, PipelineChange, TriggerMode } from "../../shared/schemas/pipeline.ts";
-import type { PipelineBody } from "../../shared/schemas/pipeline_request.ts";
+import { PIPELINE_BODY_FIELDS, type PipelineBody } from "../../shared/schemas/pipeline_request.ts";
 import type { PageCursor } from "./page_cursor.ts";
 
 /** A stored pipeline plus its position for keyset pagination. */
@@ -36,30 +36,11 @@ export interface PipelineStore {
   remove(ownerId: string, id: string): Promise<boolean>;
 }
 
-const COLUMNS = [
-  "name",
-  "description",
-  "trigger_mode",
-  "scanner_tickers",
-  "config",
-  "is_active",
-  "schedule",
-  "overlap_policy",
-  "signal_filter",
-  "max_signal_age_seconds",
-  "max_attempts",
-] as const satisfies readonly (keyof PipelineBody)[];
-
 /** Creates the store over `sql`. */
 export function createPipelineStore(sql: Sql): PipelineStore {
   const notify = (tx: postgres.TransactionSql, change: PipelineChange) =>
     tx`select pg_notify(${PIPELINE_CHANGES_CHANNEL}, ${JSON.stringify(change)})`;
-  // postgres.js serialises objects for jsonb columns; nulls stay SQL NULL.
-  const values = (body: PipelineBody) =>
-    Object.fromEntries(COLUMNS.map((k) => {
-      const v = body[k];
-      return [k, v !== null && typeof v === "object" ? sql.json(v as never) : v];
-    }));
+  const values = (body: PipelineBody) => pipelineColumns(sql, body);
 
   return {
     create: (ownerId, body) =>
@@ -116,4 +97,12 @@ export function createPipelineStore(sql: Sql): PipelineStore {
         return true;
       }) as Promise<boolean>,
   };
+}
+
+/** `body` as column values for an insert or update; objects go to jsonb, nulls stay SQL NULL. */
+export function pipelineColumns(sql: Sql, body: PipelineBody): Record<string, unknown> {
+  return Object.fromEntries(PIPELINE_BODY_FIELDS.map((k) => {
+    const v = body[k];
+    return [k, v !== null && typeof v === "object" ? sql.json(v as never) : v];
+  }));
 }

@@ -9,7 +9,11 @@ import { errorMessage, type Sql } from "../../shared/db.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { tickerSignalSchema } from "../../shared/schemas/signal.ts";
-import { pipelineConfigSchema, type Step } from "../../shared/schemas/steps.ts";
+import {
+  type AgentParamsByName,
+  pipelineConfigSchemaFor,
+  type Step,
+} from "../../shared/schemas/steps.ts";
 import { backoffDelay } from "../../shared/backoff.ts";
 import { planCompletion } from "./completion.ts";
 import { deadLetter } from "./dead_letter.ts";
@@ -49,7 +53,7 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
   const log = r.log.with({ execution_id: e.id, pipeline_id: e.pipeline_id, attempt: e.attempts });
   r.metrics.started.inc();
   const started = performance.now();
-  const prepared = prepare(e);
+  const prepared = prepare(e, r.registry);
   const outcome: RunOutcome = "error" in prepared
     ? {
       status: "failed",
@@ -111,10 +115,11 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
 
 function prepare(
   e: DeliveredExecution,
+  agents: AgentParamsByName,
 ): { steps: Step[]; signal: ReturnType<typeof tickerSignalSchema.parse> | null } | {
   error: string;
 } {
-  const config = pipelineConfigSchema.safeParse(e.config);
+  const config = pipelineConfigSchemaFor(agents).safeParse(e.config);
   if (!config.success) {
     const problems = config.error.issues.map((i) => `"${i.path.join(".")}" ${i.message}`);
     return { error: `Cannot run pipeline "${e.pipeline_id}": config ${problems.join("; ")}` };

@@ -5,12 +5,11 @@
  * {@linkcode decideDelivery}.
  */
 import type { Sql } from "../../shared/db.ts";
+import type { Execution } from "../../shared/schemas/execution.ts";
 
 /** An execution as the batch start saw it (the state before the statement, plus its result). */
-export interface DeliveredExecution {
-  id: string;
-  pipeline_id: string;
-  previous_status: "queued" | "running" | "succeeded" | "failed" | "skipped";
+export interface DeliveredExecution extends Pick<Execution, "id" | "pipeline_id" | "trigger_kind"> {
+  previous_status: Execution["status"];
   /** Whether this statement moved it to running for this worker. */
   started: boolean;
   /** Attempt number now (after the start), or attempts so far when not started. */
@@ -20,7 +19,6 @@ export interface DeliveredExecution {
   due_at: Date | null;
   /** Running with no heartbeat for longer than the visibility timeout. */
   stale: boolean;
-  trigger_kind: "signal" | "periodic" | "manual";
   signal: unknown;
   error: string | null;
   pipeline_name: string;

@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import type { Logger } from "@logtape/logtape";
 import type { Sql } from "../db.ts";
+import type { Execution } from "../schemas/execution.ts";
 import type { TickerSignal } from "../schemas/signal.ts";
 
 /** What a step receives besides its params. */
@@ -9,7 +10,7 @@ export interface AgentContext {
   /** The triggering signal; null for periodic and manual runs without one. */
   signal: TickerSignal | null;
   pipeline: { id: string; owner_id: string; name: string };
-  execution: { id: string; trigger_kind: "signal" | "periodic" | "manual"; attempt: number };
+  execution: Pick<Execution, "id" | "trigger_kind"> & { attempt: number };
   /** The running step (its id keys per-step idempotency, e.g. one paper order per step). */
   step?: { id: string };
   /** Outputs of the steps before this one, by step id. */

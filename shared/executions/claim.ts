@@ -7,29 +7,18 @@
  * - `(pipeline_id, signal_id)`: a signal (or tick) delivered again never runs a pipeline twice.
  */
 import type { Sql } from "../db.ts";
+import type { Execution } from "../schemas/execution.ts";
 
-/** What triggered a claim. */
-export type TriggerKind = "signal" | "periodic" | "manual";
-
-/** One pipeline that a signal, tick or user wants to run. */
-export interface ClaimRequest {
-  pipeline_id: string;
-  trigger_kind: TriggerKind;
-  /** Idempotency key (signal id, tick id); null for manual runs. */
-  signal_id: string | null;
-  /** The triggering signal's metadata, stored with the execution. */
-  signal: Record<string, unknown> | null;
-  signal_emitted_at: Date | string | null;
-  received_at: Date | string | null;
-}
+/** One pipeline that a signal, tick or user wants to run (timestamps may be ISO strings). */
+export type ClaimRequest =
+  & Pick<Execution, "pipeline_id" | "trigger_kind" | "signal_id" | "signal">
+  & {
+    signal_emitted_at: Date | string | null;
+    received_at: Date | string | null;
+  };
 
 /** An execution the claim created; it must now be enqueued. */
-export interface ClaimedExecution {
-  id: string;
-  pipeline_id: string;
-  trigger_kind: TriggerKind;
-  signal_id: string | null;
-}
+export type ClaimedExecution = Pick<Execution, "id" | "pipeline_id" | "trigger_kind" | "signal_id">;
 
 /**
  * Claims in ONE statement; requests whose pipeline is busy, inactive, gone, or already ran for

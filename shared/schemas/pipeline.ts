@@ -1,18 +1,28 @@
 /**
- * Pipeline fields shared by the API (validation), the dispatcher (matching) and the scheduler.
- * Column names follow the seed (`trigger_mode`, `scanner_tickers`, `is_active`, `config`).
+ * The pipeline contract: one record schema ({@linkcode pipelineSchema}) with its enums, from which
+ * the API's bodies and answers, the stores' rows and the OpenAPI components are derived. Shared by
+ * the API (validation), the dispatcher (matching) and the scheduler. Column names follow the seed
+ * (`trigger_mode`, `scanner_tickers`, `is_active`, `config`).
  */
 import { Cron } from "croner";
 import { z } from "zod";
 import { SIGNAL_TYPES } from "./signal.ts";
 import { pipelineConfigSchema } from "./steps.ts";
+import { tickerSchema } from "./ticker.ts";
 
+/** What starts a pipeline's runs (manual runs aside): a matching signal, or its schedule. */
 export const TRIGGER_MODES = ["signal", "periodic"] as const;
-export type TriggerMode = (typeof TRIGGER_MODES)[number];
+export const triggerModeSchema = z.enum(TRIGGER_MODES, {
+  error: 'must be "signal" or "periodic"',
+});
+export type TriggerMode = z.infer<typeof triggerModeSchema>;
 
 /** skip: never a second active run (the seed's); buffer_one: one more queued; allow: no guard. */
 export const OVERLAP_POLICIES = ["skip", "buffer_one", "allow"] as const;
-export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+export const overlapPolicySchema = z.enum(OVERLAP_POLICIES, {
+  error: 'must be "skip", "buffer_one" or "allow"',
+});
+export type OverlapPolicy = z.infer<typeof overlapPolicySchema>;
 
 /** When a periodic pipeline fires: every N seconds (N ≥ 10) or a cron expression. */
 export const scheduleSchema = z.union([
@@ -47,24 +57,34 @@ export const signalFilterSchema = z.object({
 }).strict();
 export type SignalFilter = z.infer<typeof signalFilterSchema>;
 
-/** A pipeline as stored (one row of `pipelines`). */
-export interface Pipeline {
-  id: string;
-  owner_id: string;
-  name: string;
-  description: string;
-  trigger_mode: TriggerMode;
-  scanner_tickers: string[];
-  config: z.infer<typeof pipelineConfigSchema>;
-  is_active: boolean;
-  schedule: Schedule | null;
-  overlap_policy: OverlapPolicy;
-  signal_filter: SignalFilter | null;
-  max_signal_age_seconds: number | null;
-  max_attempts: number;
-  created_at: Date;
-  updated_at: Date;
-}
+/** Largest `max_signal_age_seconds`: 30 days. */
+const MAX_SIGNAL_AGE_SECONDS = 30 * 24 * 3600;
+
+/**
+ * A pipeline as stored (one row of `pipelines`), with the rules every stored pipeline obeys field
+ * by field. Rules across fields, defaults and the ticker cap are the request schemas' (see
+ * pipeline_request.ts); the steps' agents are checked against a registry there.
+ */
+export const pipelineSchema = z.object({
+  id: z.uuid(),
+  owner_id: z.uuid(),
+  name: z.string().trim().min(1, "must not be empty").max(200),
+  description: z.string().max(5000),
+  trigger_mode: triggerModeSchema,
+  scanner_tickers: z.array(tickerSchema),
+  config: pipelineConfigSchema,
+  is_active: z.boolean(),
+  schedule: z.union(scheduleSchema.options, {
+    error: 'must be {"every_seconds": N} with N ≥ 10, or {"cron": "<expression>"}',
+  }).nullable(),
+  overlap_policy: overlapPolicySchema,
+  signal_filter: signalFilterSchema.nullable(),
+  max_signal_age_seconds: z.number().int().min(1).max(MAX_SIGNAL_AGE_SECONDS).nullable(),
+  max_attempts: z.number().int().min(1).max(100),
+  created_at: z.date(),
+  updated_at: z.date(),
+});
+export type Pipeline = z.infer<typeof pipelineSchema>;
 
 /** What the API announces on every pipeline change (NOTIFY payload). */
 export const pipelineChangeSchema = z.object({

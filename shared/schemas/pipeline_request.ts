@@ -1,21 +1,20 @@
 /**
- * Request bodies of the pipelines API, built from the shared pipeline, ticker and step schemas so
- * the API accepts exactly what the dispatcher, scheduler and worker understand.
+ * Request bodies of the pipelines API, derived from the pipeline record schema so the API accepts
+ * exactly what the dispatcher, scheduler and worker understand.
  */
 import { z } from "zod";
-import { OVERLAP_POLICIES, scheduleSchema, signalFilterSchema, TRIGGER_MODES } from "./pipeline.ts";
+import { pipelineSchema } from "./pipeline.ts";
 import { tickerSignalSchema } from "./signal.ts";
-import { pipelineConfigSchema } from "./steps.ts";
+import { type AgentParamsByName, pipelineConfigSchemaFor } from "./steps.ts";
 import { tickerSchema } from "./ticker.ts";
 
 /** Options of {@linkcode pipelineBodySchemas}. */
 export interface PipelineBodyOptions {
+  /** The agents steps may name, each with its params schema (the API passes the registry). */
+  agents: AgentParamsByName;
   /** Most entries `scanner_tickers` may have (API_MAX_TICKERS); default 500. */
   maxTickers?: number;
 }
-
-/** Largest `max_signal_age_seconds`: 30 days. */
-const MAX_SIGNAL_AGE_SECONDS = 30 * 24 * 3600;
 
 /** Tickers trimmed, upper-cased and de-duplicated in their first order; at most `max` entries. */
 export function tickerListSchema(max: number) {
@@ -23,40 +22,23 @@ export function tickerListSchema(max: number) {
     .transform((tickers) => [...new Set(tickers)]);
 }
 
-function pipelineFields(maxTickers: number) {
-  return {
-    name: z.string().trim().min(1, "must not be empty").max(200),
-    description: z.string().max(5000),
-    trigger_mode: z.enum(TRIGGER_MODES, { error: 'must be "signal" or "periodic"' }),
-    scanner_tickers: tickerListSchema(maxTickers),
-    config: pipelineConfigSchema,
-    is_active: z.boolean(),
-    schedule: z.union(scheduleSchema.options, {
-      error: 'must be {"every_seconds": N} with N ≥ 10, or {"cron": "<expression>"}',
-    }).nullable(),
-    overlap_policy: z.enum(OVERLAP_POLICIES, {
-      error: 'must be "skip", "buffer_one" or "allow"',
-    }),
-    signal_filter: signalFilterSchema.nullable(),
-    max_signal_age_seconds: z.number().int().min(1).max(MAX_SIGNAL_AGE_SECONDS).nullable(),
-    max_attempts: z.number().int().min(1).max(100),
-  };
-}
-
+/** The fields a client writes: every stored field but the ids and the timestamps. */
+export const pipelineBodySchema = pipelineSchema.omit({
+  id: true,
+  owner_id: true,
+  created_at: true,
+  updated_at: true,
+});
 /** A complete pipeline as a client sends it (POST and PUT), defaults applied. */
-export type PipelineBody = {
-  name: string;
-  description: string;
-  trigger_mode: (typeof TRIGGER_MODES)[number];
-  scanner_tickers: string[];
-  config: z.infer<typeof pipelineConfigSchema>;
-  is_active: boolean;
-  schedule: z.infer<typeof scheduleSchema> | null;
-  overlap_policy: (typeof OVERLAP_POLICIES)[number];
-  signal_filter: z.infer<typeof signalFilterSchema> | null;
-  max_signal_age_seconds: number | null;
-  max_attempts: number;
-};
+export type PipelineBody = z.infer<typeof pipelineBodySchema>;
+
+/** The written fields, in column order. */
+export const PIPELINE_BODY_FIELDS = Object.keys(pipelineBodySchema.shape) as (keyof PipelineBody)[];
+
+/** The written fields of `pipeline` (e.g. of a stored row, to merge a patch into). */
+export function pipelineBodyOf(pipeline: PipelineBody): PipelineBody {
+  return Object.fromEntries(PIPELINE_BODY_FIELDS.map((k) => [k, pipeline[k]])) as PipelineBody;
+}
 
 /** Rules that span fields; they hold for every stored pipeline. */
 function checkTriggerRules(body: PipelineBody, ctx: z.RefinementCtx): void {
@@ -88,8 +70,11 @@ function checkTriggerRules(body: PipelineBody, ctx: z.RefinementCtx): void {
  * `patch` (PATCH: any subset, no defaults; merge it with the stored pipeline and parse the result
  * with `create` so cross-field rules hold), and `run` (manual trigger, optional signal).
  */
-export function pipelineBodySchemas(options: PipelineBodyOptions = {}) {
-  const fields = pipelineFields(options.maxTickers ?? 500);
+export function pipelineBodySchemas(options: PipelineBodyOptions) {
+  const fields = pipelineBodySchema.extend({
+    scanner_tickers: tickerListSchema(options.maxTickers ?? 500),
+    config: pipelineConfigSchemaFor(options.agents),
+  }).shape;
   const create = z.object({
     ...fields,
     description: fields.description.default(""),
