@@ -4,9 +4,13 @@
  */
 import { z } from "zod";
 
+// A schema-level `error` would also replace the range messages, so only a type problem gets it.
+const number = () =>
+  z.coerce.number({ error: (i) => i.code === "invalid_type" ? "must be a number" : undefined });
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min).max(max);
-const seconds = (min: number) => z.coerce.number({ error: "must be a number" }).min(min);
+  number().int("must be a whole number").min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+const seconds = (min: number) => number().min(min, `must be at least ${min}`);
 const bool = z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' })
   .transform((v) => v === "true" || v === "1");
 const port = int(0, 65535);
@@ -41,7 +45,7 @@ export const envSchema = z.object({
   BATCH_TIMEOUT_SECONDS: seconds(0).default(0.5),
   BATCH_MAX_SIZE: int(1, 1_000_000).default(5000),
   /** Under load, claims per second the dispatcher aims not to exceed; 0 disables pacing. */
-  BATCH_MAX_FLUSHES_PER_SECOND: z.coerce.number({ error: "must be a number" }).min(0).default(30),
+  BATCH_MAX_FLUSHES_PER_SECOND: seconds(0).default(30),
   CACHE_REFRESH_INTERVAL_SECONDS: seconds(1).default(30),
   SWEEP_INTERVAL_SECONDS: seconds(1).default(15),
   SWEEP_MIN_AGE_SECONDS: seconds(1).default(30),

@@ -54,3 +54,13 @@ function caught(fn: () => unknown): unknown {
   }
   throw new Error("Expected an error, none was thrown");
 }
+
+Deno.test("parseConfig says which bound a number is outside of, not that it is no number", () => {
+  const err = caught(() =>
+    parseConfig({ WORKER_CONCURRENCY: "0", API_PORT: "70000", SWEEP_INTERVAL_SECONDS: "0.5" })
+  );
+  assert.ok(err instanceof ConfigError);
+  assert.match(err.message, /WORKER_CONCURRENCY="0": must be at least 1$/m);
+  assert.match(err.message, /API_PORT="70000": must be at most 65535$/m);
+  assert.match(err.message, /SWEEP_INTERVAL_SECONDS="0.5": must be at least 1$/m);
+});
