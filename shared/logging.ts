@@ -1,6 +1,6 @@
 /**
- * LogTape set up once per process: pretty lines on a TTY, JSON lines otherwise (LOG_FORMAT forces
- * either). Every record carries `service` and `instance` through the implicit context.
+ * LogTape set up once per process: one line per event on a TTY (shared/log_line.ts), JSON lines
+ * otherwise (LOG_FORMAT forces either). Every record carries `service` and `instance`.
  */
 import {
   configure,
@@ -11,8 +11,8 @@ import {
   type LogLevel,
   withContext,
 } from "@logtape/logtape";
-import { getPrettyFormatter } from "@logtape/pretty";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { formatLogLine } from "./log_line.ts";
 
 /** Options of {@linkcode setupLogging}. */
 export interface LoggingOptions {
@@ -35,13 +35,16 @@ export function instanceId(): string {
 export async function setupLogging(options: LoggingOptions): Promise<Logger> {
   const format = options.format ?? "auto";
   const pretty = format === "pretty" || (format === "auto" && Deno.stderr.isTerminal());
+  const color = Deno.stderr.isTerminal() && !Deno.noColor;
   await configure({
     reset: true,
     contextLocalStorage: new AsyncLocalStorage(),
     sinks: {
       console: getStreamSink(Deno.stderr.writable, {
         formatter: pretty
-          ? getPrettyFormatter({ timestamp: "time", categoryWidth: 18, properties: true })
+          ? (record) =>
+            // The service's own lines need no name (start prefixes it); a sub-logger's do.
+            formatLogLine(record, { category: record.category.length > 2, color })
           : getJsonLinesFormatter(),
       }),
     },

@@ -16,15 +16,21 @@ export function exitOnConfigError<T>(parse: () => T): T {
   }
 }
 
-/** An AbortSignal that fires on the first SIGINT or SIGTERM; a second one exits at once. */
+/**
+ * An AbortSignal that fires on the first SIGINT or SIGTERM; the same signal a second time exits
+ * at once. A different one does not: under `deno task start`, Ctrl-C reaches every service from
+ * the terminal and the supervisor's SIGTERM follows, and each service must still stop cleanly.
+ */
 export function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) Deno.exit(130);
+  let first: Deno.Signal | undefined;
+  const on = (name: Deno.Signal) => () => {
+    if (first === name) Deno.exit(130);
+    first ??= name;
     controller.abort(new Error("shutdown requested"));
   };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  Deno.addSignalListener("SIGINT", on("SIGINT"));
+  Deno.addSignalListener("SIGTERM", on("SIGTERM"));
   return controller.signal;
 }
 

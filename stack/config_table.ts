@@ -62,7 +62,7 @@ const MEANINGS: Partial<Record<Key, string>> = {
   METRICS_PORT_SCHEDULER: "Scheduler's /metrics and /healthz",
   METRICS_PORT_SIGNAL_GENERATOR: "Signal generator's /metrics and /healthz",
   LOG_LEVEL: "Lowest level logged",
-  LOG_FORMAT: "`auto`: pretty on a terminal, JSON lines otherwise",
+  LOG_FORMAT: "`auto`: one line per event on a terminal (`pretty`), JSON lines otherwise",
   TICKWIRE_DEMO: "`deno task start` creates a demo user and pipeline on first run",
 };
 

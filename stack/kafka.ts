@@ -87,10 +87,13 @@ export async function kafkaDown(options: KafkaStackOptions & { purge: boolean })
     say("kafka     not running");
   }
   if (options.purge) {
-    const deleted = await Deno.remove(layout.home, { recursive: true }).then(() => true, (error) => {
-      if (error instanceof Deno.errors.NotFound) return false;
-      throw error;
-    });
+    const deleted = await Deno.remove(layout.home, { recursive: true }).then(
+      () => true,
+      (error) => {
+        if (error instanceof Deno.errors.NotFound) return false;
+        throw error;
+      },
+    );
     say(deleted ? `kafka     deleted ${layout.home}` : `kafka     no data at ${layout.home}`);
   }
 }

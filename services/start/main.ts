@@ -22,13 +22,17 @@ const log = await setupLogging({
 });
 const signal = shutdownSignal();
 
+// The stack's own lines (what is up, what is down and where it looked) go straight to the console.
 const stack = await new Deno.Command(Deno.execPath(), {
   args: ["run", "-A", `${root}stack/main.ts`, "up"],
   env,
   stdin: "null",
-}).output();
-if (stack.code !== 0) {
-  log.fatal("The local stack did not come up (see above); nothing was started");
+  stdout: "inherit",
+  stderr: "inherit",
+}).spawn().status;
+if (!stack.success) {
+  // console, not the logger: Deno.exit would drop a log line still being written.
+  console.error("start: the local stack is not ready (see the line above); nothing was started");
   Deno.exit(1);
 }
 
