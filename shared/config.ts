@@ -92,6 +92,8 @@ export const envSchema = z.object({
 
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
+  /** Seconds between each service's one-line summary at info; 0 turns it off. */
+  LOG_SUMMARY_SECONDS: seconds(0).default(30),
   TICKWIRE_DEMO: bool.default(true),
 });
 

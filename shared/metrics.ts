@@ -31,6 +31,12 @@ export class Counter implements Metric {
   get(labels: Labels = {}): number {
     return this.#values.get(labelKey(labels)) ?? 0;
   }
+  /** The sum over every label set (for the console summary). */
+  total(): number {
+    let sum = 0;
+    for (const v of this.#values.values()) sum += v;
+    return sum;
+  }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
     if (this.#values.size === 0) lines.push(`${this.name} 0`);
@@ -48,6 +54,12 @@ export class Gauge implements Metric {
   }
   get(labels: Labels = {}): number {
     return this.#values.get(labelKey(labels)) ?? 0;
+  }
+  /** The sum over every label set, e.g. lag over all partitions. */
+  total(): number {
+    let sum = 0;
+    for (const v of this.#values.values()) sum += v;
+    return sum;
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];

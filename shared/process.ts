@@ -16,17 +16,21 @@ export function exitOnConfigError<T>(parse: () => T): T {
   }
 }
 
+/** A repeat of the first signal within this time is the same Ctrl-C delivered twice. */
+const SAME_PRESS_MS = 1000;
+
 /**
- * An AbortSignal that fires on the first SIGINT or SIGTERM; the same signal a second time exits
- * at once. A different one does not: under `deno task start`, Ctrl-C reaches every service from
- * the terminal and the supervisor's SIGTERM follows, and each service must still stop cleanly.
+ * An AbortSignal that fires on the first SIGINT or SIGTERM; the same signal again, a second or
+ * more later, exits at once (a person pressing Ctrl-C twice). One Ctrl-C can arrive twice, from
+ * the terminal and forwarded by `deno task`, and the supervisor's SIGTERM follows it: neither may
+ * cut a clean stop short, or a service's last lines are lost.
  */
 export function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
-  let first: Deno.Signal | undefined;
+  let first: { name: Deno.Signal; at: number } | undefined;
   const on = (name: Deno.Signal) => () => {
-    if (first === name) Deno.exit(130);
-    first ??= name;
+    if (first?.name === name && performance.now() - first.at > SAME_PRESS_MS) Deno.exit(130);
+    first ??= { name, at: performance.now() };
     controller.abort(new Error("shutdown requested"));
   };
   Deno.addSignalListener("SIGINT", on("SIGINT"));

@@ -6,7 +6,9 @@ import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
 import { connectRedis, pingRedis } from "../../shared/redis.ts";
+import { logSummaries } from "../../shared/log_summary.ts";
 import { createDispatcher } from "./dispatcher.ts";
+import { dispatcherSummary } from "./metrics.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const { log, signal } = await bootService({ service: "dispatcher", config });
@@ -56,6 +58,10 @@ try {
     topic: config.KAFKA_SIGNAL_TOPIC,
     group: config.KAFKA_CONSUMER_GROUP,
     port: (server.addr as Deno.NetAddr).port,
+  });
+  logSummaries(log, dispatcherSummary(dispatcher.metrics), {
+    everySeconds: config.LOG_SUMMARY_SECONDS,
+    signal,
   });
   await dispatcher.run(signal);
   await server.finished;

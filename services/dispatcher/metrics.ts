@@ -1,4 +1,5 @@
 /** The dispatcher's Prometheus metrics, served on METRICS_PORT_DISPATCHER. */
+import type { SummaryFigure } from "../../shared/log_summary.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
 
 const SIZE_BUCKETS = [1, 5, 20, 50, 100, 250, 500, 1000, 2500, 5000, 10_000];
@@ -40,3 +41,15 @@ export function createDispatcherMetrics(registry = new MetricsRegistry()) {
 
 /** The dispatcher's metrics. */
 export type DispatcherMetrics = ReturnType<typeof createDispatcherMetrics>;
+
+/** The figures of the dispatcher's periodic console summary. */
+export function dispatcherSummary(m: DispatcherMetrics): SummaryFigure[] {
+  return [
+    { label: "signals", read: () => m.signalsConsumed.total(), rate: true },
+    { label: "batches", read: () => m.batchSize.count() },
+    { label: "claimed", read: () => m.claims.total() },
+    { label: "skipped", read: () => m.skips.total() },
+    { label: "bad", read: () => m.badMessages.total() },
+    { label: "lag", read: () => m.consumerLag.total(), kind: "gauge" },
+  ];
+}

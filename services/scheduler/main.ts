@@ -38,3 +38,4 @@ await scheduler.run(signal);
 await server.finished;
 redis.disconnect();
 await sql.end({ timeout: 5 });
+log.info("Scheduler stopped");

@@ -1,4 +1,5 @@
 /** The signal generator's Prometheus metrics, served on METRICS_PORT_SIGNAL_GENERATOR. */
+import type { SummaryFigure } from "../../shared/log_summary.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
 
 /** Creates the signal generator's metrics on a fresh registry. */
@@ -27,3 +28,14 @@ export function createGeneratorMetrics(registry = new MetricsRegistry()) {
 
 /** The signal generator's metrics. */
 export type GeneratorMetrics = ReturnType<typeof createGeneratorMetrics>;
+
+/** The figures of the generator's periodic console summary. */
+export function generatorSummary(m: GeneratorMetrics): SummaryFigure[] {
+  return [
+    { label: "bars", read: () => m.bars.total() },
+    { label: "signals", read: () => m.signalsEmitted.total(), rate: true },
+    { label: "published", read: () => m.signalsPublished.total() },
+    { label: "publish errors", read: () => m.publishErrors.total() },
+    { label: "buffered", read: () => m.signalsBuffered.total(), kind: "gauge" },
+  ];
+}

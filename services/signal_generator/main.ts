@@ -12,11 +12,12 @@ import { formatProblem } from "../../shared/market/csv_bars.ts";
 import { readCsvBars } from "../../shared/market/csv_files.ts";
 import { csvMarketSource } from "../../shared/market/csv_market_source.ts";
 import { simulatedMarket } from "../../shared/market/simulated_market.ts";
+import { logSummaries } from "../../shared/log_summary.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { tickerSchema } from "../../shared/schemas/ticker.ts";
 import { runSignalGenerator } from "./generator.ts";
-import { createGeneratorMetrics } from "./generator_metrics.ts";
+import { createGeneratorMetrics, generatorSummary } from "./generator_metrics.ts";
 import { selectScanners } from "./scanners/registry.ts";
 import { createSignalPublisher } from "./signal_publisher.ts";
 import { formatSignalTable } from "./signal_table.ts";
@@ -84,6 +85,10 @@ try {
     },
   );
   const delivery = publisher.run(signal);
+  logSummaries(log, generatorSummary(metrics), {
+    everySeconds: config.LOG_SUMMARY_SECONDS,
+    signal,
+  });
   const { days } = await runSignalGenerator({
     source,
     scanners,
@@ -99,7 +104,7 @@ try {
         return;
       }
       for (const s of signals) {
-        log.info("Signal {scanner} {ticker} {signal} {confidence}", { ...s });
+        log.info("signal {ticker} {signal} {confidence} {scanner}", { ...s });
       }
     },
   }, signal);

@@ -106,11 +106,18 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
     r.metrics.deadLettered.inc({ reason: "attempts" });
   }
   await r.acker.submit(r.entryId);
-  const error = plan.completion.error;
+  // One console line a person can scan: `run AAPL Trader succeeded 6 ms`.
+  const line = {
+    ticker: ("signal" in prepared ? prepared.signal?.ticker : undefined) ?? e.trigger_kind,
+    pipeline: e.pipeline_name,
+    ms: Math.round(seconds * 1000),
+    error: plan.completion.error,
+  };
   if (plan.counted === "retried") {
-    log.warn("Run failed, retrying in {delay} s: {error}", { delay, error });
-  } else if (plan.counted === "failed") log.error("Run failed: {error}", { error });
-  else log.info("Run {status} in {seconds} s", { status: plan.counted, seconds });
+    log.warn("run {ticker} {pipeline} failed, retrying in {delay} s: {error}", { ...line, delay });
+  } else if (plan.counted === "failed") {
+    log.error("run {ticker} {pipeline} failed: {error}", line);
+  } else log.info("run {ticker} {pipeline} {status} {ms} ms", { ...line, status: plan.counted });
 }
 
 function prepare(

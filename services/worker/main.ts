@@ -6,7 +6,8 @@ import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
 import { connectRedis, pingRedis } from "../../shared/redis.ts";
-import { collectQueueDepth, workerMetrics } from "./metrics.ts";
+import { logSummaries } from "../../shared/log_summary.ts";
+import { collectQueueDepth, workerMetrics, workerSummary } from "./metrics.ts";
 import { createWorker } from "./worker.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
@@ -41,6 +42,7 @@ const worker = createWorker({ sql, redis, names, log, metrics }, {
   retryMaxSeconds: config.WORKER_RETRY_MAX_SECONDS,
   streamMaxLength: config.JOBS_STREAM_MAX_LENGTH,
 });
+logSummaries(log, workerSummary(metrics), { everySeconds: config.LOG_SUMMARY_SECONDS, signal });
 await worker.run(signal);
 await server.finished;
 redis.disconnect();

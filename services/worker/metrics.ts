@@ -1,5 +1,6 @@
 /** The worker's Prometheus metrics, and collectors reading the queue's depth at scrape time. */
 import type { Redis } from "ioredis";
+import type { SummaryFigure } from "../../shared/log_summary.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
 import type { RedisNames } from "../../shared/names.ts";
 
@@ -36,6 +37,18 @@ export function workerMetrics(registry = new MetricsRegistry()) {
     ),
     inFlight: registry.gauge("tickwire_worker_runs_in_flight", "Runs in progress"),
   };
+}
+
+/** The figures of the worker's periodic console summary. */
+export function workerSummary(m: WorkerMetrics): SummaryFigure[] {
+  return [
+    { label: "runs", read: () => m.started.total(), rate: true },
+    { label: "succeeded", read: () => m.succeeded.total() },
+    { label: "skipped", read: () => m.skipped.total() },
+    { label: "retried", read: () => m.retried.total() },
+    { label: "failed", read: () => m.failed.total() },
+    { label: "in flight", read: () => m.inFlight.total(), kind: "gauge" },
+  ];
 }
 
 /** Adds gauges of stream length, pending entries and waiting retries, read at each scrape. */
