@@ -2,8 +2,16 @@
 import { sleep } from "./sleep.ts";
 
 /**
+ * The wait after failed attempt `attempt` (1-based) without jitter, in the unit of `base` and
+ * `max`: `min(max, base · 2^(attempt-1))`, e.g. 1 s, 2 s, 4 s … for a base of 1 s.
+ */
+export function exponentialDelay(attempt: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.min(30, Math.max(0, attempt - 1)));
+}
+
+/**
  * The wait after failed attempt `attempt` (1-based), in the unit of `base` and `max`: equal
- * jitter, i.e. half of `min(max, base · 2^(attempt-1))` plus a random share of the other half.
+ * jitter, i.e. half of {@linkcode exponentialDelay} plus a random share of the other half.
  * `random` defaults to Math.random.
  */
 export function backoffDelay(
@@ -12,7 +20,7 @@ export function backoffDelay(
   max: number,
   random: () => number = Math.random,
 ): number {
-  const exponential = Math.min(max, base * 2 ** Math.min(30, Math.max(0, attempt - 1)));
+  const exponential = exponentialDelay(attempt, base, max);
   return exponential / 2 + random() * (exponential / 2);
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backoffDelay, retryWithBackoff } from "./backoff.ts";
+import { backoffDelay, exponentialDelay, retryWithBackoff } from "./backoff.ts";
 
 Deno.test("backoff: doubles per attempt, jitters within the upper half, caps at max", () => {
   assert.equal(backoffDelay(1, 1, 300, () => 0), 0.5);
@@ -10,6 +10,18 @@ Deno.test("backoff: doubles per attempt, jitters within the upper half, caps at 
   assert.equal(backoffDelay(30, 1, 300, () => 0), 150);
   assert.equal(backoffDelay(1000, 100, 500, () => 1), 500);
   assert.equal(backoffDelay(2, 0, 300), 0);
+});
+
+Deno.test("backoff: without jitter, base times two per attempt up to max, unbounded by Infinity", () => {
+  assert.deepEqual([1, 2, 3, 4, 10].map((n) => exponentialDelay(n, 250, 1000)), [
+    250,
+    500,
+    1000,
+    1000,
+    1000,
+  ]);
+  assert.equal(exponentialDelay(0, 250, 1000), 250);
+  assert.equal(exponentialDelay(11, 1, Infinity), 1024);
 });
 
 Deno.test("backoff: retries until the operation succeeds", async () => {

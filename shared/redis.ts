@@ -2,6 +2,7 @@
 import { Redis } from "ioredis";
 import { errorMessage, redactUrl } from "./db.ts";
 import { serviceLogger } from "./logging.ts";
+import { exponentialDelay } from "./backoff.ts";
 import { withTimeout } from "./timeout.ts";
 
 export type { Redis };
@@ -21,7 +22,7 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
     lazyConnect: !options.eager,
     maxRetriesPerRequest: null,
     enableAutoPipelining: false,
-    retryStrategy: (times) => Math.min(100 * 2 ** times, 5000),
+    retryStrategy: (times) => exponentialDelay(times + 1, 100, 5000),
   });
   // Without a listener ioredis prints a stack trace on every reconnect attempt; instead say once
   // that Redis is unreachable and once that it is back (commands queue meanwhile).

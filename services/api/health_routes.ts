@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorMessage } from "../../shared/db.ts";
 import { METRICS_CONTENT_TYPE, type MetricsRegistry } from "../../shared/metrics.ts";
+import { withTimeout } from "../../shared/timeout.ts";
 import type { ApiDeps } from "./api_env.ts";
 import { createRouter, jsonResponse } from "./openapi_route.ts";
 
@@ -13,17 +14,11 @@ const readinessSchema = z.object({
 
 /** Runs `probe` with a deadline; the error text, or "ok". */
 async function probe(run: () => Promise<unknown>, timeoutMs: number): Promise<string> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([run(), deadline]);
+    await withTimeout(run(), timeoutMs);
     return "ok";
   } catch (error) {
     return errorMessage(error);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

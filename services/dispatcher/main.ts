@@ -2,6 +2,7 @@
 import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
 import { createKafka } from "../../shared/kafka.ts";
+import { ensureTopics } from "../../shared/kafka_topics.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
@@ -28,23 +29,13 @@ const waitFor = (what: string, check: () => Promise<unknown>) =>
 try {
   await waitFor("Postgres", () => pingPostgres(sql, config.databaseUrl));
   await waitFor("Redis", () => pingRedis(redis, config.REDIS_URL));
-  await waitFor("Kafka", async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const topics = await admin.listTopics();
-      if (!topics.includes(config.KAFKA_SIGNAL_TOPIC)) {
-        throw new Error(`Topic "${config.KAFKA_SIGNAL_TOPIC}" does not exist yet`);
-      }
-      if (topics.includes(config.KAFKA_DEAD_LETTER_TOPIC)) return;
-      await admin.createTopics({
-        topics: [{ topic: config.KAFKA_DEAD_LETTER_TOPIC, numPartitions: 1 }],
-        waitForLeaders: true,
-      });
-    } finally {
-      await admin.disconnect();
-    }
-  });
+  await waitFor(
+    "Kafka",
+    () =>
+      ensureTopics(kafka, [{ topic: config.KAFKA_DEAD_LETTER_TOPIC, partitions: 1 }], {
+        require: [config.KAFKA_SIGNAL_TOPIC],
+      }),
+  );
   const dispatcher = createDispatcher({
     config,
     sql,

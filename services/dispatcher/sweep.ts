@@ -9,6 +9,7 @@
  * or fails it as exhausted, and only the current owner can record an outcome.
  */
 import type { Sql } from "../../shared/db.ts";
+import { sleep } from "../../shared/sleep.ts";
 import type { Redis } from "../../shared/redis.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
@@ -93,15 +94,7 @@ export interface SweepLoopOptions extends SweepOptions {
 export async function runSweepLoop(options: SweepLoopOptions): Promise<void> {
   const { signal, intervalMs } = options;
   while (!signal.aborted) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, intervalMs);
-      signal.addEventListener("abort", done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      }
-    });
+    await sleep(intervalMs, signal);
     if (signal.aborted) return;
     try {
       options.onSweep({

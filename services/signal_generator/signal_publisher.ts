@@ -4,11 +4,12 @@
  * delivery is retried with capped exponential backoff; nothing here ever exits the process.
  */
 import { type Kafka, Partitioners, type Producer } from "kafkajs";
-import { setTimeout as sleep } from "node:timers/promises";
 import { errorMessage } from "../../shared/db.ts";
 import type { Logger } from "../../shared/logging.ts";
 import type { TickerSignal } from "../../shared/schemas/signal.ts";
 import { backoffDelay } from "../../shared/backoff.ts";
+import { ensureTopics } from "../../shared/kafka_topics.ts";
+import { sleep } from "../../shared/sleep.ts";
 import type { GeneratorMetrics } from "./generator_metrics.ts";
 import { SignalBuffer } from "./signal_buffer.ts";
 import { toSignalMessages } from "./signal_messages.ts";
@@ -77,18 +78,7 @@ export function createSignalPublisher(options: SignalPublisherOptions): SignalPu
 
   const connect = async () => {
     await producer.connect();
-    if (options.partitions) {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        await admin.createTopics({
-          topics: [{ topic, numPartitions: options.partitions }],
-          waitForLeaders: true,
-        });
-      } finally {
-        await admin.disconnect();
-      }
-    }
+    if (options.partitions) await ensureTopics(kafka, [{ topic, partitions: options.partitions }]);
     connected = true;
   };
 
@@ -173,7 +163,7 @@ export function createSignalPublisher(options: SignalPublisherOptions): SignalPu
           await deliverBatch();
         } catch (error) {
           const delay = onFailure(error);
-          await sleep(delay * 1000, undefined, { signal }).catch(() => {});
+          await sleep(delay * 1000, signal);
         }
       }
       await drain(options.drainSeconds ?? 5);
@@ -182,7 +172,7 @@ export function createSignalPublisher(options: SignalPublisherOptions): SignalPu
 
     async idle(signal) {
       while ((buffer.size > 0 || inFlight > 0) && !signal?.aborted) {
-        await sleep(20, undefined, signal ? { signal } : {}).catch(() => {});
+        await sleep(20, signal);
       }
     },
 

@@ -2,6 +2,8 @@
  * Runs each service as its own process with a combined, prefixed console, restarts one that
  * exits unexpectedly (capped backoff, so never a tight crash loop), and stops all on abort.
  */
+import { exponentialDelay } from "../../shared/backoff.ts";
+import { sleep } from "../../shared/sleep.ts";
 import { prefixLines } from "./line_prefixer.ts";
 import type { Logger } from "../../shared/logging.ts";
 
@@ -78,7 +80,7 @@ async function keepRunning(
 
 /** Exponential restart delay: 1 s, 2 s, 4 s … capped at `max`. */
 export function restartDelay(failures: number, max: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, failures - 1), max);
+  return exponentialDelay(failures, 1000, max);
 }
 
 function stopChild(child: Deno.ChildProcess, timeoutMs: number): void {
@@ -93,14 +95,4 @@ function stopChild(child: Deno.ChildProcess, timeoutMs: number): void {
     } catch { /* exited meanwhile */ }
   }, timeoutMs);
   child.status.finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

@@ -14,7 +14,7 @@ import {
   pipelineConfigSchemaFor,
   type Step,
 } from "../../shared/schemas/steps.ts";
-import { backoffDelay } from "../../shared/backoff.ts";
+import { backoffDelay, exponentialDelay } from "../../shared/backoff.ts";
 import { planCompletion } from "./completion.ts";
 import { deadLetter } from "./dead_letter.ts";
 import type { Finish } from "./finish_execution.ts";
@@ -140,7 +140,11 @@ function prepare(
   return { steps: config.data.steps, signal: signal.data };
 }
 
-/** Retries `write` with capped backoff until it lands or `stop` aborts (then it throws). */
+/**
+ * Retries `write` with capped backoff (200 ms … 5 s) until it lands or fails after `stop` aborted
+ * (then it throws). Unlike retryWithBackoff it tries once more after an abort during the wait: an
+ * outcome that still lands spares the run a take-over and a repeat of its side effects.
+ */
 async function persistently<T>(
   write: () => Promise<T>,
   stop: AbortSignal,
@@ -151,7 +155,7 @@ async function persistently<T>(
       return await write();
     } catch (error) {
       if (stop.aborted) throw error;
-      const delay = Math.min(5000, 100 * 2 ** failures);
+      const delay = exponentialDelay(failures + 1, 100, 5000);
       log.warn("Cannot record the outcome, retrying in {delay} ms: {error}", {
         delay,
         error: errorMessage(error),

@@ -26,6 +26,7 @@ import { executeRun } from "./execute_run.ts";
 import { createGroupCommit } from "../../shared/group_commit.ts";
 import { decideDelivery, startExecutions } from "./start_executions.ts";
 import { sleep } from "../../shared/sleep.ts";
+import { exponentialDelay } from "../../shared/backoff.ts";
 
 /** What a worker is given. */
 export interface WorkerDeps {
@@ -245,7 +246,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
         if (signal.aborted) break;
         failures++;
         if (errorMessage(error).startsWith("NOGROUP")) groupReady = false;
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
+        const delay = exponentialDelay(failures + 1, 250, 30_000);
         log.error("Worker loop failed ({failures} in a row), retrying in {delay} ms: {error}", {
           failures,
           delay,

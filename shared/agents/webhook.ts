@@ -7,6 +7,8 @@
  * @example {"id": "notify", "agent": "webhook", "params": {"url": "https://example.com/hook", "secret": "s3cret"}}
  */
 import { z } from "zod";
+import { exponentialDelay } from "../backoff.ts";
+import { sleep } from "../sleep.ts";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { postJson } from "./post_json.ts";
@@ -84,7 +86,11 @@ export const webhookAgent = defineAgent({
           error: (error as Error).message,
           attempt,
         });
-        await delay(params.retry_delay_seconds * 1000 * 2 ** (attempt - 1), ctx.abort);
+        await sleep(
+          exponentialDelay(attempt, params.retry_delay_seconds * 1000, Infinity),
+          ctx.abort,
+        );
+        ctx.abort.throwIfAborted();
       }
     }
   },
@@ -96,19 +102,4 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
