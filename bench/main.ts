@@ -5,7 +5,8 @@
  * latest.json. Everything a section creates is removed when it ends, failed or not.
  */
 import { parseConfig } from "../shared/config.ts";
-import { connectPostgres, errorMessage } from "../shared/db.ts";
+import { connectPostgres } from "../shared/db.ts";
+import { errorMessage } from "../shared/errors.ts";
 import { setupLogging } from "../shared/logging.ts";
 import { exitOnConfigError, shutdownSignal } from "../shared/process.ts";
 import { connectRedis } from "../shared/redis.ts";

@@ -1,5 +1,6 @@
 /** Postgres connections (npm:postgres). Nothing connects at import time. */
 import postgres from "postgres";
+import { errorMessage } from "./errors.ts";
 
 /** A postgres.js client. */
 export type Sql = postgres.Sql;
@@ -49,12 +50,4 @@ export function redactUrl(url: string): string {
   } catch {
     return "<invalid url>";
   }
-}
-
-/** The message of anything thrown. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) {
-    return errorMessage(error.errors[0]);
-  }
-  return error instanceof Error ? error.message || error.name : String(error);
 }

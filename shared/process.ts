@@ -1,7 +1,7 @@
 /** Process-level plumbing for `main.ts` files: config errors, start-up and shutdown signals. */
 import { retryWithBackoff } from "./backoff.ts";
 import { type Config, ConfigError } from "./config.ts";
-import { errorMessage } from "./db.ts";
+import { errorMessage } from "./errors.ts";
 import { guardDriverFaults } from "./driver_fault_guard.ts";
 import { type Logger, setupLogging } from "./logging.ts";
 

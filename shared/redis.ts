@@ -1,6 +1,7 @@
 /** Redis connections (npm:ioredis). Nothing connects at import time. */
 import { Redis } from "ioredis";
-import { errorMessage, redactUrl } from "./db.ts";
+import { redactUrl } from "./db.ts";
+import { errorMessage } from "./errors.ts";
 import { serviceLogger } from "./logging.ts";
 import { exponentialDelay } from "./backoff.ts";
 import { withTimeout } from "./timeout.ts";

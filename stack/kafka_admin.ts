@@ -1,6 +1,6 @@
 /** Talks to a broker with kafkajs' admin client: is it up, wait for it, create our topics. */
 import { createKafka } from "../shared/kafka.ts";
-import { errorMessage } from "../shared/db.ts";
+import { errorMessage } from "../shared/errors.ts";
 import { sleep } from "../shared/sleep.ts";
 import {
   type EnsuredTopics,

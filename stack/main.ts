@@ -4,7 +4,7 @@
  * checked (and Postgres migrated), never started.
  */
 import { parseConfig } from "../shared/config.ts";
-import { errorMessage } from "../shared/db.ts";
+import { errorMessage } from "../shared/errors.ts";
 import { exitOnConfigError } from "../shared/process.ts";
 import { kafkaDown, type KafkaStackOptions, kafkaStatus, kafkaUp } from "./kafka.ts";
 import { checkPostgres, checkRedis } from "./services.ts";

@@ -1,6 +1,7 @@
 /** `stack up|status` for Postgres and Redis: they are not ours to start, only to check and migrate. */
 import type { Config } from "../shared/config.ts";
-import { connectPostgres, errorMessage, pingPostgres, redactUrl } from "../shared/db.ts";
+import { connectPostgres, pingPostgres, redactUrl } from "../shared/db.ts";
+import { errorMessage } from "../shared/errors.ts";
 import { migrate, readMigrations } from "../shared/migrate.ts";
 import { connectRedis, pingRedis } from "../shared/redis.ts";
 

@@ -6,7 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
 import { accessLog } from "./access_log.ts";
 import type { ApiDeps, ApiEnv } from "./api_env.ts";

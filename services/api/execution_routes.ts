@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { claimExecutions } from "../../shared/executions/claim.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { manualRunSchema } from "../../shared/schemas/pipeline_request.ts";
 import type { ApiDeps } from "./api_env.ts";
 import { ApiError, notFound } from "./api_error.ts";

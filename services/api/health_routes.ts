@@ -1,6 +1,6 @@
 /** `/healthz` (process up), `/readyz` (Postgres, Redis, Kafka reachable) and `/metrics`. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { METRICS_CONTENT_TYPE, type MetricsRegistry } from "../../shared/metrics.ts";
 import { withTimeout } from "../../shared/timeout.ts";
 import type { ApiDeps } from "./api_env.ts";

@@ -1,6 +1,7 @@
 /** `deno task api`: serves the Pipelines API on API_PORT until SIGINT/SIGTERM. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { connectPostgres, pingPostgres } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { createKafka } from "../../shared/kafka.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError } from "../../shared/process.ts";

@@ -6,7 +6,7 @@
  * nothing and doubles nothing; the offsets are committed only after the jobs are on the stream.
  */
 import type { Sql } from "../../shared/db.ts";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import type { Redis } from "../../shared/redis.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Logger } from "../../shared/logging.ts";

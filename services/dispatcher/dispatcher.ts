@@ -9,7 +9,7 @@
 import { type Kafka, Partitioners } from "kafkajs";
 import type { Config } from "../../shared/config.ts";
 import type { Sql } from "../../shared/db.ts";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logging.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";

@@ -1,6 +1,7 @@
 /** `deno task dispatcher`: consumes trading signals and turns matches into pipeline jobs. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { connectPostgres, pingPostgres } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { createKafka } from "../../shared/kafka.ts";
 import { ensureTopics } from "../../shared/kafka_topics.ts";
 import { serveMetrics } from "../../shared/metrics.ts";

@@ -6,7 +6,7 @@
  * them.
  */
 import type { Sql } from "../../shared/db.ts";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logging.ts";
 import { PIPELINE_CHANGES_CHANNEL } from "../../shared/names.ts";
 import { pipelineChangeSchema } from "../../shared/schemas/pipeline.ts";

@@ -1,6 +1,7 @@
 /** `deno task migrate`: applies pending migrations to DATABASE_URL and exits. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, errorMessage, pingPostgres } from "../../shared/db.ts";
+import { connectPostgres, pingPostgres } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { setupLogging } from "../../shared/logging.ts";
 import { migrate, readMigrations } from "../../shared/migrate.ts";
 import { exitOnConfigError } from "../../shared/process.ts";

@@ -4,7 +4,8 @@
  * a standby, retrying, takes over. The leader checks its session still holds the lock.
  */
 import type { Logger } from "@logtape/logtape";
-import { errorMessage, type Sql } from "../../shared/db.ts";
+import { type Sql } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { sleep } from "../../shared/sleep.ts";
 import { withTimeout } from "../../shared/timeout.ts";
 

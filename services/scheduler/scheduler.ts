@@ -5,7 +5,8 @@
  * their new schedule state, then enqueues what it claimed.
  */
 import type { Logger } from "@logtape/logtape";
-import { errorMessage, type Sql } from "../../shared/db.ts";
+import { type Sql } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { claimExecutions, type ClaimRequest } from "../../shared/executions/claim.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";

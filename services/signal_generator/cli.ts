@@ -4,7 +4,7 @@
  * the signals go to Kafka instead, retried with backoff until delivered or interrupted.
  */
 import { parseConfig } from "../../shared/config.ts";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
 import { setupLogging } from "../../shared/logging.ts";
 import { readCsvBars } from "../../shared/market/csv_files.ts";

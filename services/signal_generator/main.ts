@@ -4,7 +4,8 @@
  * while Kafka is down, and never exits on its own.
  */
 import { ConfigError, parseConfig, splitList } from "../../shared/config.ts";
-import { connectPostgres, errorMessage } from "../../shared/db.ts";
+import { connectPostgres } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
 import type { MarketSource } from "../../shared/market/bar.ts";
 import { createBarWriter } from "../../shared/market/bar_writer.ts";

@@ -4,7 +4,7 @@
  * delivery is retried with capped exponential backoff; nothing here ever exits the process.
  */
 import { type Kafka, Partitioners, type Producer } from "kafkajs";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logging.ts";
 import type { TickerSignal } from "../../shared/schemas/signal.ts";
 import { backoffDelay } from "../../shared/backoff.ts";

@@ -3,7 +3,7 @@
  * process with one combined console, creates the demo on first run, and stops cleanly on Ctrl-C.
  */
 import { parseConfig, splitList } from "../../shared/config.ts";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { setupLogging } from "../../shared/logging.ts";
 import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
 import { ensureDemo, waitForHttp } from "./demo.ts";

@@ -5,7 +5,8 @@
  */
 import type { Logger } from "@logtape/logtape";
 import type { Agent } from "../../shared/agents/agent.ts";
-import { errorMessage, type Sql } from "../../shared/db.ts";
+import { type Sql } from "../../shared/db.ts";
+import { errorMessage, issuesText } from "../../shared/errors.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { tickerSignalSchema } from "../../shared/schemas/signal.ts";
@@ -128,14 +129,14 @@ function prepare(
 } {
   const config = pipelineConfigSchemaFor(agents).safeParse(e.config);
   if (!config.success) {
-    const problems = config.error.issues.map((i) => `"${i.path.join(".")}" ${i.message}`);
-    return { error: `Cannot run pipeline "${e.pipeline_id}": config ${problems.join("; ")}` };
+    const problems = issuesText(config.error.issues, "");
+    return { error: `Cannot run pipeline "${e.pipeline_id}": config ${problems}` };
   }
   if (e.signal === null) return { steps: config.data.steps, signal: null };
   const signal = tickerSignalSchema.safeParse(e.signal);
   if (!signal.success) {
-    const problems = signal.error.issues.map((i) => `field "${i.path.join(".")}" ${i.message}`);
-    return { error: `Cannot parse signal of execution "${e.id}": ${problems.join("; ")}` };
+    const problems = issuesText(signal.error.issues);
+    return { error: `Cannot parse signal of execution "${e.id}": ${problems}` };
   }
   return { steps: config.data.steps, signal: signal.data };
 }

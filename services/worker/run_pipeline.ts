@@ -5,7 +5,7 @@
  */
 import type { Agent, AgentContext } from "../../shared/agents/agent.ts";
 import { isRetryable } from "../../shared/agents/errors.ts";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage, issuesText } from "../../shared/errors.ts";
 import type { Step } from "../../shared/schemas/steps.ts";
 
 /** One step as stored in `pipeline_executions.steps`. */
@@ -103,8 +103,7 @@ async function runStep(
   if (!agent) return { error: `unknown agent "${step.agent}"`, retryable: false };
   const params = agent.params.safeParse(step.params);
   if (!params.success) {
-    const problems = params.error.issues.map((i) => `"${i.path.join(".")}" ${i.message}`);
-    return { error: `invalid params: ${problems.join("; ")}`, retryable: false };
+    return { error: `invalid params: ${issuesText(params.error.issues, "")}`, retryable: false };
   }
   const seconds = step.timeout_seconds ?? options.defaultTimeoutSeconds;
   const timeout = new AbortController();

@@ -6,7 +6,8 @@
 import type { Logger } from "@logtape/logtape";
 import type { Agent } from "../../shared/agents/agent.ts";
 import { agentRegistry } from "../../shared/agents/registry.ts";
-import { errorMessage, type Sql } from "../../shared/db.ts";
+import { type Sql } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { parseJobFields } from "../../shared/schemas/job.ts";

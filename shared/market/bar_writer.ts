@@ -5,7 +5,7 @@
  * after a pause; one line is logged when storing stops and one when it works again.
  */
 import type { Sql } from "../db.ts";
-import { errorMessage } from "../db.ts";
+import { errorMessage } from "../errors.ts";
 import type { Logger } from "../logging.ts";
 import type { Bar } from "./bar.ts";
 import { writeBars } from "./bars_store.ts";

@@ -1,4 +1,5 @@
 /** The job payload on the jobs stream: small, the execution row in Postgres holds the rest. */
+import { issuesText } from "../errors.ts";
 import { z } from "zod";
 
 export const jobSchema = z.object({
@@ -30,6 +31,6 @@ export function parseJobFields(
   const parsed = jobSchema.safeParse(record);
   return parsed.success ? { ok: true, job: parsed.data } : {
     ok: false,
-    error: parsed.error.issues.map((i) => `field "${i.path.join(".")}" ${i.message}`).join("; "),
+    error: issuesText(parsed.error.issues),
   };
 }

@@ -3,6 +3,7 @@
  * dispatcher (consumer). The seed's envelope `{"tickers":[{"ticker":"AAPL","signal":"BULLISH",
  * "confidence":85}]}` is valid as written; the generator adds identity and provenance fields.
  */
+import { issuesText } from "../errors.ts";
 import { z } from "zod";
 import { tickerSchema } from "./ticker.ts";
 
@@ -96,5 +97,5 @@ export function parseSignalMessage(raw: Uint8Array | string | null): ParsedSigna
 
 function describe(error: z.ZodError): string {
   return "Cannot parse signal: " +
-    error.issues.map((i) => `field "${i.path.join(".") || "(root)"}" ${i.message}`).join("; ");
+    issuesText(error.issues);
 }
