@@ -3,6 +3,7 @@
  * `main.ts`. Names follow the seed design (KAFKA_*, BATCH_*, CACHE_*, POSTGRES_*) plus ours.
  */
 import { z } from "zod";
+import { parseCidr } from "./egress/address_class.ts";
 
 // A schema-level `error` would also replace the range messages, so only a type problem gets it.
 const number = () =>
@@ -71,6 +72,16 @@ export const envSchema = z.object({
   WORKER_STEP_TIMEOUT_SECONDS: seconds(0.1).default(30),
   WORKER_RETRY_BASE_SECONDS: seconds(0).default(1),
   WORKER_RETRY_MAX_SECONDS: seconds(0).default(300),
+
+  /**
+   * Comma-separated networks (CIDRs or single addresses, e.g. `127.0.0.1/32,10.0.0.0/8`) that
+   * the webhook and notify agents may call although they are loopback, private, link-local or
+   * otherwise special; by default every such address is refused.
+   */
+  EGRESS_ALLOWED_NETWORKS: z.string().default("").refine(
+    (value) => splitList(value).every((entry) => parseCidr(entry) !== null),
+    'must be comma-separated CIDRs or addresses, e.g. "127.0.0.1/32,10.0.0.0/8"',
+  ),
 
   SCHEDULER_TICK_SECONDS: seconds(0.1).default(1),
   /** Full reload of periodic pipelines (changes also arrive at once by LISTEN). */

@@ -64,3 +64,12 @@ Deno.test("parseConfig says which bound a number is outside of, not that it is n
   assert.match(err.message, /API_PORT="70000": must be at most 65535$/m);
   assert.match(err.message, /SWEEP_INTERVAL_SECONDS="0.5": must be at least 1$/m);
 });
+
+Deno.test("parseConfig: EGRESS_ALLOWED_NETWORKS takes CIDRs and addresses, and names a bad one", () => {
+  assert.equal(parseConfig({}).EGRESS_ALLOWED_NETWORKS, "");
+  const ok = parseConfig({ EGRESS_ALLOWED_NETWORKS: "127.0.0.1/32, 10.0.0.0/8,::1" });
+  assert.equal(ok.EGRESS_ALLOWED_NETWORKS, "127.0.0.1/32, 10.0.0.0/8,::1");
+  const err = caught(() => parseConfig({ EGRESS_ALLOWED_NETWORKS: "127.0.0.1/32,intranet" }));
+  assert.ok(err instanceof ConfigError);
+  assert.match(err.message, /EGRESS_ALLOWED_NETWORKS="127\.0\.0\.1\/32,intranet": must be/);
+});

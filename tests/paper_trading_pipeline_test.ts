@@ -3,6 +3,7 @@
 // so the file is found next to the module; nothing is committed here. The generator's own Golden
 // Cross scanner finds the signal, and the worker's engine runs indicators → rule →
 // position_sizer → paper_order on it, twice (a retry), against a real Postgres.
+import { egressPolicy } from "../shared/egress/egress_policy.ts";
 import "vega-datasets";
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
@@ -120,6 +121,7 @@ async function goldenCrossSetup(db: TestDatabase) {
         execution: { id: executions.get(signal.signal_id!)!, trigger_kind: "signal", attempt },
         log: getLogger(["tickwire", "test"]),
         sql: db.sql,
+        egress: egressPolicy(""),
       },
       registry: agentRegistry,
       defaultTimeoutSeconds: 30,

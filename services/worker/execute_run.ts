@@ -7,6 +7,7 @@ import type { Logger } from "@logtape/logtape";
 import type { Agent } from "../../shared/agents/agent.ts";
 import { type Sql } from "../../shared/db.ts";
 import { errorMessage, issuesText } from "../../shared/errors.ts";
+import type { EgressPolicy } from "../../shared/egress/egress_policy.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { tickerSignalSchema } from "../../shared/schemas/signal.ts";
@@ -36,6 +37,8 @@ export interface ExecuteRunOptions {
   metrics: WorkerMetrics;
   // deno-lint-ignore no-explicit-any
   registry: ReadonlyMap<string, Agent<any>>;
+  /** Addresses the agents may call. */
+  egress: EgressPolicy;
   /** Records outcomes, many per statement (see finishExecutions). */
   finisher: GroupCommit<Finish, boolean>;
   /** Acknowledges stream entries, many per XACK. */
@@ -74,6 +77,7 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
         execution: { id: e.id, trigger_kind: e.trigger_kind, attempt: e.attempts },
         log,
         sql: r.sql,
+        egress: r.egress,
       },
     });
   if (outcome.status === "interrupted") {

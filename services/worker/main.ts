@@ -1,6 +1,7 @@
 /** `deno task worker`: runs pipelines from the jobs stream until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, pingPostgres } from "../../shared/db.ts";
+import { egressPolicy } from "../../shared/egress/egress_policy.ts";
 import { instanceId } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
@@ -31,7 +32,8 @@ try {
 const metrics = workerMetrics();
 collectQueueDepth(metrics.registry, redis, names);
 const server = serveMetrics(metrics.registry, config.METRICS_PORT_WORKER, signal);
-const worker = createWorker({ sql, redis, names, log, metrics }, {
+const egress = egressPolicy(config.EGRESS_ALLOWED_NETWORKS);
+const worker = createWorker({ sql, redis, names, log, metrics, egress }, {
   consumer,
   concurrency: config.WORKER_CONCURRENCY,
   visibilityTimeoutSeconds: config.WORKER_VISIBILITY_TIMEOUT_SECONDS,

@@ -1,3 +1,4 @@
+import { egressPolicy } from "../../shared/egress/egress_policy.ts";
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { getLogger } from "@logtape/logtape";
@@ -44,6 +45,7 @@ function options(steps: Step[], stop = new AbortController().signal): RunPipelin
       execution: { id: "e", trigger_kind: "signal", attempt: 1 },
       log: getLogger(["test"]),
       sql: undefined as never,
+      egress: egressPolicy(""),
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Agent } from "../../shared/agents/agent.ts";
 import { agentRegistry } from "../../shared/agents/registry.ts";
 import { type Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
+import { type EgressPolicy, egressPolicy } from "../../shared/egress/egress_policy.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { parseJobFields } from "../../shared/schemas/job.ts";
@@ -40,6 +41,8 @@ export interface WorkerDeps {
   /** Default: the agent registry. */
   // deno-lint-ignore no-explicit-any
   registry?: ReadonlyMap<string, Agent<any>>;
+  /** Addresses the agents may call; default none of the special ones (loopback, private…). */
+  egress?: EgressPolicy;
 }
 
 /** Tuning; each default is the config default of the matching WORKER_* variable. */
@@ -89,6 +92,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   });
   const metrics = deps.metrics ?? workerMetrics();
   const registry = deps.registry ?? agentRegistry;
+  const egress = deps.egress ?? egressPolicy("");
   const o = {
     concurrency: 8,
     visibilityTimeoutSeconds: 60,
@@ -172,6 +176,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       log,
       metrics,
       registry,
+      egress,
       finisher,
       acker,
       entryId,

@@ -6,6 +6,7 @@ import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { freePort, startService, waitFor } from "../../tests/fixtures/processes.ts";
+import { LOOPBACK_ALLOWED } from "../../tests/fixtures/agent_context.ts";
 import { createTestRedis } from "../../tests/fixtures/redis.ts";
 import { createWorker } from "./worker.ts";
 
@@ -57,6 +58,7 @@ Deno.test({
       METRICS_PORT_WORKER: String(freePort()),
       WORKER_VISIBILITY_TIMEOUT_SECONDS: "1",
       WORKER_HEARTBEAT_SECONDS: "0.2",
+      EGRESS_ALLOWED_NETWORKS: "127.0.0.1/32",
     });
     const controller = new AbortController();
     let survivor: Promise<void> | undefined;
@@ -75,6 +77,7 @@ Deno.test({
         redis: t.redis,
         names: t.names,
         log: getLogger(["test"]),
+        egress: LOOPBACK_ALLOWED,
       }, {
         consumer: "survivor",
         visibilityTimeoutSeconds: 1,

@@ -1,3 +1,4 @@
+import { LOOPBACK_ALLOWED } from "../../tests/fixtures/agent_context.ts";
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
 import { claimExecutions } from "../../shared/executions/claim.ts";
@@ -46,7 +47,8 @@ async function enqueueRun(sql: Sql, t: TestRedis, pipeline: Pipeline, copies = 1
 
 /** Starts a worker in-process with small timeouts; `stop()` shuts it down and waits. */
 function startWorker(sql: Sql, t: TestRedis, options: Partial<WorkerOptions> = {}) {
-  const worker = createWorker({ sql, redis: t.redis, names: t.names, log: getLogger(["test"]) }, {
+  const deps = { sql, redis: t.redis, names: t.names, log: getLogger(["test"]) };
+  const worker = createWorker({ ...deps, egress: LOOPBACK_ALLOWED }, {
     consumer: `w-${crypto.randomUUID().slice(0, 8)}`,
     concurrency: 4,
     visibilityTimeoutSeconds: 1,

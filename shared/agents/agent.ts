@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Logger } from "@logtape/logtape";
 import type { Sql } from "../db.ts";
 import type { Execution } from "../schemas/execution.ts";
+import type { EgressPolicy } from "../egress/egress_policy.ts";
 import type { TickerSignal } from "../schemas/signal.ts";
 
 /** What a step receives besides its params. */
@@ -20,6 +21,8 @@ export interface AgentContext {
   log: Logger;
   /** Connections an agent may use (e.g. the paper ledger). */
   sql: Sql;
+  /** Addresses agents that call out (webhook, notify) may reach (EGRESS_ALLOWED_NETWORKS). */
+  egress: EgressPolicy;
 }
 
 /** An agent's result: its output, or a halt that ends the run early with status "skipped". */

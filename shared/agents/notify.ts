@@ -3,7 +3,8 @@
  * `{"text": …, "content": …}` (Slack reads `text`, Discord `content`) plus `username` and any
  * `fields` given (e.g. Slack's `icon_emoji`). `{{path}}` in the text is replaced by that value of
  * the signal or an earlier output (null prints as "n/a"). 5xx, 408, 429, network errors and
- * timeouts fail the attempt (retryable); any other 4xx is a NonRetryableError.
+ * timeouts fail the attempt (retryable); any other 4xx, and an address EGRESS_ALLOWED_NETWORKS does
+ * not allow (loopback, private…, see shared/egress/), is a NonRetryableError.
  *
  * @example {"id": "tell", "agent": "notify", "params": {"url": "https://hooks.slack.com/services/T000/B000/XXXX", "text": "Bought {{order.quantity}} {{order.ticker}} at {{order.fill_price}}"}}
  */
@@ -57,6 +58,7 @@ export const notifyAgent = defineAgent({
       headers: { "user-agent": "tickwire-notify" },
       timeoutSeconds: params.timeout_seconds,
       abort: ctx.abort,
+      egress: ctx.egress,
       // Chat webhook paths are secrets: errors (and so logs) show the origin only.
       target: `notify webhook "${new URL(params.url).origin}/…"`,
     });

@@ -1,3 +1,4 @@
+import { egressPolicy } from "../egress/egress_policy.ts";
 import assert from "node:assert/strict";
 import { agentContext } from "../../tests/fixtures/agent_context.ts";
 import { NonRetryableError } from "./errors.ts";
@@ -90,4 +91,18 @@ Deno.test("notify: an unknown placeholder path is non-retryable; the URL must be
   );
   assert.equal(renderMessage("no placeholders {{ }}", ctx), "no placeholders {{ }}");
   assert.equal(notifyParams.safeParse({ url: "ftp://example.com/x" }).success, false);
+});
+
+Deno.test("notify agent: refuses a loopback webhook by default, without sending", async () => {
+  await using chat = chatServer(200);
+  const strict = { ...ctx, egress: egressPolicy("") };
+  await assert.rejects(
+    notifyAgent.run(notifyParams.parse({ url: chat.url }), strict),
+    (error: Error) =>
+      error instanceof NonRetryableError &&
+      /refused: 127\.0\.0\.1 is a loopback address; allow it with EGRESS_ALLOWED_NETWORKS=/.test(
+        error.message,
+      ) && !error.message.includes("secret"),
+  );
+  assert.equal(chat.received.length, 0);
 });

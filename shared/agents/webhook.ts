@@ -2,7 +2,9 @@
  * `webhook`: POSTs `{execution, pipeline, signal, outputs}` as JSON to a URL, signed with
  * `X-Tickwire-Signature: sha256=<hex HMAC-SHA256 of the body>` when a secret is given. 5xx, 408,
  * 429, network errors and timeouts are retried in the step, then fail the attempt (retryable);
- * any other 4xx is a NonRetryableError.
+ * any other 4xx is a NonRetryableError. Loopback, private and other special addresses are refused
+ * unless EGRESS_ALLOWED_NETWORKS allows them (see shared/egress/), also after each redirect; the
+ * output keeps at most 8 KiB of the answer (`truncated: true` when cut).
  *
  * @example {"id": "notify", "agent": "webhook", "params": {"url": "https://example.com/hook", "secret": "s3cret"}}
  */
@@ -62,6 +64,8 @@ export const webhookAgent = defineAgent({
       "content-type": "application/json",
       "user-agent": "tickwire-webhook",
       "x-tickwire-execution": ctx.execution.id,
+      // Deliveries are at least once: receivers key on the execution, and see which attempt.
+      "x-tickwire-attempt": String(ctx.execution.attempt),
     };
     if (params.secret) headers[SIGNATURE_HEADER] = await signBody(params.secret, body);
     for (let attempt = 1;; attempt++) {
@@ -70,11 +74,13 @@ export const webhookAgent = defineAgent({
           headers,
           timeoutSeconds: params.timeout_seconds,
           abort: ctx.abort,
+          egress: ctx.egress,
           target: `Webhook "${params.url}"`,
         });
         const output = {
           status: response.status,
-          body: parseBody(response.text),
+          body: response.truncated ? response.text : parseBody(response.text),
+          ...(response.truncated && { truncated: true }),
           attempts: attempt,
         };
         return { output };

@@ -1,3 +1,5 @@
+import { egressPolicy } from "../egress/egress_policy.ts";
+import { LOOPBACK_ALLOWED } from "../../tests/fixtures/agent_context.ts";
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
 import { signBody, webhookAgent, webhookParams } from "./webhook.ts";
@@ -7,13 +9,20 @@ import type { AgentContext } from "./agent.ts";
 interface Received {
   body: string;
   signature: string | null;
+  execution: string | null;
+  attempt: string | null;
 }
 
 /** A local server answering each request with the next status of `statuses` (then the last). */
 function hookServer(statuses: number[]) {
   const received: Received[] = [];
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
-    received.push({ body: await req.text(), signature: req.headers.get("x-tickwire-signature") });
+    received.push({
+      body: await req.text(),
+      signature: req.headers.get("x-tickwire-signature"),
+      execution: req.headers.get("x-tickwire-execution"),
+      attempt: req.headers.get("x-tickwire-attempt"),
+    });
     const status = statuses[Math.min(received.length, statuses.length) - 1]!;
     return Response.json({ ok: status < 400 }, { status });
   });
@@ -30,6 +39,7 @@ function context(abort = new AbortController().signal): AgentContext {
     abort,
     log: getLogger(["test"]),
     sql: undefined as never,
+    egress: LOOPBACK_ALLOWED,
   };
 }
 
@@ -48,6 +58,8 @@ Deno.test("webhook: posts the context as JSON signed with HMAC-SHA256", async ()
     outputs: { gate: { passed: true } },
   });
   assert.equal(request!.signature, await signBody("s3cret", request!.body));
+  assert.equal(request!.execution, "e1");
+  assert.equal(request!.attempt, "1");
   assert.match(request!.signature!, /^sha256=[0-9a-f]{64}$/);
 });
 
@@ -109,5 +121,32 @@ Deno.test("webhook: a connection refused and a slow server are retryable errors"
   } finally {
     release.resolve();
     await slow.shutdown();
+  }
+});
+
+Deno.test("webhook: refuses a loopback address by default and says how to allow it", async () => {
+  await using hook = hookServer([200]);
+  await assert.rejects(
+    () => webhookAgent.run(params({ url: hook.url }), { ...context(), egress: egressPolicy("") }),
+    (error: Error) =>
+      error instanceof NonRetryableError &&
+      /refused: 127\.0\.0\.1 is a loopback address; allow it with EGRESS_ALLOWED_NETWORKS/.test(
+        error.message,
+      ),
+  );
+  assert.equal(hook.received.length, 0);
+});
+
+Deno.test("webhook: keeps at most 8 KiB of the answer in its output, and says so", async () => {
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    () => new Response("m".repeat(50_000)),
+  );
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/metrics`;
+    const { output } = await webhookAgent.run(params({ url }), context());
+    assert.deepEqual(output, { status: 200, body: "m".repeat(8192), truncated: true, attempts: 1 });
+  } finally {
+    await server.shutdown();
   }
 });
