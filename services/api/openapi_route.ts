@@ -19,7 +19,7 @@ const ERROR_DESCRIPTIONS = {
   404: "Not found, or owned by another user",
   409: "Conflict",
   413: "Request body too large",
-  415: "Content-Type is not application/json",
+  415: "A body was sent without Content-Type: application/json",
   422: "The body does not match the schema; `details` lists every problem",
   429: "Too many attempts; see Retry-After",
   503: "A dependency is unreachable",
