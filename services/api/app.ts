@@ -4,8 +4,6 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
-import type { HonoRequest } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { errorMessage } from "../../shared/errors.ts";
@@ -19,36 +17,12 @@ import { clientAddress } from "./client_address.ts";
 import { docsRoutes } from "./docs_routes.ts";
 import { executionRoutes } from "./execution_routes.ts";
 import { healthRoutes } from "./health_routes.ts";
+import { jsonBodyGuard } from "./json_body.ts";
 import { paperRoutes } from "./paper_routes.ts";
 import { pipelineRoutes } from "./pipeline_routes.ts";
 
 /** Path of the generated OpenAPI document. */
 export const OPENAPI_PATH = "/api/v1/openapi.json";
-
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
-
-/**
- * A request body must be labelled JSON (415 otherwise, saying what was sent); a request without
- * one (DELETE, POST /run) needs no Content-Type. An unlabelled body is refused rather than
- * guessed at, so that every route reads bodies the same way.
- */
-const requireJsonBody = createMiddleware(async (c, next) => {
-  const type = c.req.header("content-type")?.split(";")[0]?.trim() ?? "";
-  if (!JSON_MEDIA_TYPE.test(type) && await hasBody(c.req)) {
-    const sent = type === "" ? "; the body was sent without one" : `, not ${JSON.stringify(type)}`;
-    throw new ApiError(415, `Content-Type must be application/json${sent}`);
-  }
-  await next();
-});
-
-/**
- * Whether the request carries at least one byte. A server hands a bodiless DELETE an empty
- * stream, not null, so the stream is read (through the body limit; Hono caches it for the route).
- */
-async function hasBody(req: HonoRequest): Promise<boolean> {
-  if (req.raw.body === null || req.header("content-length") === "0") return false;
-  return (await req.arrayBuffer()).byteLength > 0;
-}
 
 /** Builds the app; `deps.metrics` defaults to a new registry. */
 export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
@@ -67,7 +41,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       },
     }),
   );
-  app.use("/api/v1/*", requireJsonBody);
+  app.use("/api/v1/*", jsonBodyGuard);
   const auth = bearerAuth(deps.sql);
   for (
     const path of [

@@ -228,3 +228,30 @@ Deno.test("validation: malformed input never answers 500", async () => {
   const unknownRoute = await api.call("GET", "/api/v1/nothing", { token });
   assert.equal(unknownRoute.status, 404);
 });
+
+Deno.test("validation: text Postgres cannot store (NUL, lone surrogates) is a 422 naming the field", async () => {
+  await using api = await createTestApi();
+  const { token } = await api.user();
+  const body = {
+    ...SEED_BODY,
+    name: "nul\u0000name",
+    config: {
+      steps: [{ id: "note", agent: "log", params: { message: "half \ud800 a pair" } }],
+    },
+  };
+  const res = await api.call("POST", "/api/v1/pipelines", { token, body });
+  assert.equal(res.status, 422, JSON.stringify(res.body));
+  assert.deepEqual(res.body.details.map((d: Detail) => d.path).sort(), [
+    "config.steps.0.params.message",
+    "name",
+  ]);
+  assert.match(res.body.details[0].message, /Postgres cannot store/);
+  const [row] = await api.db.sql<[{ count: number }]>`select count(*)::int from pipelines`;
+  assert.equal(row.count, 0);
+  // A key counts too, and so does every route's body.
+  const run = await api.call("POST", "/api/v1/auth/register", {
+    body: { email: "a@example.com", password: "long enough\u0000password" },
+  });
+  assert.equal(run.status, 422, JSON.stringify(run.body));
+  assert.deepEqual(run.body.details.map((d: Detail) => d.path), ["password"]);
+});

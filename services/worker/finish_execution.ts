@@ -5,6 +5,7 @@
  */
 import type { Sql } from "../../shared/db.ts";
 import type { RunResult, StepRecord } from "./run_pipeline.ts";
+import { toStorableJson } from "../../shared/schemas/storable_text.ts";
 
 /** What to write: a final status, or back to queued for a retry due at `retryAt`. */
 export type Completion =
@@ -29,7 +30,9 @@ export interface Finish {
  */
 export async function finishExecutions(sql: Sql, finishes: readonly Finish[]): Promise<boolean[]> {
   if (finishes.length === 0) return [];
-  const rows = finishes.map(({ id, workerId, completion: c }) => ({
+  // Outputs and errors come from outside (a webhook's answer): unstorable text would fail this
+  // statement on every retry and hold the run forever, so it is replaced, not refused.
+  const rows = finishes.map(({ id, workerId, completion: c }) => toStorableJson({
     id,
     worker_id: workerId,
     status: c.status,

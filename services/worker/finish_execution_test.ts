@@ -52,3 +52,28 @@ Deno.test("finishExecutions: one statement records each owner's outcome and refu
   assert.equal(byId.get(ids[1]!)?.finished_at, null);
   assert.equal(byId.get(ids[2]!)?.status, "running");
 });
+
+Deno.test("finishExecutions: an output or error Postgres cannot store is recorded with U+FFFD", async () => {
+  await using db = await createTestDatabase();
+  const p = await insertPipeline(db.sql, await insertUser(db.sql));
+  const [row] = await db.sql<[{ id: string }]>`
+    insert into pipeline_executions (pipeline_id, trigger_kind, active_slot, status, worker_id)
+    values (${p.id}, 'manual', 0, 'running', 'w1') returning id`;
+  // E.g. a webhook that answered binary: its text reaches the step's output.
+  const owned = await finishExecutions(db.sql, [{
+    id: row.id,
+    workerId: "w1",
+    completion: {
+      status: "failed",
+      steps: [],
+      result: { outputs: { hook: { body: "a\u0000b", ["k\ud800"]: 1 } } },
+      error: "answered 400: \u0000\udfff",
+    },
+  }]);
+  assert.deepEqual(owned, [true]);
+  const [stored] = await db.sql<[{ status: string; result: unknown; error: string }]>`
+    select status, result, error from pipeline_executions where id = ${row.id}`;
+  assert.equal(stored.status, "failed");
+  assert.deepEqual(stored.result, { outputs: { hook: { body: "a\ufffdb", ["k\ufffd"]: 1 } } });
+  assert.equal(stored.error, "answered 400: \ufffd\ufffd");
+});
