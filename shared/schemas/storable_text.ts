@@ -7,9 +7,10 @@
  */
 import { z } from "zod";
 
-/** Matches one character Postgres cannot store. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, "g");
+/** Matches one unpaired surrogate (NUL is looked for with includes, a plain string search). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
+const NUL = "\0";
 
 /** The issue message of a field holding unstorable text. */
 export const UNSTORABLE_MESSAGE =
@@ -17,7 +18,7 @@ export const UNSTORABLE_MESSAGE =
 
 /** Whether Postgres can store `text` as it is. */
 export function isStorableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  return !text.includes(NUL) && !LONE_SURROGATE.test(text);
 }
 
 /** A string schema refusing unstorable text; chain `.trim()`, `.min()`… as on `z.string()`. */
@@ -48,7 +49,9 @@ export function refineStorableJson(value: unknown, ctx: z.RefinementCtx): void {
 
 /** `value` with every unstorable character of its strings and keys replaced by U+FFFD. */
 export function toStorableJson<T>(value: T): T {
-  if (typeof value === "string") return value.replace(UNSTORABLE_ALL, "\ufffd") as T;
+  if (typeof value === "string") {
+    return value.replaceAll(NUL, "\ufffd").replace(LONE_SURROGATES, "\ufffd") as T;
+  }
   if (Array.isArray(value)) return value.map(toStorableJson) as T;
   if (value === null || typeof value !== "object" || value instanceof Date) return value;
   return Object.fromEntries(
