@@ -59,21 +59,31 @@ export async function finishExecutions(sql: Sql, finishes: readonly Finish[]): P
   return finishes.map((f) => ids.has(f.id));
 }
 
+/** An execution out of attempts to fail, and why. */
+export interface Exhausted {
+  id: string;
+  reason: string;
+}
+
 /**
- * Fails an execution that ran out of attempts, unless someone else owns it live; returns whether
- * it was failed here. `staleBeforeSeconds`: a running one counts as abandoned past this age.
+ * Fails executions that ran out of attempts in ONE statement, each unless someone else owns it
+ * live; returns, for each, whether it was failed here. `staleBeforeSeconds`: a running one counts
+ * as abandoned past this age.
  */
-export async function failExhausted(
+export async function failExhaustedExecutions(
   sql: Sql,
-  id: string,
-  reason: string,
+  exhausted: readonly Exhausted[],
   staleBeforeSeconds: number,
-): Promise<boolean> {
-  const rows = await sql`
-    update pipeline_executions set status = 'failed', error = ${reason}, finished_at = now()
-    where id = ${id} and (status = 'queued' or (status = 'running'
-      and coalesce(heartbeat_at, started_at, queued_at)
+): Promise<boolean[]> {
+  if (exhausted.length === 0) return [];
+  // $1: jsonb array of {id, reason}, $2: seconds after which a running execution is abandoned.
+  const rows = await sql<{ id: string }[]>`
+    update pipeline_executions e set status = 'failed', error = x.reason, finished_at = now()
+    from jsonb_to_recordset(${sql.json(exhausted as never)}::jsonb) as x(id uuid, reason text)
+    where e.id = x.id and (e.status = 'queued' or (e.status = 'running'
+      and coalesce(e.heartbeat_at, e.started_at, e.queued_at)
         < now() - make_interval(secs => ${staleBeforeSeconds})))
-    returning id`;
-  return rows.length === 1;
+    returning e.id`;
+  const failed = new Set(rows.map((r) => r.id));
+  return exhausted.map((x) => failed.has(x.id));
 }
