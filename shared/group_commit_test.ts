@@ -11,6 +11,7 @@ Deno.test("group commit: items arriving during a flush go together in the next o
     return items.map((i) => i * 10);
   });
   const first = commit.submit(1); // flushed alone, at once
+  await Promise.resolve(); // the next tick
   const rest = [2, 3, 4].map((i) => commit.submit(i));
   release();
   assert.deepEqual(await Promise.all([first, ...rest]), [10, 20, 30, 40]);
@@ -23,9 +24,10 @@ Deno.test("group commit: a failed flush rejects its items only, and maxBatch spl
     flushes.push(items);
     return items.includes("bad") ? Promise.reject(new Error("down")) : Promise.resolve(items);
   }, { maxBatch: 2 });
-  const results = await Promise.allSettled(
-    ["a", "bad", "c", "d", "e"].map((s) => commit.submit(s)),
-  );
+  const submitted = [commit.submit("a")];
+  await Promise.resolve();
+  submitted.push(...["bad", "c", "d", "e"].map((s) => commit.submit(s)));
+  const results = await Promise.allSettled(submitted);
   assert.deepEqual(results.map((r) => r.status), [
     "fulfilled",
     "rejected",
@@ -39,4 +41,34 @@ Deno.test("group commit: a failed flush rejects its items only, and maxBatch spl
 Deno.test("group commit: a flush returning the wrong count rejects", async () => {
   const commit = createGroupCommit((_items: number[]) => Promise.resolve([]));
   await assert.rejects(commit.submit(1), /Flush returned 0 results for 1 items/);
+});
+
+Deno.test("group commit: items submitted in one tick go in one flush", async () => {
+  const flushes: number[][] = [];
+  const commit = createGroupCommit((items: number[]) => {
+    flushes.push(items);
+    return Promise.resolve(items);
+  });
+  assert.deepEqual(await Promise.all([1, 2, 3].map((i) => commit.submit(i))), [1, 2, 3]);
+  assert.deepEqual(flushes, [[1, 2, 3]]);
+});
+
+Deno.test("group commit: with maxInFlight 2 a second flush starts while the first is out", async () => {
+  const flushes: number[][] = [];
+  const gate = Promise.withResolvers<void>();
+  const commit = createGroupCommit(async (items: number[]) => {
+    flushes.push(items);
+    if (flushes.length === 1) await gate.promise;
+    return items;
+  }, { maxInFlight: 2 });
+  const first = commit.submit(1);
+  await Promise.resolve();
+  const second = commit.submit(2);
+  await Promise.resolve();
+  const third = [3, 4].map((i) => commit.submit(i));
+  // Neither is held behind the first, still out.
+  assert.deepEqual(await Promise.all([second, ...third]), [2, 3, 4]);
+  assert.deepEqual(flushes, [[1], [2], [3, 4]]);
+  gate.resolve();
+  assert.equal(await first, 1);
 });

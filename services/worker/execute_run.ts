@@ -1,15 +1,14 @@
 /**
  * One run, from a started execution to its recorded outcome: prepare the steps and the signal,
  * run the engine, record the outcome (retrying the write until it lands, so a run's side effects
- * are never repeated because Postgres blinked), then retry-schedule, dead-letter and XACK.
+ * are never repeated because Postgres blinked), then retry-schedule, dead-letter and XACK. Every
+ * write goes through the worker's group commits: runs finishing together share each round trip.
  */
 import type { Logger } from "@logtape/logtape";
 import type { Agent } from "../../shared/agents/agent.ts";
 import { type Sql } from "../../shared/db.ts";
 import { errorMessage, issuesText } from "../../shared/errors.ts";
 import type { EgressPolicy } from "../../shared/egress/egress_policy.ts";
-import type { RedisNames } from "../../shared/names.ts";
-import type { Redis } from "../../shared/redis.ts";
 import { tickerSignalSchema } from "../../shared/schemas/signal.ts";
 import {
   type AgentParamsByName,
@@ -18,11 +17,8 @@ import {
 } from "../../shared/schemas/steps.ts";
 import { backoffDelay, exponentialDelay } from "../../shared/backoff.ts";
 import { planCompletion } from "./completion.ts";
-import { deadLetter } from "./dead_letter.ts";
-import type { Finish } from "./finish_execution.ts";
-import type { GroupCommit } from "../../shared/group_commit.ts";
+import type { BatchedWrites } from "./batched_writes.ts";
 import type { WorkerMetrics } from "./metrics.ts";
-import { scheduleRetry } from "./retry_schedule.ts";
 import { type RunOutcome, runPipeline } from "./run_pipeline.ts";
 import { sleep } from "../../shared/sleep.ts";
 import type { DeliveredExecution } from "./start_executions.ts";
@@ -31,29 +27,28 @@ import { jobFields } from "../../shared/schemas/job.ts";
 /** What {@linkcode executeRun} needs. */
 export interface ExecuteRunOptions {
   sql: Sql;
-  redis: Redis;
-  names: RedisNames;
   log: Logger;
   metrics: WorkerMetrics;
   // deno-lint-ignore no-explicit-any
   registry: ReadonlyMap<string, Agent<any>>;
   /** Addresses the agents may call. */
   egress: EgressPolicy;
-  /** Records outcomes, many per statement (see finishExecutions). */
-  finisher: GroupCommit<Finish, boolean>;
-  /** Acknowledges stream entries, many per XACK. */
-  acker: GroupCommit<string, void>;
+  writes: BatchedWrites;
   entryId: string;
   execution: DeliveredExecution;
   workerId: string;
   /** Interrupts the run: nothing is recorded and the entry stays pending. */
   stop: AbortSignal;
+  /** Called once when the engine is done, before the outcome is written (or at once if stopped). */
+  ran(): void;
   options: { stepTimeoutSeconds: number; retryBaseSeconds: number; retryMaxSeconds: number };
 }
 
 /** Runs a started execution and records what happened. */
 export async function executeRun(r: ExecuteRunOptions): Promise<void> {
   const e = r.execution;
+  // Stopped before it began (hard stop while its start was in flight): its entry stays pending.
+  if (r.stop.aborted) return r.ran();
   const log = r.log.with({ execution_id: e.id, pipeline_id: e.pipeline_id, attempt: e.attempts });
   r.metrics.started.inc();
   const started = performance.now();
@@ -80,6 +75,7 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
         egress: r.egress,
       },
     });
+  r.ran();
   if (outcome.status === "interrupted") {
     log.warn("Run interrupted; its entry stays pending to be reclaimed");
     return;
@@ -88,7 +84,7 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
   const delay = backoffDelay(e.attempts, base, max);
   const plan = planCompletion(outcome, e.attempts, e.max_attempts, delay, new Date());
   const owned = await persistently(
-    () => r.finisher.submit({ id: e.id, workerId: r.workerId, completion: plan.completion }),
+    () => r.writes.finish.submit({ id: e.id, workerId: r.workerId, completion: plan.completion }),
     r.stop,
     log,
   );
@@ -101,16 +97,14 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
   r.metrics[plan.counted].inc();
   const job = { execution_id: e.id, pipeline_id: e.pipeline_id };
   if (plan.completion.status === "queued") {
-    await scheduleRetry(r.redis, r.names, job, plan.completion.retryAt);
+    await r.writes.reschedule.submit({ job, dueAt: plan.completion.retryAt });
   }
   if (plan.deadLetterReason) {
     const fields = jobFields({ ...job, enqueued_at: Date.now() });
-    await deadLetter(r.redis, r.names, [
-      { entryId: r.entryId, fields, reason: plan.deadLetterReason },
-    ]);
+    await r.writes.deadLetter.submit({ entryId: r.entryId, fields, reason: plan.deadLetterReason });
     r.metrics.deadLettered.inc({ reason: "attempts" });
   }
-  await r.acker.submit(r.entryId);
+  await r.writes.ack.submit(r.entryId);
   // One console line a person can scan: `run AAPL Trader succeeded 6 ms`.
   const line = {
     ticker: ("signal" in prepared ? prepared.signal?.ticker : undefined) ?? e.trigger_kind,

@@ -32,15 +32,17 @@ export async function finishExecutions(sql: Sql, finishes: readonly Finish[]): P
   if (finishes.length === 0) return [];
   // Outputs and errors come from outside (a webhook's answer): unstorable text would fail this
   // statement on every retry and hold the run forever, so it is replaced, not refused.
-  const rows = finishes.map(({ id, workerId, completion: c }) => toStorableJson({
-    id,
-    worker_id: workerId,
-    status: c.status,
-    steps: c.steps,
-    result: c.status === "queued" ? null : c.result,
-    error: c.error,
-    retry_at: c.status === "queued" ? c.retryAt.toISOString() : null,
-  }));
+  const rows = finishes.map(({ id, workerId, completion: c }) =>
+    toStorableJson({
+      id,
+      worker_id: workerId,
+      status: c.status,
+      steps: c.steps,
+      result: c.status === "queued" ? null : c.result,
+      error: c.error,
+      retry_at: c.status === "queued" ? c.retryAt.toISOString() : null,
+    })
+  );
   // $1: jsonb array of {id, worker_id, status, steps, result, error, retry_at}. A retry keeps its
   // active_slot (the pipeline stays busy) and is due at enqueued_at, which the dispatcher's sweep
   // reads as "on the stream since", so a waiting retry never looks lost.
@@ -62,21 +64,31 @@ export async function finishExecutions(sql: Sql, finishes: readonly Finish[]): P
   return finishes.map((f) => ids.has(f.id));
 }
 
+/** An execution out of attempts to fail, and why. */
+export interface Exhausted {
+  id: string;
+  reason: string;
+}
+
 /**
- * Fails an execution that ran out of attempts, unless someone else owns it live; returns whether
- * it was failed here. `staleBeforeSeconds`: a running one counts as abandoned past this age.
+ * Fails executions that ran out of attempts in ONE statement, each unless someone else owns it
+ * live; returns, for each, whether it was failed here. `staleBeforeSeconds`: a running one counts
+ * as abandoned past this age.
  */
-export async function failExhausted(
+export async function failExhaustedExecutions(
   sql: Sql,
-  id: string,
-  reason: string,
+  exhausted: readonly Exhausted[],
   staleBeforeSeconds: number,
-): Promise<boolean> {
-  const rows = await sql`
-    update pipeline_executions set status = 'failed', error = ${reason}, finished_at = now()
-    where id = ${id} and (status = 'queued' or (status = 'running'
-      and coalesce(heartbeat_at, started_at, queued_at)
+): Promise<boolean[]> {
+  if (exhausted.length === 0) return [];
+  // $1: jsonb array of {id, reason}, $2: seconds after which a running execution is abandoned.
+  const rows = await sql<{ id: string }[]>`
+    update pipeline_executions e set status = 'failed', error = x.reason, finished_at = now()
+    from jsonb_to_recordset(${sql.json(exhausted as never)}::jsonb) as x(id uuid, reason text)
+    where e.id = x.id and (e.status = 'queued' or (e.status = 'running'
+      and coalesce(e.heartbeat_at, e.started_at, e.queued_at)
         < now() - make_interval(secs => ${staleBeforeSeconds})))
-    returning id`;
-  return rows.length === 1;
+    returning e.id`;
+  const failed = new Set(rows.map((r) => r.id));
+  return exhausted.map((x) => failed.has(x.id));
 }

@@ -49,8 +49,9 @@ export async function readNew(
 }
 
 /**
- * XAUTOCLAIM from any consumer: entries idle at least `minIdleMs`, walking the pending list with a
- * cursor kept between calls. Entries trimmed from the stream come back with `fields: null`.
+ * XAUTOCLAIM from any consumer: up to `count` entries idle at least `minIdleMs`, walking the
+ * pending list with a cursor kept between calls. Entries trimmed from the stream come back with
+ * `fields: null`.
  */
 export function createReclaimer(redis: Redis, names: Names, consumer: string) {
   let cursor = "0-0";
@@ -65,10 +66,12 @@ export function createReclaimer(redis: Redis, names: Names, consumer: string) {
       count,
     ) as [string, RawEntry[], string[] | undefined];
     cursor = next;
+    // XAUTOCLAIM may report more deleted ids than `count` (it scans up to 10× as many); they are
+    // already out of the pending list, so the ones past `count` need nothing.
     return [
       ...entries.map(([id, fields]) => ({ id, fields, reclaimed: true })),
       ...(deleted ?? []).map((id) => ({ id, fields: null, reclaimed: true })),
-    ];
+    ].slice(0, count);
   };
 }
 

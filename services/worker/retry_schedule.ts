@@ -9,14 +9,27 @@ import type { RedisNames } from "../../shared/names.ts";
 
 type Names = Pick<RedisNames, "jobsStream" | "retrySchedule">;
 
-/** Puts an execution on the schedule (again: a member is one execution, its score is updated). */
-export async function scheduleRetry(
+/** One execution to put on the schedule, due at `dueAt`. */
+export interface ScheduledRetry {
+  job: { execution_id: string; pipeline_id: string };
+  dueAt: Date;
+}
+
+/**
+ * Puts executions on the schedule in one ZADD (again: a member is one execution, its score is
+ * updated).
+ */
+export async function scheduleRetries(
   redis: Redis,
   names: Names,
-  job: { execution_id: string; pipeline_id: string },
-  dueAt: Date,
+  retries: readonly ScheduledRetry[],
 ): Promise<void> {
-  await redis.zadd(names.retrySchedule, dueAt.getTime(), `${job.execution_id}:${job.pipeline_id}`);
+  if (retries.length === 0) return;
+  const pairs = retries.flatMap(({ job, dueAt }) => [
+    dueAt.getTime(),
+    `${job.execution_id}:${job.pipeline_id}`,
+  ]);
+  await redis.zadd(names.retrySchedule, ...pairs);
 }
 
 // KEYS[1]: retry zset, KEYS[2]: jobs stream.

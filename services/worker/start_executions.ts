@@ -39,33 +39,34 @@ export interface StartOptions {
 export async function startExecutions(sql: Sql, o: StartOptions): Promise<DeliveredExecution[]> {
   if (o.ids.length === 0) return [];
   // $1: execution ids, $2: reclaimed ids, $3: worker id, $4: visibility timeout (s).
-  // The outer select reads the rows as they were before the update (one snapshot).
+  // The outer select reads the rows as they were before the update (one snapshot). The status
+  // test is a CASE so that the primary key is the only index the planner can use: with a plain
+  // `status = 'queued' or …` and stale statistics (a burst into a quiet table) it walked every
+  // queued row through the partial index, 20 to 70 ms per statement at 20 000 queued.
   const rows = await sql<DeliveredExecution[]>`
-    with params as (
-      select ${o.ids as string[]}::uuid[] as ids, ${o
-    .reclaimedIds as string[]}::uuid[] as reclaimed,
-             now() - make_interval(secs => ${o.visibilityTimeoutSeconds}) as stale_before
-    ), started as (
+    with started as (
       update pipeline_executions e
       set status = 'running', attempts = e.attempts + 1, started_at = now(),
           heartbeat_at = now(), worker_id = ${o.workerId}, finished_at = null
-      from params
-      where e.id = any(params.ids) and e.attempts < e.max_attempts
-        and ((e.status = 'queued' and (e.enqueued_at is null or e.enqueued_at <= now()))
-          or (e.status = 'running' and e.id = any(params.reclaimed)
-              and coalesce(e.heartbeat_at, e.started_at, e.queued_at) < params.stale_before))
+      where e.id = any(${o.ids as string[]}::uuid[]) and e.attempts < e.max_attempts
+        and case e.status
+          when 'queued' then e.enqueued_at is null or e.enqueued_at <= now()
+          when 'running' then e.id = any(${o.reclaimedIds as string[]}::uuid[])
+            and coalesce(e.heartbeat_at, e.started_at, e.queued_at)
+              < now() - make_interval(secs => ${o.visibilityTimeoutSeconds})
+          else false end
       returning e.id, e.attempts
     )
     select e.id, e.pipeline_id, e.status as previous_status, s.id is not null as started,
            coalesce(s.attempts, e.attempts) as attempts, e.max_attempts,
            case when e.status = 'queued' and e.enqueued_at > now() then e.enqueued_at end as due_at,
-           (e.status = 'running'
-             and coalesce(e.heartbeat_at, e.started_at, e.queued_at) < params.stale_before) as stale,
+           (e.status = 'running' and coalesce(e.heartbeat_at, e.started_at, e.queued_at)
+             < now() - make_interval(secs => ${o.visibilityTimeoutSeconds})) as stale,
            e.trigger_kind, e.signal, e.error, p.name as pipeline_name, p.owner_id, p.config
-    from params
-    join pipeline_executions e on e.id = any(params.ids)
+    from pipeline_executions e
     join pipelines p on p.id = e.pipeline_id
-    left join started s on s.id = e.id`;
+    left join started s on s.id = e.id
+    where e.id = any(${o.ids as string[]}::uuid[])`;
   return [...rows];
 }
 

@@ -2,6 +2,17 @@
  * A worker: reads jobs as one consumer of the `pipeline-workers` group, starts their executions
  * in one compare-and-set per batch, runs up to `concurrency` pipelines at once, heartbeats them,
  * reclaims entries of dead consumers, promotes due retries, and drains on shutdown.
+ *
+ * It is a pipeline of stages that never wait on each other's round trips:
+ * read ({@linkcode runReadLoop}) → start (one compare-and-set per group of deliveries, decided by
+ * {@linkcode decideDeliveries}) → run ({@linkcode executeRun}) → record (group-committed writes,
+ * {@linkcode createBatchedWrites}). The read loop reads again as soon as a slot is free; starts,
+ * finishes, acks, retries and dead letters of entries moving together share one round trip each.
+ *
+ * Slots: an entry holds a run slot from its read (start still in flight) until its run is over,
+ * so at most `concurrency` pipelines run at once and never more are read than can run; it holds a
+ * second slot until its outcome is written, bounding the entries in flight to 2 × `concurrency`.
+ * A run frees its run slot before its outcome lands, so the next run need not wait on that write.
  */
 import type { Logger } from "@logtape/logtape";
 import type { Agent } from "../../shared/agents/agent.ts";
@@ -9,26 +20,19 @@ import { agentRegistry } from "../../shared/agents/registry.ts";
 import { type Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { type EgressPolicy, egressPolicy } from "../../shared/egress/egress_policy.ts";
+import { createGroupCommit } from "../../shared/group_commit.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
-import { parseJobFields } from "../../shared/schemas/job.ts";
-import { type DeadLetter, deadLetter } from "./dead_letter.ts";
-import { failExhausted, type Finish, finishExecutions } from "./finish_execution.ts";
-import {
-  ack,
-  createReclaimer,
-  ensureGroup,
-  readNew,
-  type StreamEntry,
-  touch,
-} from "./job_stream.ts";
-import { type WorkerMetrics, workerMetrics } from "./metrics.ts";
-import { promoteDueRetries, scheduleRetry } from "./retry_schedule.ts";
-import { executeRun } from "./execute_run.ts";
-import { createGroupCommit } from "../../shared/group_commit.ts";
-import { decideDelivery, startExecutions } from "./start_executions.ts";
 import { sleep } from "../../shared/sleep.ts";
-import { exponentialDelay } from "../../shared/backoff.ts";
+import { createBatchedWrites } from "./batched_writes.ts";
+import { decideDeliveries, exhaustedReason, type JobEntry, sortEntries } from "./deliveries.ts";
+import { executeRun } from "./execute_run.ts";
+import { createReclaimer, ensureGroup, readNew, type StreamEntry, touch } from "./job_stream.ts";
+import { type WorkerMetrics, workerMetrics } from "./metrics.ts";
+import { runReadLoop } from "./read_loop.ts";
+import { promoteDueRetries } from "./retry_schedule.ts";
+import { createSlots } from "./slots.ts";
+import { type DeliveredExecution, startExecutions } from "./start_executions.ts";
 
 /** What a worker is given. */
 export interface WorkerDeps {
@@ -78,18 +82,11 @@ export interface Worker {
 interface InFlight {
   entryId: string;
   lost: AbortController;
-  done: Promise<void>;
 }
 
 /** Creates a worker; nothing happens until `run`. */
 export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   const { sql, redis, names, log } = deps;
-  // Group commit: outcomes and acks of runs finishing together share one statement / one XACK.
-  const finisher = createGroupCommit((finishes: Finish[]) => finishExecutions(sql, finishes));
-  const acker = createGroupCommit(async (ids: string[]) => {
-    await ack(redis, names, ids);
-    return ids.map(() => undefined);
-  });
   const metrics = deps.metrics ?? workerMetrics();
   const registry = deps.registry ?? agentRegistry;
   const egress = deps.egress ?? egressPolicy("");
@@ -106,94 +103,124 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     ...options,
   };
   const visibilityMs = o.visibilityTimeoutSeconds * 1000;
-  const runs = new Map<string, InFlight>();
-  const hardStop = new AbortController();
-
-  async function handle(entries: StreamEntry[]): Promise<void> {
-    const acks: string[] = [];
-    const letters: DeadLetter[] = [];
-    const jobs = [];
-    for (const entry of entries) {
-      // A trimmed entry: its execution, if still queued, is re-enqueued by the dispatcher's sweep.
-      if (!entry.fields) acks.push(entry.id);
-      else {
-        const parsed = parseJobFields(entry.fields);
-        if (parsed.ok) jobs.push({ entry, job: parsed.job });
-        else {
-          const reason = `Cannot parse job "${entry.id}": ${parsed.error}`;
-          letters.push({ entryId: entry.id, fields: entry.fields, reason });
-          acks.push(entry.id);
-          metrics.deadLettered.inc({ reason: "malformed" });
-          log.error(reason);
-        }
-      }
-    }
+  const writes = createBatchedWrites(sql, redis, names, o.visibilityTimeoutSeconds);
+  // Two start statements may be out at once, so one read's start never queues behind the
+  // previous one's (an execution in both: the row lock orders them, the second sees it running).
+  const starter = createGroupCommit(async (jobs: JobEntry[]) => {
     const executions = await startExecutions(sql, {
       ids: [...new Set(jobs.map((j) => j.job.execution_id))],
       reclaimedIds: jobs.filter((j) => j.entry.reclaimed).map((j) => j.job.execution_id),
       workerId: o.consumer,
       visibilityTimeoutSeconds: o.visibilityTimeoutSeconds,
     });
-    const byId = new Map(executions.map((e) => [e.id, e]));
-    const seen = new Set<string>();
-    for (const { entry, job } of jobs) {
-      const execution = byId.get(job.execution_id);
-      const decision = decideDelivery(execution, entry.reclaimed, seen.has(job.execution_id));
-      seen.add(job.execution_id);
-      if (decision === "run") start(entry.id, execution!);
-      else if (decision === "ack") {
-        acks.push(entry.id);
-        metrics.ignored.inc();
-      } else if (decision === "reschedule") {
-        await scheduleRetry(redis, names, job, execution!.due_at!);
-        acks.push(entry.id);
-      } else if (decision === "exhausted") {
-        const last = execution!.previous_status === "running"
-          ? `its worker stopped responding (no heartbeat for ${o.visibilityTimeoutSeconds} s)`
-          : execution!.error ?? "no attempt left";
-        const reason = `Gave up after ${execution!.attempts} of ${
-          execution!.max_attempts
-        } attempts: ${last}`;
-        if (await failExhausted(sql, job.execution_id, reason, o.visibilityTimeoutSeconds)) {
-          letters.push({ entryId: entry.id, fields: entry.fields!, reason });
-          acks.push(entry.id);
-          metrics.failed.inc();
-          metrics.deadLettered.inc({ reason: "attempts" });
-          log.error("Execution {execution_id} failed: {reason}", { ...job, reason });
-        }
+    return decideDeliveries(jobs, executions);
+  }, { maxInFlight: 2 });
+  const runSlots = createSlots(o.concurrency);
+  const heldSlots = createSlots(2 * o.concurrency);
+  /** Executions this worker holds (running, or outcome being written): heartbeats cover them. */
+  const runs = new Map<string, InFlight>();
+  const deliveries = new Set<Promise<void>>();
+  const hardStop = new AbortController();
+  const release = () => {
+    runSlots.release();
+    heldSlots.release();
+  };
+
+  /** Stage 2 for one read: dead letters and acks, then each job's start and delivery. */
+  function deliver(entries: StreamEntry[]): Promise<void> {
+    const { jobs, acks, letters } = sortEntries(entries);
+    for (const letter of letters) {
+      metrics.deadLettered.inc({ reason: "malformed" });
+      log.error(letter.reason);
+    }
+    const delivery = Promise.all([
+      ...letters.map((l) =>
+        writes.deadLetter.submit(l).then(() => writes.ack.submit(l.entryId)).finally(release)
+      ),
+      ...acks.map((id) => writes.ack.submit(id).finally(release)),
+      ...jobs.map(deliverJob),
+    ]).then(() => {});
+    deliveries.add(delivery);
+    return delivery.finally(() => deliveries.delete(delivery));
+  }
+
+  async function deliverJob(j: JobEntry): Promise<void> {
+    let decided;
+    try {
+      decided = await starter.submit(j);
+    } catch (error) {
+      // Not started: the entry stays pending and is reclaimed after the visibility timeout.
+      release();
+      throw error;
+    }
+    if (decided.delivery === "run") return runExecution(j.entry.id, decided.execution);
+    try {
+      await carryOut(j, decided.delivery, decided.execution);
+    } finally {
+      release();
+    }
+  }
+
+  async function carryOut(
+    { entry, job }: JobEntry,
+    delivery: "ack" | "reschedule" | "exhausted" | "leave",
+    execution: DeliveredExecution | undefined,
+  ): Promise<void> {
+    if (delivery === "ack") {
+      metrics.ignored.inc();
+      await writes.ack.submit(entry.id);
+    } else if (delivery === "reschedule") {
+      await writes.reschedule.submit({ job, dueAt: execution!.due_at! });
+      await writes.ack.submit(entry.id);
+    } else if (delivery === "exhausted") {
+      const reason = exhaustedReason(execution!, o.visibilityTimeoutSeconds);
+      if (await writes.failExhausted.submit({ id: job.execution_id, reason })) {
+        await writes.deadLetter.submit({ entryId: entry.id, fields: entry.fields, reason });
+        await writes.ack.submit(entry.id);
+        metrics.failed.inc();
+        metrics.deadLettered.inc({ reason: "attempts" });
+        log.error("Execution {execution_id} failed: {reason}", { ...job, reason });
       }
     }
-    await deadLetter(redis, names, letters);
-    await ack(redis, names, acks);
   }
 
-  function start(entryId: string, execution: Parameters<typeof executeRun>[0]["execution"]) {
+  /** Stages 3 and 4: runs a started execution, then records its outcome. */
+  async function runExecution(entryId: string, execution: DeliveredExecution): Promise<void> {
+    let running = true;
+    const ran = () => {
+      if (!running) return;
+      running = false;
+      runSlots.release();
+    };
     const lost = new AbortController();
-    const done = executeRun({
-      sql,
-      redis,
-      names,
-      log,
-      metrics,
-      registry,
-      egress,
-      finisher,
-      acker,
-      entryId,
-      execution,
-      workerId: o.consumer,
-      stop: AbortSignal.any([hardStop.signal, lost.signal]),
-      options: o,
-    }).catch((error) => log.error("Run of {id} failed: {error}", { id: execution.id, error }))
-      .finally(() => {
-        runs.delete(execution.id);
-        metrics.inFlight.set(runs.size);
-      });
-    runs.set(execution.id, { entryId, lost, done });
+    runs.set(execution.id, { entryId, lost });
     metrics.inFlight.set(runs.size);
+    try {
+      await executeRun({
+        sql,
+        log,
+        metrics,
+        registry,
+        egress,
+        writes,
+        entryId,
+        execution,
+        workerId: o.consumer,
+        stop: AbortSignal.any([hardStop.signal, lost.signal]),
+        ran,
+        options: o,
+      });
+    } catch (error) {
+      log.error("Run of {id} failed: {error}", { id: execution.id, error });
+    } finally {
+      ran();
+      heldSlots.release();
+      runs.delete(execution.id);
+      metrics.inFlight.set(runs.size);
+    }
   }
 
-  /** One statement for every in-flight run; a run no longer ours is stopped. */
+  /** One statement for every execution held; a run no longer ours is stopped. */
   async function heartbeat(): Promise<void> {
     const ids = [...runs.keys()];
     if (ids.length === 0) return;
@@ -218,67 +245,58 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     const reclaimEveryMs = Math.max(250, Math.min(visibilityMs / 2, 5000));
     let nextReclaim = 0;
     let nextPromote = 0;
-    let failures = 0;
     let groupReady = false;
+    /** Stage 1's source: due retries promoted, then reclaimed entries first, else new ones. */
+    async function read(count: number): Promise<StreamEntry[]> {
+      if (!groupReady) groupReady = (await ensureGroup(redis, names), true);
+      const now = Date.now();
+      if (now >= nextPromote) {
+        await promoteDueRetries(redis, names, now, { maxLength: o.streamMaxLength });
+        nextPromote = now + o.blockMs;
+      }
+      if (now >= nextReclaim) {
+        const reclaimed = await reclaim(count, visibilityMs);
+        metrics.reclaimed.inc({}, reclaimed.length);
+        if (reclaimed.length < count) nextReclaim = now + reclaimEveryMs;
+        if (reclaimed.length > 0) return reclaimed;
+      }
+      return await readNew(reader, names, o.consumer, count, o.blockMs);
+    }
     log.info("Worker {consumer} started, concurrency {concurrency}", o);
-    while (!signal.aborted) {
-      try {
-        if (!groupReady) groupReady = (await ensureGroup(redis, names), true);
-        const free = o.concurrency - runs.size;
-        if (free <= 0) {
-          const wake = new AbortController();
-          const timeout = sleep(60_000, AbortSignal.any([signal, wake.signal]));
-          await Promise.race([...[...runs.values()].map((r) => r.done), timeout]);
-          wake.abort();
-          continue;
-        }
-        const now = Date.now();
-        if (now >= nextPromote) {
-          await promoteDueRetries(redis, names, now, { maxLength: o.streamMaxLength });
-          nextPromote = now + o.blockMs;
-        }
-        let entries: StreamEntry[] = [];
-        if (now >= nextReclaim) {
-          entries = await reclaim(free, visibilityMs);
-          metrics.reclaimed.inc({}, entries.length);
-          if (entries.length < free) nextReclaim = now + reclaimEveryMs;
-        }
-        if (entries.length === 0) {
-          entries = await readNew(reader, names, o.consumer, free, o.blockMs);
-        }
-        await handle(entries);
-        failures = 0;
-      } catch (error) {
-        if (signal.aborted) break;
-        failures++;
+    await runReadLoop({
+      pools: [runSlots, heldSlots],
+      // Half the slots at most: the next read and start go out while this one's start is on the
+      // server, instead of every slot waiting on one statement in lockstep.
+      maxPerRead: Math.ceil(o.concurrency / 2),
+      read,
+      deliver,
+      onError(error, failures, delay) {
         if (errorMessage(error).startsWith("NOGROUP")) groupReady = false;
-        const delay = exponentialDelay(failures + 1, 250, 30_000);
         log.error("Worker loop failed ({failures} in a row), retrying in {delay} ms: {error}", {
           failures,
           delay,
           error: errorMessage(error),
         });
-        await sleep(delay, signal);
-      }
-    }
+      },
+    }, signal);
     await drain();
     clearInterval(beat);
     reader.disconnect();
     log.info("Worker {consumer} stopped", o);
   }
 
-  /** Lets in-flight runs finish until the deadline, then interrupts the rest (left pending). */
+  /** Lets deliveries in flight finish until the deadline, then interrupts the rest (left pending). */
   async function drain(): Promise<void> {
-    if (runs.size === 0) return;
+    if (deliveries.size === 0) return;
     log.info("Shutting down: waiting up to {seconds} s for {count} runs", {
       seconds: o.shutdownDeadlineSeconds,
       count: runs.size,
     });
     const finished = new AbortController();
-    const all = () => Promise.allSettled([...runs.values()].map((r) => r.done));
+    const all = () => Promise.allSettled([...deliveries]);
     await Promise.race([all(), sleep(o.shutdownDeadlineSeconds * 1000, finished.signal)]);
     finished.abort();
-    if (runs.size > 0) {
+    if (deliveries.size > 0) {
       log.warn("Shutdown deadline passed: {count} runs left to be reclaimed", { count: runs.size });
       hardStop.abort();
       await all();
