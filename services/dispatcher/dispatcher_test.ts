@@ -242,3 +242,25 @@ Deno.test("dispatcher: a crash after enqueue and before commit redelivers withou
     await second.stop();
   }
 });
+
+Deno.test("dispatcher: a signal_id with NUL is dead-lettered and the good signals after it run", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  await insertPipeline(s.db.sql, owner, {
+    overlap_policy: "allow",
+    scanner_tickers: ["T2", "AAPL"],
+  });
+  const d = start(s);
+  try {
+    await produce(s, [
+      '{"tickers":[{"ticker":"T2","signal":"BULLISH","confidence":80,"signal_id":"nul\\u0000x"}]}',
+      { ...aapl, signal_id: "after-the-poison" },
+    ]);
+    await until("the commit", () => allCommitted(s), Boolean);
+    const rows = await executions(s);
+    assert.deepEqual(rows.map((r) => r.signal_id), ["after-the-poison"]);
+    assert.equal(d.dispatcher.metrics.badMessages.get({ reason: "invalid" }), 1);
+  } finally {
+    await d.stop();
+  }
+});

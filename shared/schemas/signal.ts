@@ -5,6 +5,7 @@
  */
 import { issuesText } from "../errors.ts";
 import { z } from "zod";
+import { storableText } from "./storable_text.ts";
 import { tickerSchema } from "./ticker.ts";
 
 /** The message schema version the generator writes; messages may omit it (the seed's). */
@@ -26,8 +27,8 @@ export const tickerSignalSchema = z.object({
   signal: z.enum(SIGNAL_TYPES, { error: 'must be "BULLISH" or "BEARISH"' }),
   confidence: z.number().min(0).max(100),
   /** Deterministic id (scanner + ticker + bar date) so a replay is idempotent. */
-  signal_id: z.string().min(1).max(200).optional(),
-  scanner: z.string().min(1).max(64).optional(),
+  signal_id: storableText(z.string().min(1).max(200)).optional(),
+  scanner: storableText(z.string().min(1).max(64)).optional(),
   bar_date: isoDate.optional(),
   price: z.number().positive().finite().optional(),
   emitted_at: isoDateTime.optional(),
