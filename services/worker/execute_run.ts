@@ -22,6 +22,8 @@ import { type RunOutcome, runPipeline } from "./run_pipeline.ts";
 import { sleep } from "../../shared/sleep.ts";
 import type { DeliveredExecution } from "./start_executions.ts";
 import { jobFields } from "../../shared/schemas/job.ts";
+import { postgresLedger } from "../../shared/ledger/ledger.ts";
+import { postgresMarket } from "../../shared/market/market_data.ts";
 
 /** What {@linkcode executeRun} needs. */
 export interface ExecuteRunOptions {
@@ -69,6 +71,8 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
         execution: { id: e.id, trigger_kind: e.trigger_kind, attempt: e.attempts },
         log,
         sql: r.sql,
+        market: postgresMarket(r.sql),
+        ledger: postgresLedger(r.sql),
       },
     });
   r.ran();

@@ -3,6 +3,8 @@ import type { z } from "zod";
 import type { Logger } from "@logtape/logtape";
 import type { Sql } from "../db.ts";
 import type { Execution } from "../schemas/execution.ts";
+import type { Ledger } from "../ledger/ledger.ts";
+import type { MarketData } from "../market/market_data.ts";
 import type { TickerSignal } from "../schemas/signal.ts";
 
 /** What a step receives besides its params. */
@@ -18,8 +20,12 @@ export interface AgentContext {
   /** Aborted when the step's timeout passes or the worker shuts down. */
   abort: AbortSignal;
   log: Logger;
-  /** Connections an agent may use (e.g. the paper ledger). */
+  /** Postgres, for agents that need more than the ledger and the bars (none in a backtest). */
   sql: Sql;
+  /** Daily bars up to the run's bar (market_bars live; memory in a backtest). */
+  market: MarketData;
+  /** The paper ledger (Postgres live; memory in a backtest). */
+  ledger: Ledger;
 }
 
 /** An agent's result: its output, or a halt that ends the run early with status "skipped". */

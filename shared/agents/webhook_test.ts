@@ -30,6 +30,8 @@ function context(abort = new AbortController().signal): AgentContext {
     abort,
     log: getLogger(["test"]),
     sql: undefined as never,
+    market: undefined as never,
+    ledger: undefined as never,
   };
 }
 

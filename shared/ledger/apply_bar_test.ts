@@ -86,7 +86,10 @@ Deno.test("applyBar: the memory ledger books exactly what the Postgres ledger bo
     }
     const account = await ledger.account(owner, "default");
     results.push({
-      steps: JSON.stringify(steps, (k, v) => (["id", "account_id", "created_at"].includes(k) ? undefined : v)),
+      steps: JSON.stringify(
+        steps,
+        (k, v) => (["id", "account_id", "created_at"].includes(k) ? undefined : v),
+      ),
       cash: account.cash,
       value: await ledger.value(account),
     });

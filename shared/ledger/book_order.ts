@@ -7,7 +7,12 @@
 import type { Queryable, Sql } from "../db.ts";
 import { ensureAccount, type PaperAccount, valueAccount } from "./accounts.ts";
 import type { ExitReason } from "./exits.ts";
-import { type HeldPosition, type OrderRequest, planOrder, type PositionExits } from "./order_plan.ts";
+import {
+  type HeldPosition,
+  type OrderRequest,
+  planOrder,
+  type PositionExits,
+} from "./order_plan.ts";
 import { FLAT, type Position, type Side } from "./position_math.ts";
 
 export type { OrderRequest } from "./order_plan.ts";

@@ -97,7 +97,10 @@ export function decideExit(
   if (trail !== null && (floor === null || trail > floor.level)) {
     floor = { reason: "trailing", level: trail };
   }
-  const exit = (reason: ExitDecision["reason"], price: number) => ({ reason, price: round(s * price) });
+  const exit = (reason: ExitDecision["reason"], price: number) => ({
+    reason,
+    price: round(s * price),
+  });
   if (floor && open <= floor.level) return exit(floor.reason, open);
   if (target !== null && open >= target) return exit("take_profit", open);
   if (floor && low <= floor.level) return exit(floor.reason, floor.level);

@@ -6,7 +6,7 @@
 import type { Sql } from "../db.ts";
 import type { Bar } from "../market/bar.ts";
 import { ensureAccount, type PaperAccount, type Valuation, valueAccount } from "./accounts.ts";
-import { type BarEffect, applyBar } from "./apply_bar.ts";
+import { applyBar, type BarEffect } from "./apply_bar.ts";
 import { type Booking, bookOrder } from "./book_order.ts";
 import type { OrderRequest } from "./order_plan.ts";
 
