@@ -40,6 +40,9 @@ export interface MemoryLedgerOptions {
 
 /** A ledger in memory, with its fills. */
 export interface MemoryLedger extends Ledger {
+  readonly accounts: readonly PaperAccount[];
+  /** Whether any account holds `ticker` (a bar of another ticker changes nothing). */
+  holds(ticker: string): boolean;
   readonly fills: readonly MemoryFill[];
   readonly orders: readonly PaperOrder[];
 }
@@ -49,14 +52,14 @@ export function memoryLedger(options: MemoryLedgerOptions): MemoryLedger {
   const startingCash = options.startingCash ?? DEFAULT_STARTING_CASH;
   const now = options.now ?? (() => new Date(0));
   const accounts = new Map<string, PaperAccount>();
-  const positions = new Map<string, HeldPosition & { fees_paid: number }>();
+  // Open positions only, by account id and ticker (a flat one is deleted).
+  const positions = new Map<string, Map<string, HeldPosition>>();
   const byRun = new Map<string, PaperOrder>();
   const orders: PaperOrder[] = [];
   const fills: MemoryFill[] = [];
   let ids = 0;
-  const key = (accountId: string, ticker: string) => `${accountId}\u0000${ticker}`;
-  const held = (accountId: string, ticker: string) =>
-    positions.get(key(accountId, ticker)) ?? { position: FLAT, exits: null, fees_paid: 0 };
+  const held = (accountId: string, ticker: string): HeldPosition =>
+    positions.get(accountId)?.get(ticker) ?? { position: FLAT, exits: null };
 
   const account = (ownerId: string, name: string): PaperAccount => {
     const accountKey = `${ownerId}\u0000${name}`;
@@ -77,12 +80,8 @@ export function memoryLedger(options: MemoryLedgerOptions): MemoryLedger {
   };
 
   const value = (target: { id: string; cash: number }) => {
-    const open = [...positions.entries()]
-      .filter(([k, p]) => k.startsWith(`${target.id}\u0000`) && p.position.quantity !== 0)
-      .map(([k, p]) => {
-        const ticker = k.slice(target.id.length + 1);
-        return { ...p.position, ticker, mark: options.markOf(ticker) };
-      })
+    const open = [...positions.get(target.id) ?? []]
+      .map(([ticker, p]) => ({ ...p.position, ticker, mark: options.markOf(ticker) }))
       .sort((a, b) => (a.ticker < b.ticker ? -1 : 1));
     return valuePositions(target.cash, open);
   };
@@ -117,11 +116,10 @@ export function memoryLedger(options: MemoryLedgerOptions): MemoryLedger {
     if (plan.status === "rejected") {
       return { order, replayed: false, position: before.position, cash: owner.cash };
     }
-    positions.set(key(owner.id, request.ticker), {
-      position: plan.position,
-      exits: plan.exits,
-      fees_paid: before.fees_paid + plan.fees,
-    });
+    const open = positions.get(owner.id) ?? new Map<string, HeldPosition>();
+    positions.set(owner.id, open);
+    if (plan.position.quantity === 0) open.delete(request.ticker);
+    else open.set(request.ticker, { position: plan.position, exits: plan.exits });
     owner.cash = plan.cash;
     fills.push({
       account_id: owner.id,
@@ -141,6 +139,10 @@ export function memoryLedger(options: MemoryLedgerOptions): MemoryLedger {
   return {
     fills,
     orders,
+    get accounts() {
+      return [...accounts.values()];
+    },
+    holds: (ticker) => [...positions.values()].some((open) => open.has(ticker)),
     account: (ownerId, name) => Promise.resolve(account(ownerId, name)),
     value: (target) => Promise.resolve(value(target)),
     book(request) {
@@ -157,9 +159,9 @@ export function memoryLedger(options: MemoryLedgerOptions): MemoryLedger {
     applyBar(bar: Bar) {
       const effects: BarEffect[] = [];
       for (const owner of accounts.values()) {
-        const h = held(owner.id, bar.ticker);
-        const direction = Math.sign(h.position.quantity) as 1 | -1 | 0;
-        if (direction === 0) continue;
+        const h = positions.get(owner.id)?.get(bar.ticker);
+        if (!h) continue;
+        const direction = Math.sign(h.position.quantity) as 1 | -1;
         let exit: Booking | null = null;
         if (h.exits && bar.date > h.exits.checked_through) {
           const decision = decideExit(h.exits, direction, bar);
