@@ -4,7 +4,8 @@
  */
 import { parseArgs } from "node:util";
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, errorMessage } from "../../shared/db.ts";
+import { connectPostgres } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { writeBars } from "../../shared/market/bars_store.ts";
 import { exitOnConfigError } from "../../shared/process.ts";
 import { tickerSchema } from "../../shared/schemas/ticker.ts";

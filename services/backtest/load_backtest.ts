@@ -1,5 +1,6 @@
 /** What a backtest command reads: the pipeline file, checked like the API checks it, and the bars. */
 import { agentRegistry } from "../../shared/agents/registry.ts";
+import { issuesText } from "../../shared/errors.ts";
 import type { Bar } from "../../shared/market/bar.ts";
 import { formatProblem } from "../../shared/market/csv_bars.ts";
 import { readCsvBars } from "../../shared/market/csv_files.ts";
@@ -9,8 +10,7 @@ import { type PipelineBody, pipelineBodySchemas } from "../../shared/schemas/pip
 export function parsePipelineBody(json: unknown, source: string): PipelineBody {
   const parsed = pipelineBodySchemas({ agents: agentRegistry }).create.safeParse(json);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `field "${i.path.join(".")}" ${i.message}`);
-  throw new Error(`Cannot use pipeline "${source}": ${problems.join("; ")}`);
+  throw new Error(`Cannot use pipeline "${source}": ${issuesText(parsed.error.issues)}`);
 }
 
 /** Reads a pipeline file. */

@@ -5,7 +5,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { agentRegistry } from "../../shared/agents/registry.ts";
-import { errorMessage } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import { scannerRegistry } from "../signal_generator/scanners/registry.ts";
 import { BACKTEST_USAGE, type BacktestCommand, parseBacktestArgs } from "./backtest_args.ts";
 import { readBacktestBars, readPipelineFile } from "./load_backtest.ts";
