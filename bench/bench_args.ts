@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 
 /** The bench's sections, in the order they run. */
-export const SECTIONS = ["throughput", "latency", "workers", "memory"] as const;
+export const SECTIONS = ["throughput", "latency", "workers", "memory", "backtest"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** What one bench run does. */

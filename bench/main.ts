@@ -1,6 +1,6 @@
 /**
  * `deno task bench [flags]`: measures the dispatcher, latency, database statements, workers
- * against BullMQ and memory on this machine's stack (`deno task stack up`), then writes
+ * against BullMQ, memory and a 100-ticker backtest on this machine's stack (`deno task stack up`), then writes
  * `<out>/latest.json` and `<out>/latest.md`. Sections not run keep their values from the last
  * latest.json. Everything a section creates is removed when it ends, failed or not.
  */
@@ -18,6 +18,7 @@ import { runLatency } from "./latency.ts";
 import { runMemory } from "./memory.ts";
 import { runThroughput } from "./throughput.ts";
 import { runWorkers } from "./workers.ts";
+import { runBacktestBench } from "./backtest.ts";
 
 let args;
 try {
@@ -80,6 +81,9 @@ const sections = {
   },
   memory: async () => {
     results.memory = await runMemory(args, signal, log);
+  },
+  backtest: async () => {
+    results.backtest = await runBacktestBench();
   },
 };
 

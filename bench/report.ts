@@ -4,6 +4,7 @@ import type { ThroughputRun } from "./throughput.ts";
 import type { LatencyResult, StatementCount } from "./latency.ts";
 import type { WorkersResult } from "./workers.ts";
 import type { MemoryResult } from "./memory.ts";
+import type { BacktestBench } from "./backtest.ts";
 
 /** Everything a bench run writes to latest.json (sections not run keep their last values). */
 export interface BenchResults {
@@ -27,6 +28,7 @@ export interface BenchResults {
   };
   workers?: WorkersResult;
   memory?: MemoryResult;
+  backtest?: BacktestBench;
 }
 
 interface Target {
@@ -83,6 +85,13 @@ export function targets(r: Partial<BenchResults>): Target[] {
       measured: r.memory?.dispatcher_rss_mb,
       unit: "MB",
       pass: (v) => v <= 200,
+    },
+    {
+      name: "Backtest, 20 years of daily bars × 100 tickers (wall clock)",
+      target: "< 10 s",
+      measured: r.backtest?.seconds,
+      unit: `s (CPU ${r.backtest?.cpu_seconds} s)`,
+      pass: (v) => v < 10,
     },
   ];
 }

@@ -1,5 +1,6 @@
 /** Kafka clients (npm:kafkajs), logging through LogTape. Nothing connects at import time. */
 import { Kafka, type LogEntry, logLevel } from "kafkajs";
+import { KafkaLogFilter } from "./kafka_log.ts";
 import { serviceLogger } from "./logging.ts";
 
 export { Kafka, logLevel };
@@ -17,6 +18,8 @@ export interface KafkaOptions {
    * (the signal generator's retry loop) passes ERROR or NOTHING to avoid a line per attempt.
    */
   logLevel?: logLevel;
+  /** Told when the client finds Kafka unreachable (false) and when it is back (true). */
+  onReachable?: (reachable: boolean) => void;
 }
 
 let negativeTimeoutsSilenced = false;
@@ -38,21 +41,32 @@ function silenceNegativeTimeoutWarnings(): void {
   } as typeof process.emitWarning;
 }
 
-/** A kafkajs client whose own log lines go to the `tickwire.kafkajs` category at warning+. */
+/**
+ * A kafkajs client whose own log lines go to the `tickwire.kafkajs` category: an outage is one
+ * warning and one line when Kafka is back ({@linkcode KafkaLogFilter}); the rest at debug.
+ */
 export function createKafka(options: KafkaOptions): Kafka {
   silenceNegativeTimeoutWarnings();
   const log = serviceLogger("kafkajs");
+  const filter = new KafkaLogFilter(options.brokers);
+  const lowest = options.logLevel ?? logLevel.WARN;
   return new Kafka({
     clientId: options.clientId ?? "tickwire",
     brokers: options.brokers.split(",").map((b) => b.trim()),
     connectionTimeout: 3000,
     retry: { retries: options.retries ?? 5, initialRetryTime: 300, maxRetryTime: 5000 },
-    logLevel: options.logLevel ?? logLevel.WARN,
+    // INFO as well, only to see the consumer rejoin after an outage.
+    logLevel: lowest === logLevel.WARN ? logLevel.INFO : lowest,
     logCreator: () => ({ namespace, level, log: entry }: LogEntry) => {
       const { message, ...props } = entry;
-      const record = { namespace, ...props };
-      if (level <= logLevel.ERROR) log.error(message, record);
-      else log.warn(message, record);
+      const error = typeof props.error === "string" ? props.error : undefined;
+      const wasDown = filter.down;
+      const decision = filter.decide({ level, namespace, message, ...(error ? { error } : {}) });
+      if (filter.down !== wasDown) options.onReachable?.(!filter.down);
+      log[decision.level === "warning" ? "warn" : decision.level](decision.message, {
+        namespace,
+        ...props,
+      });
     },
   });
 }

@@ -148,11 +148,16 @@ export class MetricsRegistry {
 /** Content type of the exposition format. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-/** Serves GET /metrics and GET /healthz on `port` until `signal` aborts. */
+/**
+ * Serves GET /metrics, GET /healthz (liveness: always answers) and GET /readyz on `port` until
+ * `signal` aborts. `missing` (default: nothing) names what the service still waits for; /readyz
+ * answers 503 listing it, or 200.
+ */
 export function serveMetrics(
   registry: MetricsRegistry,
   port: number,
   signal: AbortSignal,
+  missing: () => string[] = () => [],
 ): Deno.HttpServer {
   return Deno.serve({ port, hostname: "0.0.0.0", signal, onListen: () => {} }, async (req) => {
     const path = new URL(req.url).pathname;
@@ -162,6 +167,12 @@ export function serveMetrics(
       });
     }
     if (path === "/healthz") return Response.json({ status: "ok" });
+    if (path === "/readyz") {
+      const waitingFor = missing();
+      return waitingFor.length === 0
+        ? Response.json({ status: "ready" })
+        : Response.json({ status: "not ready", missing: waitingFor }, { status: 503 });
+    }
     return new Response("Not found\n", { status: 404 });
   });
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MetricsRegistry } from "./metrics.ts";
+import { MetricsRegistry, serveMetrics } from "./metrics.ts";
 
 Deno.test("metrics render counters, gauges and cumulative histogram buckets", async () => {
   const r = new MetricsRegistry();
@@ -19,4 +19,26 @@ Deno.test("metrics render counters, gauges and cumulative histogram buckets", as
   assert.match(text, /^tw_batch_seconds_bucket\{le="\+Inf"\} 3$/m);
   assert.match(text, /^tw_batch_seconds_sum 5.55$/m);
   assert.match(text, /^# TYPE tw_batch_seconds histogram$/m);
+});
+
+Deno.test("serveMetrics: /healthz always answers; /readyz names what is missing until nothing is", async () => {
+  const missing = new Set(["Kafka"]);
+  const stop = new AbortController();
+  const server = serveMetrics(new MetricsRegistry(), 0, stop.signal, () => [...missing]);
+  const url = (path: string) => `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}${path}`;
+  try {
+    const live = await fetch(url("/healthz"));
+    assert.equal(live.status, 200);
+    await live.body?.cancel();
+    const notReady = await fetch(url("/readyz"));
+    assert.equal(notReady.status, 503);
+    assert.deepEqual(await notReady.json(), { status: "not ready", missing: ["Kafka"] });
+    missing.delete("Kafka");
+    const ready = await fetch(url("/readyz"));
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: "ready" });
+  } finally {
+    stop.abort();
+    await server.finished;
+  }
 });

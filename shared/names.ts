@@ -15,6 +15,8 @@ export interface RedisNames {
   retrySchedule: string;
   /** Hash of dispatch decision counters, field `<pipelineId>:<reason>`. */
   dispatchStats: string;
+  /** Marker of a dead letter written, by its key (`topic/partition/offset[#index]`). */
+  deadLetterWritten(letterKey: string): string;
   /** Counter of login attempts for one email or client address (INCR with expiry). */
   loginAttempts(scope: "email" | "address", id: string): string;
 }
@@ -27,6 +29,7 @@ export function redisNames(prefix: string): RedisNames {
     deadLetterStream: `${prefix}:jobs:dead`,
     retrySchedule: `${prefix}:jobs:retry`,
     dispatchStats: `${prefix}:dispatch:stats`,
+    deadLetterWritten: (letterKey) => `${prefix}:dispatch:dead-letter:${letterKey}`,
     loginAttempts: (scope, id) => `${prefix}:auth:attempts:${scope}:${id}`,
   };
 }

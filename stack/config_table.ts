@@ -51,7 +51,8 @@ const MEANINGS: Partial<Record<Key, string>> = {
   SIGNAL_SOURCE: "Where the signal generator's prices come from",
   SIGNAL_CSV_PATH: "CSV bars to replay when SIGNAL_SOURCE=csv",
   SIGNAL_PRICE_COLUMN: "CSV column used as the price",
-  SIGNAL_INTERVAL_SECONDS: "Time between two scans of the market",
+  SIGNAL_INTERVAL_SECONDS:
+    "Time between two scans of the market; `deno task start` uses 5 unless set",
   SIGNAL_TICKERS:
     "Tickers of the simulated market (comma-separated); a CSV source scans every ticker in its files",
   SIGNAL_SCANNERS: "Scanners run on each ticker (comma-separated)",

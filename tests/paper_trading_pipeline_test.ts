@@ -13,6 +13,8 @@ import { agentRegistry } from "../shared/agents/registry.ts";
 import type { Bar } from "../shared/market/bar.ts";
 import { writeBars } from "../shared/market/bars_store.ts";
 import { pipelineConfigSchemaFor } from "../shared/schemas/steps.ts";
+import { postgresLedger } from "../shared/ledger/ledger.ts";
+import { postgresMarket } from "../shared/market/market_data.ts";
 import type { TickerSignal } from "../shared/schemas/signal.ts";
 import { detectSignals } from "../services/signal_generator/detect_signals.ts";
 import {
@@ -122,6 +124,8 @@ async function goldenCrossSetup(db: TestDatabase) {
         log: getLogger(["tickwire", "test"]),
         sql: db.sql,
         egress: egressPolicy(""),
+        market: postgresMarket(db.sql),
+        ledger: postgresLedger(db.sql),
       },
       registry: agentRegistry,
       defaultTimeoutSeconds: 30,

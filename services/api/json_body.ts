@@ -7,7 +7,7 @@
  */
 import type { HonoRequest } from "hono";
 import { createMiddleware } from "hono/factory";
-import { UNSTORABLE_MESSAGE, unstorablePaths } from "../../shared/schemas/storable_text.ts";
+import { UNSTORABLE_TEXT_ERROR, unstorablePaths } from "../../shared/schemas/storable_text.ts";
 import { ApiError } from "./api_error.ts";
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
@@ -25,7 +25,10 @@ export const jsonBodyGuard = createMiddleware(async (c, next) => {
   } else if (c.req.raw.body !== null) {
     const paths = unstorablePaths(await c.req.json().catch(() => null)); // malformed: the route's 400
     if (paths.length > 0) {
-      const details = paths.map((path) => ({ path: path.join("."), message: UNSTORABLE_MESSAGE }));
+      const details = paths.map((path) => ({
+        path: path.join("."),
+        message: UNSTORABLE_TEXT_ERROR,
+      }));
       throw new ApiError(422, "Invalid request body", details);
     }
   }

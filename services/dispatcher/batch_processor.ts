@@ -13,6 +13,7 @@ import type { Logger } from "../../shared/logging.ts";
 import { type ClaimedExecution, claimExecutions } from "../../shared/executions/claim.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import { retryWithBackoff } from "../../shared/backoff.ts";
+import { type DeadLetter, deadLettersOf } from "./dead_letter.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 import { recordDispatchStats } from "../../shared/dispatch_stats.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
@@ -30,7 +31,8 @@ export interface BatchProcessorOptions {
   log: Logger;
   metrics: DispatcherMetrics;
   index: () => PipelineIndex;
-  deadLetter: (messages: readonly DecodedMessage[]) => Promise<void>;
+  /** Writes letters idempotently (see dead_letter.ts); called again with the same on retry. */
+  deadLetter: (letters: readonly DeadLetter[]) => Promise<void>;
   commit: (offsets: CommitOffsets) => Promise<void>;
   /** Stream bound (JOBS_STREAM_MAX_LENGTH). */
   maxStreamLength: number;
@@ -82,21 +84,22 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     const startedMs = Date.now();
     const plan = planBatch(messages, options.index(), startedMs);
     metrics.signalsConsumed.inc({}, plan.signals);
-    for (const m of plan.bad) {
-      const reason = m.parsed.ok ? "ok" : m.parsed.reason;
-      metrics.badMessages.inc({ reason });
+    const letters = messages.flatMap(deadLettersOf);
+    for (const letter of letters) {
+      metrics.badMessages.inc({ reason: letter.reason });
       log.warn(
-        "Bad message at {topic}/{partition}@{offset} sent to the dead-letter topic: {error}",
+        "Bad {what} at {topic}/{partition}@{offset} sent to the dead-letter topic: {error}",
         {
-          topic: m.topic,
-          partition: m.partition,
-          offset: m.offset,
-          reason,
-          error: m.parsed.ok ? "" : m.parsed.error,
+          what: letter.signalIndex === null ? "message" : `signal #${letter.signalIndex}`,
+          topic: letter.topic,
+          partition: letter.partition,
+          offset: letter.offset,
+          reason: letter.reason,
+          error: letter.error,
         },
       );
     }
-    await stage("dead_letter", () => options.deadLetter(plan.bad));
+    await stage("dead_letter", () => options.deadLetter(letters));
 
     let claimed: ClaimedExecution[] = [];
     if (plan.requests.length > 0) {
@@ -135,13 +138,13 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
 
     await options.beforeCommit?.();
     await stage("commit", () => options.commit(offsetsToCommit(messages)));
-    metrics.batchSize.observe(plan.signals + plan.bad.length);
+    metrics.batchSize.observe(plan.signals + letters.length);
     metrics.batchDuration.observe((Date.now() - startedMs) / 1000);
     log.debug("Batch of {signals} signals: {requests} requests, {claimed} claimed", {
       signals: plan.signals,
       requests: plan.requests.length,
       claimed: claimed.length,
-      bad: plan.bad.length,
+      bad: letters.length,
     });
   };
 }

@@ -1,34 +1,170 @@
 /**
- * Bad messages (not JSON, wrong schema, unknown version, oversized) are copied, value untouched,
- * to the dead-letter topic with headers naming why and where they came from, before their
- * offsets are committed.
+ * Dead letters: a bad message, a rejected entry of an envelope, or a signal the database refuses
+ * is written to the dead-letter topic with headers naming why and where the original still lives
+ * (topic, partition, offset, and the entry's index), before the batch's offsets are committed.
+ *
+ * A letter always fits: its payload is capped at DEAD_LETTER_MAX_PAYLOAD_BYTES, keeping the
+ * original's size and sha256 in headers, and letters are sent in requests of at most
+ * DEAD_LETTER_MAX_REQUEST_BYTES, well below the broker's default message.max.bytes (1 MiB).
+ *
+ * Writes are idempotent, keyed by the original's coordinates (the letter's Kafka key): a key is
+ * marked in Redis once the broker acknowledged its letter, a retry of the stage or a redelivered
+ * batch sends only unmarked keys, and the producer is idempotent, so its own retries add no copy.
+ * One window remains: a crash after the broker's ack and before the mark sends that letter once
+ * more when the batch is delivered again; its key tells a reader it is the same letter.
  */
+import { createHash } from "node:crypto";
 import type { Message, Producer } from "kafkajs";
+import type { RedisNames } from "../../shared/names.ts";
+import type { Redis } from "../../shared/redis.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 
-/** The dead-letter copy of a bad message. */
-export function deadLetterMessage(m: DecodedMessage): Message {
-  const failure = m.parsed.ok ? { reason: "ok", error: "" } : m.parsed;
+/** Bytes of the original kept in a letter; the rest is dropped (size and sha256 are kept). */
+export const DEAD_LETTER_MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/** Largest sum of payloads sent in one produce request. */
+export const DEAD_LETTER_MAX_REQUEST_BYTES = 512 * 1024;
+
+/** How long a written letter's key is remembered (Kafka's default retention). */
+const WRITTEN_TTL_SECONDS = 7 * 24 * 3600;
+
+/** One letter: what failed, why, and where the original lives. */
+export interface DeadLetter {
+  topic: string;
+  partition: number;
+  offset: string;
+  timestampMs: number;
+  /** Position in the message's `tickers` when one entry failed; null for the whole message. */
+  signalIndex: number | null;
+  reason: string;
+  error: string;
+  /** The original message's key. */
+  key: Uint8Array | null;
+  /** The whole message, or the one failing entry as JSON. */
+  payload: Uint8Array | null;
+}
+
+/** The idempotency key of a letter: `topic/partition/offset`, plus `#index` for one entry. */
+export function deadLetterKey(letter: DeadLetter): string {
+  const at = `${letter.topic}/${letter.partition}/${letter.offset}`;
+  return letter.signalIndex === null ? at : `${at}#${letter.signalIndex}`;
+}
+
+const encoder = new TextEncoder();
+
+/** The letters a decoded message owes: one for a bad message, one per rejected entry. */
+export function deadLettersOf(m: DecodedMessage): DeadLetter[] {
+  const at = {
+    topic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    timestampMs: m.timestampMs,
+    key: m.key,
+  };
+  if (!m.parsed.ok) {
+    const { reason, error } = m.parsed;
+    return [{ ...at, signalIndex: null, reason, error, payload: m.value }];
+  }
+  return m.parsed.rejected.map((r) => ({
+    ...at,
+    signalIndex: r.index,
+    reason: "invalid",
+    error: r.error,
+    payload: encoder.encode(JSON.stringify(r.entry) ?? "null"),
+  }));
+}
+
+/** The Kafka message of a letter, its payload capped at `maxPayloadBytes`. */
+export function deadLetterMessage(
+  letter: DeadLetter,
+  maxPayloadBytes = DEAD_LETTER_MAX_PAYLOAD_BYTES,
+): Message {
+  const payload = letter.payload ?? new Uint8Array();
+  const kept = payload.subarray(0, maxPayloadBytes);
   return {
-    key: m.key ? Buffer.from(m.key) : null,
-    value: m.value ? Buffer.from(m.value) : null,
+    key: deadLetterKey(letter),
+    value: letter.payload === null ? null : Buffer.from(kept),
     headers: {
-      "tickwire-reason": failure.reason,
-      "tickwire-error": failure.error.slice(0, 2000),
-      "tickwire-original-topic": m.topic,
-      "tickwire-original-partition": String(m.partition),
-      "tickwire-original-offset": m.offset,
-      "tickwire-original-timestamp": String(m.timestampMs),
+      "tickwire-reason": letter.reason,
+      "tickwire-error": letter.error.slice(0, 2000),
+      "tickwire-original-topic": letter.topic,
+      "tickwire-original-partition": String(letter.partition),
+      "tickwire-original-offset": letter.offset,
+      "tickwire-original-timestamp": String(letter.timestampMs),
+      ...(letter.signalIndex === null
+        ? {}
+        : { "tickwire-signal-index": String(letter.signalIndex) }),
+      ...(letter.key ? { "tickwire-original-key": Buffer.from(letter.key.subarray(0, 1024)) } : {}),
+      "tickwire-payload-size": String(payload.byteLength),
+      "tickwire-payload-sha256": createHash("sha256").update(payload).digest("hex"),
+      "tickwire-payload-truncated": String(kept.byteLength < payload.byteLength),
     },
   };
 }
 
-/** Sends the copies to `topic` and waits for every in-sync replica (acks -1). */
-export async function sendToDeadLetter(
-  producer: Producer,
-  topic: string,
-  messages: readonly DecodedMessage[],
-): Promise<void> {
-  if (messages.length === 0) return;
-  await producer.send({ topic, acks: -1, messages: messages.map(deadLetterMessage) });
+/** Options of {@linkcode createDeadLetterWriter}. */
+export interface DeadLetterWriterOptions {
+  producer: Producer;
+  topic: string;
+  redis: Redis;
+  names: Pick<RedisNames, "deadLetterWritten">;
+  /** Default DEAD_LETTER_MAX_PAYLOAD_BYTES. */
+  maxPayloadBytes?: number;
+}
+
+/** Returns `write(letters)`: sends each letter not written yet, once; safe to call again. */
+export function createDeadLetterWriter(options: DeadLetterWriterOptions) {
+  const { producer, topic, redis, names } = options;
+  const maxPayloadBytes = options.maxPayloadBytes ?? DEAD_LETTER_MAX_PAYLOAD_BYTES;
+  // Acknowledged by the broker but not marked in Redis yet: never sent again by this process.
+  const sentUnmarked = new Set<string>();
+
+  const mark = async (keys: string[]) => {
+    if (keys.length === 0) return;
+    const batch = redis.pipeline();
+    for (const key of keys) batch.set(names.deadLetterWritten(key), "1", "EX", WRITTEN_TTL_SECONDS);
+    const results = await batch.exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error("Cannot mark dead letters as written");
+    for (const key of keys) sentUnmarked.delete(key);
+  };
+
+  return async function write(letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    const byKey = new Map(letters.map((l) => [deadLetterKey(l), l]));
+    const keys = [...byKey.keys()].filter((key) => !sentUnmarked.has(key));
+    const written = keys.length === 0
+      ? []
+      : await redis.mget(...keys.map((key) => names.deadLetterWritten(key)));
+    const todo = keys.filter((_, i) => written[i] === null);
+    // Dies here: the letters of `todo` are sent again when the batch is delivered again.
+    for (const chunk of chunks(todo, (key) => byKey.get(key)!.payload?.byteLength ?? 0)) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: chunk.map((key) => deadLetterMessage(byKey.get(key)!, maxPayloadBytes)),
+      });
+      chunk.forEach((key) => sentUnmarked.add(key));
+    }
+    // Dies here: these letters are sent once more on redelivery (the one duplicate window).
+    await mark([...byKey.keys()].filter((key) => sentUnmarked.has(key)));
+  };
+
+  function chunks(keys: string[], size: (key: string) => number): string[][] {
+    const out: string[][] = [];
+    let current: string[] = [];
+    let bytes = 0;
+    for (const key of keys) {
+      const b = Math.min(maxPayloadBytes, size(key)) + 4096;
+      if (current.length > 0 && bytes + b > DEAD_LETTER_MAX_REQUEST_BYTES) {
+        out.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(key);
+      bytes += b;
+    }
+    if (current.length > 0) out.push(current);
+    return out;
+  }
 }

@@ -44,7 +44,7 @@ export function decodeMessage(
   };
 }
 
-/** How many signals a message weighs in a batch (a bad message weighs one). */
+/** How many signals a message weighs in a batch (a bad message or entry weighs one). */
 export function messageWeight(m: DecodedMessage): number {
-  return m.parsed.ok ? m.parsed.signals.length : 1;
+  return m.parsed.ok ? Math.max(1, m.parsed.signals.length + m.parsed.rejected.length) : 1;
 }

@@ -15,7 +15,7 @@ import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { createBatchBuffer } from "./batch_buffer.ts";
 import { createBatchProcessor } from "./batch_processor.ts";
-import { sendToDeadLetter } from "./dead_letter.ts";
+import { createDeadLetterWriter } from "./dead_letter.ts";
 import { decodeMessage } from "./decoded_message.ts";
 import { createDispatcherMetrics, type DispatcherMetrics } from "./metrics.ts";
 import { createPipelineCache } from "./pipeline_cache.ts";
@@ -74,9 +74,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     ...FETCH,
     maxWaitTimeInMs: Math.min(5000, Math.max(100, config.BATCH_TIMEOUT_SECONDS * 1000)),
   });
+  // Idempotent: the client's own retries of a dead-letter send add no copy.
   const producer = kafka.producer({
     allowAutoTopicCreation: true,
     createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
   });
   let joined!: () => void;
   const joinedPromise = new Promise<void>((resolve) => joined = resolve);
@@ -107,7 +110,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       metrics,
       signal,
       index: cache.index,
-      deadLetter: (bad) => sendToDeadLetter(producer, config.KAFKA_DEAD_LETTER_TOPIC, bad),
+      deadLetter: createDeadLetterWriter({
+        producer,
+        topic: config.KAFKA_DEAD_LETTER_TOPIC,
+        redis,
+        names,
+      }),
       commit: (offsets) => consumer.commitOffsets(offsets),
       maxStreamLength: config.JOBS_STREAM_MAX_LENGTH,
       ...(deps.retry ? { retry: deps.retry } : {}),

@@ -242,3 +242,129 @@ Deno.test("dispatcher: a crash after enqueue and before commit redelivers withou
     await second.stop();
   }
 });
+
+Deno.test("dispatcher: a signal_id with NUL is dead-lettered and the good signals after it run", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  await insertPipeline(s.db.sql, owner, {
+    overlap_policy: "allow",
+    scanner_tickers: ["T2", "AAPL"],
+  });
+  const d = start(s);
+  try {
+    await produce(s, [
+      '{"tickers":[{"ticker":"T2","signal":"BULLISH","confidence":80,"signal_id":"nul\\u0000x"}]}',
+      { ...aapl, signal_id: "after-the-poison" },
+    ]);
+    await until("the commit", () => allCommitted(s), Boolean);
+    const rows = await executions(s);
+    assert.deepEqual(rows.map((r) => r.signal_id), ["after-the-poison"]);
+    assert.equal(d.dispatcher.metrics.badMessages.get({ reason: "invalid" }), 1);
+  } finally {
+    await d.stop();
+  }
+});
+
+/** Letters on the dead-letter topic (its end offset: one partition, no transactions). */
+async function deadLetterCount(s: Stack): Promise<number> {
+  const admin = s.k.kafka.admin();
+  await admin.connect();
+  try {
+    const [end] = await admin.fetchTopicOffsets(s.deadLetterTopic);
+    return Number(end!.high);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function readDeadLetters(s: Stack, count: number) {
+  const consumer = s.k.kafka.consumer({ groupId: `${s.deadLetterTopic}-reader` });
+  const letters: { key: string; value: Buffer | null; headers: Record<string, string> }[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: s.deadLetterTopic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+        );
+        letters.push({ key: String(message.key), value: message.value, headers });
+        return Promise.resolve();
+      },
+    });
+    await until("the dead letters", () => Promise.resolve(letters.length), (n) => n >= count);
+    return letters;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+Deno.test("dispatcher: 600 KB garbage messages get capped dead letters with size, sha256 and origin", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  await insertPipeline(s.db.sql, owner, { overlap_policy: "allow" });
+  const garbage = Array.from({ length: 3 }, (_, i) => String.fromCharCode(97 + i).repeat(600_000));
+  for (const value of garbage) await produce(s, [value]);
+  await produce(s, [{ ...aapl, signal_id: "after-the-garbage" }]);
+  const d = start(s);
+  try {
+    await until("the commit", () => allCommitted(s), Boolean);
+    assert.deepEqual((await executions(s)).map((r) => r.signal_id), ["after-the-garbage"]);
+    const letters = await readDeadLetters(s, 3);
+    assert.equal(letters.length, 3);
+    for (const letter of letters) {
+      const original = garbage.find((g) => g[0] === String.fromCharCode(letter.value![0]!))!;
+      assert.ok(letter.value!.byteLength <= 64 * 1024);
+      assert.equal(letter.headers["tickwire-payload-size"], "600000");
+      assert.equal(letter.headers["tickwire-payload-truncated"], "true");
+      const sha = new Uint8Array(
+        await crypto.subtle.digest("SHA-256", new TextEncoder().encode(original)),
+      );
+      assert.equal(
+        letter.headers["tickwire-payload-sha256"],
+        [...sha].map((b) => b.toString(16).padStart(2, "0")).join(""),
+      );
+      assert.equal(letter.headers["tickwire-original-topic"], s.k.topic);
+      assert.equal(
+        letter.key,
+        `${s.k.topic}/${letter.headers["tickwire-original-partition"]}/${
+          letter.headers["tickwire-original-offset"]
+        }`,
+      );
+    }
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("dispatcher: a batch delivered again after a crash writes each dead letter once", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  await insertPipeline(s.db.sql, owner, { overlap_policy: "allow" });
+  // One partition (one key), produced before the start: the first batch holds all three.
+  for (
+    const value of [
+      "{not json",
+      { tickers: [aapl, { ...aapl, confidence: 101 }, { ...aapl, ticker: "??" }] },
+      { ...aapl, version: 9 },
+    ]
+  ) await produce(s, [value]);
+  const first = start(s, { beforeCommit: () => Promise.reject(new Error("crash before commit")) });
+  await assert.rejects(first.running, /crash before commit/);
+  assert.equal(await allCommitted(s), false);
+  assert.ok(await deadLetterCount(s) > 0, "letters were written before the crash");
+  const second = start(s);
+  try {
+    await until("the redelivery's commit", () => allCommitted(s), Boolean);
+    const letters = await readDeadLetters(s, 4);
+    assert.equal(await deadLetterCount(s), 4, "one copy of each letter");
+    assert.equal(new Set(letters.map((l) => l.key)).size, 4);
+    assert.deepEqual(
+      letters.map((l) => l.headers["tickwire-signal-index"] ?? "-").sort(),
+      ["-", "-", "1", "2"],
+    );
+    assert.equal((await executions(s)).length, 1, "the valid ticker of the mixed message ran");
+  } finally {
+    await second.stop();
+  }
+});

@@ -19,13 +19,33 @@ const sql = connectPostgres(config.databaseUrl, {
   applicationName: "tickwire-dispatcher",
 });
 const redis = connectRedis(config.REDIS_URL, { name: "tickwire-dispatcher" });
+// What /readyz lists as missing: everything until each wait passes, and Kafka during an outage.
+const missing = new Set(["Postgres", "Redis", "Kafka"]);
 const kafka = createKafka({
   brokers: config.KAFKA_BOOTSTRAP_SERVERS,
   clientId: "tickwire-dispatcher",
+  onReachable: (up) => up ? missing.delete("Kafka") : missing.add("Kafka"),
 });
+const dispatcher = createDispatcher({
+  config,
+  sql,
+  redis,
+  kafka,
+  names: redisNames(config.REDIS_KEY_PREFIX),
+  log,
+});
+// Served before the waits, so liveness answers while a dependency is still down.
+const server = serveMetrics(
+  dispatcher.metrics.registry,
+  config.METRICS_PORT_DISPATCHER,
+  signal,
+  () => [...missing],
+);
 
-const waitFor = (what: string, check: () => Promise<unknown>) =>
-  waitForService(what, check, { signal, log });
+const waitFor = async (what: string, check: () => Promise<unknown>) => {
+  await waitForService(what, check, { signal, log });
+  missing.delete(what);
+};
 
 try {
   await waitFor("Postgres", () => pingPostgres(sql, config.databaseUrl));
@@ -37,15 +57,6 @@ try {
         require: [config.KAFKA_SIGNAL_TOPIC],
       }),
   );
-  const dispatcher = createDispatcher({
-    config,
-    sql,
-    redis,
-    kafka,
-    names: redisNames(config.REDIS_KEY_PREFIX),
-    log,
-  });
-  const server = serveMetrics(dispatcher.metrics.registry, config.METRICS_PORT_DISPATCHER, signal);
   log.info("Dispatcher consuming {topic} as {group}, metrics on :{port}", {
     topic: config.KAFKA_SIGNAL_TOPIC,
     group: config.KAFKA_CONSUMER_GROUP,

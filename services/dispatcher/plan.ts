@@ -17,8 +17,6 @@ export interface BatchPlan {
   /** Matches per pipeline (before de-duplication), to derive skipped_busy after the claim. */
   matched: Map<string, number>;
   stats: DispatchStats;
-  /** Messages that failed to parse. */
-  bad: DecodedMessage[];
   /** Signals in good messages. */
   signals: number;
 }
@@ -40,20 +38,17 @@ export function planBatch(
     requests: [],
     matched: new Map(),
     stats: new DispatchStats(),
-    bad: [],
     signals: 0,
   };
   const kept = new Map<string, number>();
   const seen = new Set<string>();
   const receivedAt = new Date(nowMs).toISOString();
   for (const m of messages) {
-    if (!m.parsed.ok) {
-      plan.bad.push(m);
-      continue;
-    }
+    if (!m.parsed.ok) continue; // a dead letter (dead_letter.ts)
+    const { indexes } = m.parsed;
     m.parsed.signals.forEach((signal, i) => {
       plan.signals++;
-      const signalId = signalIdOf(m, i, signal.signal_id);
+      const signalId = signalIdOf(m, indexes[i] ?? i, signal.signal_id);
       const emittedAtMs = signal.emitted_at ? Date.parse(signal.emitted_at) : m.timestampMs;
       for (const pipeline of index.forTicker(signal.ticker)) {
         const decision = decideSignal(pipeline, signal, emittedAtMs, nowMs);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { deadLettersOf } from "./dead_letter.ts";
 import { decodeMessage } from "./decoded_message.ts";
 import { PipelineIndex } from "./pipeline_index.ts";
 import type { MatchablePipeline } from "./match.ts";
@@ -80,14 +81,31 @@ Deno.test("plan: filtered and stale are counted, unwatched tickers cost nothing"
   assert.equal(plan.stats.size, 2);
 });
 
-Deno.test("plan: bad messages are set aside for the dead-letter topic", () => {
+Deno.test("plan: bad messages are left to the dead-letter topic", () => {
+  const messages = [message(1, "{nope"), message(2, { tickers: [] }), message(3, aapl)];
+  const plan = planBatch(messages, PipelineIndex.of([pipeline("p")]), now);
+  assert.equal(plan.requests.length, 1);
+  const letters = messages.flatMap(deadLettersOf);
+  assert.deepEqual(letters.map((l) => [l.offset, l.reason]), [["1", "not_json"], ["2", "invalid"]]);
+  assert.equal(new TextDecoder().decode(letters[0]!.payload!), "{nope");
+});
+
+Deno.test("plan: a message's valid signals keep their position in derived ids when others are rejected", () => {
+  const mixed = message(4, {
+    tickers: [{ ...aapl, confidence: 101 }, aapl, { ...aapl, ticker: "" }, aapl],
+  });
   const plan = planBatch(
-    [message(1, "{nope"), message(2, { tickers: [] }), message(3, aapl)],
-    PipelineIndex.of([pipeline("p")]),
+    [mixed],
+    PipelineIndex.of([pipeline("p", { overlapPolicy: "allow" })]),
     now,
   );
-  assert.deepEqual(plan.bad.map((m) => m.offset), ["1", "2"]);
-  assert.equal(plan.bad[0]!.parsed.ok, false);
-  assert.ok(plan.bad[0]!.value);
-  assert.equal(plan.requests.length, 1);
+  assert.equal(plan.signals, 2);
+  assert.deepEqual(plan.requests.map((r) => r.signal_id), [
+    "kafka:signals:0:4:1",
+    "kafka:signals:0:4:3",
+  ]);
+  assert.deepEqual(deadLettersOf(mixed).map((l) => [l.signalIndex, l.reason]), [
+    [0, "invalid"],
+    [2, "invalid"],
+  ]);
 });

@@ -23,6 +23,8 @@ import { type RunOutcome, runPipeline } from "./run_pipeline.ts";
 import { sleep } from "../../shared/sleep.ts";
 import type { DeliveredExecution } from "./start_executions.ts";
 import { jobFields } from "../../shared/schemas/job.ts";
+import { postgresLedger } from "../../shared/ledger/ledger.ts";
+import { postgresMarket } from "../../shared/market/market_data.ts";
 
 /** What {@linkcode executeRun} needs. */
 export interface ExecuteRunOptions {
@@ -73,6 +75,8 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
         log,
         sql: r.sql,
         egress: r.egress,
+        market: postgresMarket(r.sql),
+        ledger: postgresLedger(r.sql),
       },
     });
   r.ran();

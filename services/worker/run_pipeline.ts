@@ -7,12 +7,15 @@ import type { Agent, AgentContext } from "../../shared/agents/agent.ts";
 import { isRetryable } from "../../shared/agents/errors.ts";
 import { errorMessage, issuesText } from "../../shared/errors.ts";
 import type { Step } from "../../shared/schemas/steps.ts";
+import { evaluateRule } from "../../shared/rules/evaluate_rule.ts";
+import { runScope } from "../../shared/rules/path.ts";
+import { parseRule } from "../../shared/rules/rule_parser.ts";
 
 /** One step as stored in `pipeline_executions.steps`. */
 export interface StepRecord {
   id: string;
   agent: string;
-  /** "skipped": not reached (an earlier step failed or halted the run). */
+  /** "skipped": not reached (an earlier step failed or halted the run), or its `when` was false. */
   status: "succeeded" | "failed" | "halted" | "skipped";
   output: unknown;
   error: string | null;
@@ -78,6 +81,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutco
       };
     }
     record.output = result.output ?? null;
+    if ("when" in result) continue;
     outputs[step.id] = record.output;
     if ("halt" in result) {
       record.status = "halted";
@@ -90,6 +94,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutco
 }
 
 type StepResult =
+  | { output: unknown; when: false }
   | { output: unknown }
   | { output: unknown; halt: { reason: string } }
   | { error: string; retryable: boolean };
@@ -101,6 +106,16 @@ async function runStep(
 ): Promise<StepResult> {
   const agent = options.registry.get(step.agent);
   if (!agent) return { error: `unknown agent "${step.agent}"`, retryable: false };
+  if (step.when !== undefined) {
+    try {
+      const scope = runScope(options.context.signal, outputs);
+      if (!evaluateRule(parseRule(step.when), scope)) {
+        return { output: { when: step.when, passed: false }, when: false };
+      }
+    } catch (error) {
+      return { error: `"when" cannot be evaluated: ${errorMessage(error)}`, retryable: false };
+    }
+  }
   const params = agent.params.safeParse(step.params);
   if (!params.success) {
     return { error: `invalid params: ${issuesText(params.error.issues, "")}`, retryable: false };

@@ -46,6 +46,8 @@ function options(steps: Step[], stop = new AbortController().signal): RunPipelin
       log: getLogger(["test"]),
       sql: undefined as never,
       egress: egressPolicy(""),
+      market: undefined as never,
+      ledger: undefined as never,
     },
   };
 }
@@ -106,4 +108,26 @@ Deno.test("engine: stop interrupts the run without an outcome", async () => {
   });
   stop.abort();
   assert.equal((await running).status, "interrupted");
+});
+
+Deno.test("engine: a step whose `when` is false is skipped and the run goes on", async () => {
+  const outcome = await runPipeline(
+    options([
+      step("a", "echo", { value: 1 }),
+      { ...step("sell", "echo", { value: 2 }), when: 'signal.signal == "BEARISH"' },
+      { ...step("buy", "echo", { value: 3 }), when: "a.value == 1 and signal.confidence > 50" },
+    ]),
+  );
+  assert.equal(outcome.status, "succeeded");
+  assert.deepEqual(outcome.steps.map((s) => s.status), ["succeeded", "skipped", "succeeded"]);
+  assert.deepEqual(outcome.steps[1]!.output, {
+    when: 'signal.signal == "BEARISH"',
+    passed: false,
+  });
+  if (outcome.status !== "succeeded") return;
+  assert.deepEqual(Object.keys(outcome.result.outputs), ["a", "buy"]);
+  const broken = await runPipeline(
+    options([{ ...step("a", "echo", { value: 1 }), when: "nothing.here > 1" }]),
+  );
+  assert.equal(broken.status, "failed");
 });

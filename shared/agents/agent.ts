@@ -4,6 +4,8 @@ import type { Logger } from "@logtape/logtape";
 import type { Sql } from "../db.ts";
 import type { Execution } from "../schemas/execution.ts";
 import type { EgressPolicy } from "../egress/egress_policy.ts";
+import type { Ledger } from "../ledger/ledger.ts";
+import type { MarketData } from "../market/market_data.ts";
 import type { TickerSignal } from "../schemas/signal.ts";
 
 /** What a step receives besides its params. */
@@ -19,10 +21,14 @@ export interface AgentContext {
   /** Aborted when the step's timeout passes or the worker shuts down. */
   abort: AbortSignal;
   log: Logger;
-  /** Connections an agent may use (e.g. the paper ledger). */
+  /** Postgres, for agents that need more than the ledger and the bars (none in a backtest). */
   sql: Sql;
   /** Addresses agents that call out (webhook, notify) may reach (EGRESS_ALLOWED_NETWORKS). */
   egress: EgressPolicy;
+  /** Daily bars up to the run's bar (market_bars live; memory in a backtest). */
+  market: MarketData;
+  /** The paper ledger (Postgres live; memory in a backtest). */
+  ledger: Ledger;
 }
 
 /** An agent's result: its output, or a halt that ends the run early with status "skipped". */

@@ -11,7 +11,6 @@ import { z } from "zod";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { targetTicker } from "./step_inputs.ts";
-import { readBars } from "../market/bars_store.ts";
 import { type Bar, pricesOf } from "../market/bar.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
 import { atr } from "../indicators/atr.ts";
@@ -82,7 +81,7 @@ export const indicatorsAgent = defineAgent({
   async run(params, ctx) {
     const ticker = targetTicker("indicators", params.ticker, ctx.signal);
     const date = ctx.signal?.ticker === ticker ? ctx.signal.bar_date : undefined;
-    const bars = await readBars(ctx.sql, ticker, {
+    const bars = await ctx.market.bars(ticker, {
       limit: params.bars,
       ...date && { until: date },
     });

@@ -4,16 +4,17 @@
  * `fee_fixed` plus `fee_bps` of the notional, booked in the pipeline owner's paper account. One
  * order per execution and step: a retried run gets the first order back instead of a second one.
  * A rejected order (not enough cash, or a short sale when `allow_short` is off) is recorded and
- * ends the run as skipped.
+ * ends the run as skipped. `exits` attach protective exits to the position the order opens
+ * (checked on every later bar of the ticker; see shared/ledger/exits.ts).
  *
- * @example {"id": "order", "agent": "paper_order", "params": {"quantity": "size.quantity", "slippage_bps": 5, "fee_bps": 1, "fee_fixed": 1}}
+ * @example {"id": "order", "agent": "paper_order", "params": {"quantity": "size.quantity", "slippage_bps": 5, "fee_bps": 1, "fee_fixed": 1, "exits": {"stop_loss": "size.stop_price", "take_profit": {"percent": 20}}}}
  */
 import { z } from "zod";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
+import { exitParams, resolveExits } from "./exit_params.ts";
 import { stepInput, targetSide, tradeTarget } from "./step_inputs.ts";
 import { accountNameSchema } from "../ledger/accounts.ts";
-import { bookOrder } from "../ledger/book_order.ts";
 import { PATH_PATTERN } from "../rules/path.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
 
@@ -39,6 +40,8 @@ export const paperOrderParams = z.object({
   fee_fixed: z.number().min(0).finite().default(0),
   /** Let a sell exceed the long position (go short); default false. */
   allow_short: z.boolean().default(false),
+  /** Protective exits of the position this order opens; default none. */
+  exits: exitParams.optional(),
 }).strict();
 export type PaperOrderParams = z.infer<typeof paperOrderParams>;
 
@@ -58,8 +61,9 @@ export const paperOrderAgent = defineAgent({
       );
     }
     const side = targetSide("paper_order", params.side, ctx.signal);
-    const target = await tradeTarget(ctx.sql, "paper_order", params.ticker, ctx.signal);
-    const booking = await bookOrder(ctx.sql, {
+    const target = await tradeTarget(ctx.market, "paper_order", params.ticker, ctx.signal);
+    const exits = params.exits ? resolveExits(params.exits, side, target.price, ctx) : null;
+    const booking = await ctx.ledger.book({
       owner_id: ctx.pipeline.owner_id,
       account: params.account,
       execution_id: ctx.execution.id,
@@ -73,6 +77,7 @@ export const paperOrderAgent = defineAgent({
       slippage_bps: params.slippage_bps,
       fees: { fixed: params.fee_fixed, bps: params.fee_bps },
       allow_short: params.allow_short,
+      ...exits && { exits },
     });
     const { order } = booking;
     const output = {
@@ -87,6 +92,7 @@ export const paperOrderAgent = defineAgent({
       fees: order.fees,
       bar_date: order.bar_date,
       reject_reason: order.reject_reason,
+      ...exits && { exits },
       replayed: booking.replayed,
       position: booking.position,
       cash: booking.cash,

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { stepInput, targetSide, tradeTarget } from "./step_inputs.ts";
-import { accountNameSchema, ensureAccount, valueAccount } from "../ledger/accounts.ts";
+import { accountNameSchema } from "../ledger/accounts.ts";
 import { round, type Side } from "../ledger/position_math.ts";
 import { PATH_PATTERN } from "../rules/path.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
@@ -84,7 +84,7 @@ export const positionSizerAgent = defineAgent({
   params: positionSizerParams,
   async run(params, ctx) {
     const side = targetSide("position_sizer", params.side, ctx.signal);
-    const target = await tradeTarget(ctx.sql, "position_sizer", params.ticker, ctx.signal);
+    const target = await tradeTarget(ctx.market, "position_sizer", params.ticker, ctx.signal);
     let stop_distance: number;
     if ("percent" in params.stop) {
       stop_distance = target.price * params.stop.percent / 100;
@@ -106,8 +106,8 @@ export const positionSizerAgent = defineAgent({
     }
     stop_distance = round(stop_distance);
 
-    const account = await ensureAccount(ctx.sql, ctx.pipeline.owner_id, params.account);
-    const valuation = await valueAccount(ctx.sql, account);
+    const account = await ctx.ledger.account(ctx.pipeline.owner_id, params.account);
+    const valuation = await ctx.ledger.value(account);
     const held = valuation.positions.map((p) => p.ticker);
     const output = {
       account: account.name,

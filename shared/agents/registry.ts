@@ -7,6 +7,7 @@ import { indicatorsAgent } from "./indicators.ts";
 import { ruleAgent } from "./rule.ts";
 import { positionSizerAgent } from "./position_sizer.ts";
 import { paperOrderAgent } from "./paper_order.ts";
+import { closePositionAgent } from "./close_position.ts";
 import { notifyAgent } from "./notify.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -18,6 +19,7 @@ const agents: Agent<any>[] = [
   ruleAgent,
   positionSizerAgent,
   paperOrderAgent,
+  closePositionAgent,
   notifyAgent,
 ];
 

@@ -10,18 +10,11 @@ import { z } from "zod";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { evaluateRule } from "../rules/evaluate_rule.ts";
-import { MAX_RULE_LENGTH, parseRule } from "../rules/rule_parser.ts";
+import { parseRule } from "../rules/rule_parser.ts";
+import { ruleExpressionSchema } from "../rules/rule_expression.ts";
 import { runScope } from "../rules/path.ts";
 
-export const ruleParams = z.object({
-  expression: z.string().min(1).max(MAX_RULE_LENGTH).superRefine((source, ctx) => {
-    try {
-      parseRule(source);
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: (error as Error).message });
-    }
-  }),
-}).strict();
+export const ruleParams = z.object({ expression: ruleExpressionSchema }).strict();
 
 export const ruleAgent = defineAgent({
   name: "rule",

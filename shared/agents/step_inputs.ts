@@ -4,9 +4,8 @@
  * and the step names a ticker), the order side, and values from earlier outputs by path.
  */
 import type { AgentContext } from "./agent.ts";
-import type { Sql } from "../db.ts";
 import { resolvePath, runScope } from "../rules/path.ts";
-import { readBars } from "../market/bars_store.ts";
+import type { MarketData } from "../market/market_data.ts";
 import type { TickerSignal } from "../schemas/signal.ts";
 import { NonRetryableError } from "./errors.ts";
 
@@ -38,7 +37,7 @@ export function targetTicker(
  * signal's ticker), else the close of the signal's bar (or the latest stored bar).
  */
 export async function tradeTarget(
-  sql: Sql,
+  market: MarketData,
   agent: string,
   ticker: string | undefined,
   signal: TickerSignal | null,
@@ -48,7 +47,7 @@ export async function tradeTarget(
   if (own?.price !== undefined) {
     return { ticker: chosen, date: own.bar_date ?? null, price: own.price };
   }
-  const [bar] = await readBars(sql, chosen, {
+  const [bar] = await market.bars(chosen, {
     limit: 1,
     ...own?.bar_date && { until: own.bar_date },
   });

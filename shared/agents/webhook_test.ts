@@ -40,6 +40,8 @@ function context(abort = new AbortController().signal): AgentContext {
     log: getLogger(["test"]),
     sql: undefined as never,
     egress: LOOPBACK_ALLOWED,
+    market: undefined as never,
+    ledger: undefined as never,
   };
 }
 

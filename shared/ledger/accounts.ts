@@ -86,8 +86,19 @@ export async function valueAccount(
     from paper_positions p
     where p.account_id = ${account.id} and p.quantity <> 0
     order by p.ticker`;
-  const positions = rows.map(({ last_close, ...p }) => {
-    const mark = marks[p.ticker] ?? last_close ?? p.avg_price;
+  return valuePositions(
+    account.cash,
+    rows.map(({ last_close, ...p }) => ({ ...p, mark: marks[p.ticker] ?? last_close })),
+  );
+}
+
+/** Cash plus each position at its mark (its average price without one), pure. */
+export function valuePositions(
+  cash: number,
+  held: readonly (Position & { ticker: string; mark: number | null })[],
+): Valuation {
+  const positions = held.map((p) => {
+    const mark = p.mark ?? p.avg_price;
     return {
       ...p,
       mark,
@@ -97,8 +108,8 @@ export async function valueAccount(
   });
   const sum = (f: (p: MarkedPosition) => number) => positions.reduce((s, p) => s + f(p), 0);
   return {
-    cash: account.cash,
-    equity: round(account.cash + sum((p) => p.market_value)),
+    cash,
+    equity: round(cash + sum((p) => p.market_value)),
     unrealised_pnl: round(sum((p) => p.unrealised_pnl)),
     positions,
   };

@@ -12,9 +12,13 @@ export interface CsvMarketData {
 /**
  * Reads `path`: one `.csv` file, or every `.csv` file directly in a directory (in name order).
  * Throws only when `path` itself cannot be read; bad rows and unreadable files inside a directory
- * become problems. A ticker found in a second file keeps the bars of the first.
+ * become problems. A ticker found in a second file keeps the bars of the first. `fileTicker`
+ * names the ticker of a single file without a ticker column (default: the file name's stem).
  */
-export async function readCsvBars(path: string): Promise<CsvMarketData> {
+export async function readCsvBars(
+  path: string,
+  options: { fileTicker?: string } = {},
+): Promise<CsvMarketData> {
   const info = await Deno.stat(path).catch((cause) => {
     throw new Error(`Cannot read market data "${path}": ${(cause as Error).message}`, { cause });
   });
@@ -34,7 +38,10 @@ export async function readCsvBars(path: string): Promise<CsvMarketData> {
       problems.push({ file, line: 0, message: `cannot read file: ${(cause as Error).message}` });
       continue;
     }
-    const parsed = parseCsvBars(text, { file });
+    const parsed = parseCsvBars(text, {
+      file,
+      ...!info.isDirectory && options.fileTicker !== undefined && { ticker: options.fileTicker },
+    });
     problems.push(...parsed.problems);
     for (const [ticker, tickerBars] of Map.groupBy(parsed.bars, (bar) => bar.ticker)) {
       if (bars.has(ticker)) {

@@ -5,6 +5,7 @@
  */
 import { issuesText } from "../errors.ts";
 import { z } from "zod";
+import { storableText } from "./storable_text.ts";
 import { tickerSchema } from "./ticker.ts";
 
 /** The message schema version the generator writes; messages may omit it (the seed's). */
@@ -26,8 +27,8 @@ export const tickerSignalSchema = z.object({
   signal: z.enum(SIGNAL_TYPES, { error: 'must be "BULLISH" or "BEARISH"' }),
   confidence: z.number().min(0).max(100),
   /** Deterministic id (scanner + ticker + bar date) so a replay is idempotent. */
-  signal_id: z.string().min(1).max(200).optional(),
-  scanner: z.string().min(1).max(64).optional(),
+  signal_id: storableText(z.string().min(1).max(200)).optional(),
+  scanner: storableText(z.string().min(1).max(64)).optional(),
   bar_date: isoDate.optional(),
   price: z.number().positive().finite().optional(),
   emitted_at: isoDateTime.optional(),
@@ -42,6 +43,11 @@ export const signalEnvelopeSchema = z.object({
 });
 export type SignalEnvelope = z.infer<typeof signalEnvelopeSchema>;
 
+/** The envelope with its entries left unchecked, so that each is validated on its own. */
+const envelopeShellSchema = signalEnvelopeSchema.extend({
+  tickers: z.array(z.unknown()).min(1).max(10_000),
+});
+
 /** A single-signal message: one ticker's fields at the top level. */
 export const singleSignalSchema = tickerSignalSchema.extend({
   version: z.literal(SIGNAL_SCHEMA_VERSION, { error: "unknown schema version" }).optional(),
@@ -50,14 +56,32 @@ export const singleSignalSchema = tickerSignalSchema.extend({
 /** Largest message accepted, in bytes. */
 export const MAX_SIGNAL_MESSAGE_BYTES = 1_000_000;
 
+/** An entry of an envelope's `tickers` that failed validation, and why. */
+export interface RejectedSignal {
+  /** Its position in `tickers`. */
+  index: number;
+  error: string;
+  /** The entry as received. */
+  entry: unknown;
+}
+
 /** Result of {@linkcode parseSignalMessage}. */
 export type ParsedSignalMessage =
-  | { ok: true; signals: TickerSignal[] }
+  | {
+    ok: true;
+    /** The valid signals, in message order. */
+    signals: TickerSignal[];
+    /** Each signal's position in the message (derived signal ids use it). */
+    indexes: number[];
+    /** Envelope entries that failed validation; the valid ones still count. */
+    rejected: RejectedSignal[];
+  }
   | { ok: false; reason: "oversized" | "not_json" | "invalid"; error: string };
 
 /**
  * Parses raw message bytes into normalised signals (envelope or single form). A signal with no
- * `emitted_at` takes the envelope's. Never throws.
+ * `emitted_at` takes the envelope's. Each envelope entry is validated on its own: one bad ticker
+ * rejects that entry, not its neighbours. Never throws.
  */
 export function parseSignalMessage(raw: Uint8Array | string | null): ParsedSignalMessage {
   if (raw === null) return { ok: false, reason: "invalid", error: "Message has no value" };
@@ -81,21 +105,34 @@ export function parseSignalMessage(raw: Uint8Array | string | null): ParsedSigna
   }
   const isEnvelope = typeof data === "object" && data !== null && "tickers" in data;
   if (isEnvelope) {
-    const parsed = signalEnvelopeSchema.safeParse(data);
+    const parsed = envelopeShellSchema.safeParse(data);
     if (!parsed.success) return { ok: false, reason: "invalid", error: describe(parsed.error) };
     const { tickers, emitted_at } = parsed.data;
-    return {
-      ok: true,
-      signals: tickers.map((s) => (s.emitted_at || !emitted_at ? s : { ...s, emitted_at })),
-    };
+    const result = { ok: true as const, signals: [] as TickerSignal[], indexes: [] as number[] };
+    const rejected: RejectedSignal[] = [];
+    tickers.forEach((entry, index) => {
+      const signal = tickerSignalSchema.safeParse(entry);
+      if (!signal.success) {
+        rejected.push({ index, entry, error: describe(signal.error, ["tickers", index]) });
+        return;
+      }
+      const s = signal.data;
+      result.signals.push(s.emitted_at || !emitted_at ? s : { ...s, emitted_at });
+      result.indexes.push(index);
+    });
+    return { ...result, rejected };
   }
   const parsed = singleSignalSchema.safeParse(data);
   if (!parsed.success) return { ok: false, reason: "invalid", error: describe(parsed.error) };
   const { version: _version, ...signal } = parsed.data;
-  return { ok: true, signals: [signal] };
+  return { ok: true, signals: [signal], indexes: [0], rejected: [] };
 }
 
-function describe(error: z.ZodError): string {
+function describe(error: z.ZodError, at: PropertyKey[] = []): string {
   return "Cannot parse signal: " +
-    issuesText(error.issues);
+    issuesText(
+      at.length === 0
+        ? error.issues
+        : error.issues.map((i) => ({ ...i, path: [...at, ...i.path] })),
+    );
 }

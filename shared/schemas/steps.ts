@@ -4,12 +4,15 @@
  * registry by {@linkcode pipelineConfigSchemaFor}, which the API and the worker call with theirs.
  */
 import { z } from "zod";
+import { ruleExpressionSchema } from "../rules/rule_expression.ts";
 
 /** One step's shape; its `params` are the named agent's to check. */
 export const stepSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be snake_case, e.g. size_position"),
   agent: z.string().min(1),
   params: z.record(z.string(), z.unknown()).default({}),
+  /** Runs the step only when this rule is true (else it is skipped and the run goes on). */
+  when: ruleExpressionSchema.optional(),
   /** Per-step timeout in seconds; default WORKER_STEP_TIMEOUT_SECONDS. */
   timeout_seconds: z.number().positive().max(3600).optional(),
 }).strict();

@@ -1,29 +1,24 @@
 /**
- * Text Postgres cannot store: NUL (`\u0000`, refused in `text` and in `jsonb`) and unpaired UTF-16
- * surrogates (refused in `jsonb`, where JSON escapes them; silently altered in `text`). A value
- * holding one fails its INSERT on every retry, so inputs are refused at the schema (a 422 naming
- * the field, a dead letter naming it) and outputs we did not choose (a webhook's answer, an error
- * message) are made storable by replacing each such character with U+FFFD.
+ * Text Postgres can store. `text` and `jsonb` refuse NUL (`invalid byte sequence`, `unsupported
+ * Unicode escape sequence`) and `jsonb` refuses a lone UTF-16 surrogate, which JSON.parse accepts
+ * from `"\ud800"`: a string that reaches a statement with either fails that statement every time.
+ * Every free-text field of a contract is checked here, at the boundary, so such input is rejected
+ * with a message instead of stopping the statement that carries it.
  */
 import { z } from "zod";
 
-/** Matches one unpaired surrogate (NUL is looked for with includes, a plain string search). */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
-const NUL = "\0";
-
-/** The issue message of a field holding unstorable text. */
-export const UNSTORABLE_MESSAGE =
-  "must not contain \\u0000 or unpaired surrogates (Postgres cannot store them)";
-
-/** Whether Postgres can store `text` as it is. */
+/** Whether Postgres can store `text` in a text or jsonb column. */
 export function isStorableText(text: string): boolean {
-  return !text.includes(NUL) && !LONE_SURROGATE.test(text);
+  return !text.includes("\u0000") && text.isWellFormed();
 }
 
-/** A string schema refusing unstorable text; chain `.trim()`, `.min()`… as on `z.string()`. */
-export function storableText() {
-  return z.string().refine(isStorableText, UNSTORABLE_MESSAGE);
+/** The error of {@linkcode storableText}. */
+export const UNSTORABLE_TEXT_ERROR =
+  "must not contain NUL or a lone UTF-16 surrogate (Postgres cannot store them)";
+
+/** A string schema that refuses text Postgres cannot store; chain `min`/`max` before it. */
+export function storableText(base: z.ZodString = z.string()) {
+  return base.refine(isStorableText, { error: UNSTORABLE_TEXT_ERROR });
 }
 
 /** Paths (keys and array indexes) of every string or key in a JSON value that is unstorable. */
@@ -43,15 +38,17 @@ export function unstorablePaths(
 /** Adds one issue per unstorable string of `value` (for `superRefine` of free-form JSON fields). */
 export function refineStorableJson(value: unknown, ctx: z.RefinementCtx): void {
   for (const path of unstorablePaths(value)) {
-    ctx.addIssue({ code: "custom", path, message: UNSTORABLE_MESSAGE });
+    ctx.addIssue({ code: "custom", path, message: UNSTORABLE_TEXT_ERROR });
   }
 }
 
-/** `value` with every unstorable character of its strings and keys replaced by U+FFFD. */
+/**
+ * `value` with NUL and every lone surrogate of its strings and keys replaced by U+FFFD: for text
+ * we store but did not choose (a webhook's answer, an error message), which must not fail the
+ * statement that records it.
+ */
 export function toStorableJson<T>(value: T): T {
-  if (typeof value === "string") {
-    return value.replaceAll(NUL, "\ufffd").replace(LONE_SURROGATES, "\ufffd") as T;
-  }
+  if (typeof value === "string") return value.replaceAll("\0", "\ufffd").toWellFormed() as T;
   if (Array.isArray(value)) return value.map(toStorableJson) as T;
   if (value === null || typeof value !== "object" || value instanceof Date) return value;
   return Object.fromEntries(

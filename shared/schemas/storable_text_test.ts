@@ -5,7 +5,7 @@ import {
   refineStorableJson,
   storableText,
   toStorableJson,
-  UNSTORABLE_MESSAGE,
+  UNSTORABLE_TEXT_ERROR,
   unstorablePaths,
 } from "./storable_text.ts";
 
@@ -22,7 +22,7 @@ Deno.test("storableText: refuses with the message, and chains like z.string()", 
   const name = storableText().trim().min(1);
   assert.equal(name.parse("  ok "), "ok");
   const failed = name.safeParse("a\u0000");
-  assert.equal(failed.error?.issues[0]?.message, UNSTORABLE_MESSAGE);
+  assert.equal(failed.error?.issues[0]?.message, UNSTORABLE_TEXT_ERROR);
 });
 
 Deno.test("unstorablePaths and refineStorableJson: every string and key, with its path", () => {
