@@ -100,6 +100,8 @@ export const envSchema = z.object({
   METRICS_PORT_WORKER: port.default(9102),
   METRICS_PORT_SCHEDULER: port.default(9103),
   METRICS_PORT_SIGNAL_GENERATOR: port.default(9104),
+  /** The API's /metrics (and /healthz, /readyz), off its public port. */
+  METRICS_PORT_API: port.default(9105),
 
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
@@ -176,6 +178,7 @@ export function crossFieldProblems(c: z.infer<typeof envSchema>): string[] {
     "METRICS_PORT_WORKER",
     "METRICS_PORT_SCHEDULER",
     "METRICS_PORT_SIGNAL_GENERATOR",
+    "METRICS_PORT_API",
   ] as const;
   for (const [i, a] of ports.entries()) {
     const b = ports.slice(i + 1).find((other) => c[other] === c[a] && c[a] !== 0);

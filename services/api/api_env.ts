@@ -17,7 +17,7 @@ export interface ApiDeps {
   log: Logger;
   /** Admin client /readyz asks for cluster metadata (connected on demand). */
   kafkaAdmin: Admin;
-  /** Registry /metrics renders; default a new one. */
+  /** Registry the access log counts requests in (main.ts serves it on METRICS_PORT_API). */
   metrics?: MetricsRegistry;
   /** The caller's address for rate limiting; default the connection's (see client_address.ts). */
   clientAddress?: (c: Context) => string;

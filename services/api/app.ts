@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { errorMessage } from "../../shared/errors.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
+import { isPostgresUnavailable } from "../../shared/postgres_unavailable.ts";
 import { accessLog } from "./access_log.ts";
 import type { ApiDeps, ApiEnv } from "./api_env.ts";
 import { ApiError } from "./api_error.ts";
@@ -23,6 +24,9 @@ import { pipelineRoutes } from "./pipeline_routes.ts";
 
 /** Path of the generated OpenAPI document. */
 export const OPENAPI_PATH = "/api/v1/openapi.json";
+
+/** Retry-After of a 503 while Postgres is unreachable. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** Builds the app; `deps.metrics` defaults to a new registry. */
 export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
@@ -54,7 +58,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     app.use(path, auth);
   }
 
-  app.route("/", healthRoutes({ ...deps, metrics }));
+  app.route("/", healthRoutes(deps));
   app.route("/api/v1/auth", authRoutes({ ...deps, clientAddress: address }));
   app.route("/api/v1/pipelines", pipelineRoutes(deps));
   app.route("/api/v1", executionRoutes(deps));
@@ -84,6 +88,16 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     if (error instanceof ApiError) return c.json(error.body(), error.status);
     if (error instanceof HTTPException) {
       return c.json({ error: error.message || "Bad request", details: [] }, error.status);
+    }
+    if (isPostgresUnavailable(error)) {
+      // Down or restarting: clients should come back, not report a bug.
+      deps.log.warn("Postgres unavailable on {method} {path}: {error}", {
+        method: c.req.method,
+        path: c.req.path,
+        error: errorMessage(error),
+      });
+      c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+      return c.json({ error: "The database is unavailable; retry shortly", details: [] }, 503);
     }
     deps.log.error("Unhandled error on {method} {path}: {error}", {
       method: c.req.method,

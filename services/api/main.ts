@@ -3,6 +3,7 @@ import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, pingPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka } from "../../shared/kafka.ts";
+import { MetricsRegistry, serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { connectRedis, pingRedis } from "../../shared/redis.ts";
@@ -28,7 +29,11 @@ for (const check of [pingPostgres(sql, config.databaseUrl), pingRedis(redis, con
   check.catch((error) => log.warn(errorMessage(error)));
 }
 
+const metrics = new MetricsRegistry();
+// Off the public port: request counts and latencies are for the operator, not every client.
+const metricsServer = serveMetrics(metrics, config.METRICS_PORT_API, signal);
 const app = createApp({
+  metrics,
   sql,
   redis,
   names: redisNames(config.REDIS_KEY_PREFIX),
@@ -47,6 +52,6 @@ const server = Deno.serve({
     }),
 }, app.fetch);
 
-await server.finished;
+await Promise.all([server.finished, metricsServer.finished]);
 log.info("API stopped; closing connections");
 await Promise.allSettled([sql.end({ timeout: 5 }), redis.quit(), kafkaAdmin.disconnect()]);
