@@ -22,7 +22,7 @@ import { errorMessage } from "../../shared/errors.ts";
 import { type EgressPolicy, egressPolicy } from "../../shared/egress/egress_policy.ts";
 import { createGroupCommit } from "../../shared/group_commit.ts";
 import type { RedisNames } from "../../shared/names.ts";
-import type { Redis } from "../../shared/redis.ts";
+import { duplicateRedis, type Redis } from "../../shared/redis.ts";
 import { sleep } from "../../shared/sleep.ts";
 import { createBatchedWrites } from "./batched_writes.ts";
 import { decideDeliveries, exhaustedReason, type JobEntry, sortEntries } from "./deliveries.ts";
@@ -239,7 +239,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   }
 
   async function run(signal: AbortSignal): Promise<void> {
-    const reader = redis.duplicate();
+    const reader = duplicateRedis(redis);
     const reclaim = createReclaimer(redis, names, o.consumer);
     const beat = setInterval(() => void heartbeat(), o.heartbeatSeconds * 1000);
     const reclaimEveryMs = Math.max(250, Math.min(visibilityMs / 2, 5000));
