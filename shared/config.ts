@@ -51,6 +51,8 @@ export const envSchema = z.object({
   SWEEP_INTERVAL_SECONDS: seconds(1).default(15),
   SWEEP_MIN_AGE_SECONDS: seconds(1).default(30),
   JOBS_STREAM_MAX_LENGTH: int(1000).default(1_000_000),
+  /** Days of signal log kept (daily partitions; older ones are dropped hourly). */
+  SIGNAL_RETENTION_DAYS: int(1, 3650).default(30),
 
   API_PORT: port.default(8000),
   API_MAX_TICKERS: int(1, 100_000).default(500),

@@ -33,6 +33,7 @@ const MEANINGS: Partial<Record<Key, string>> = {
   SWEEP_INTERVAL_SECONDS: "How often queued executions that never reached a worker are re-sent",
   SWEEP_MIN_AGE_SECONDS: "Age after which a queued execution counts as never sent",
   JOBS_STREAM_MAX_LENGTH: "Approximate cap on the length of the Redis jobs stream",
+  SIGNAL_RETENTION_DAYS: "Days of signal log kept; older daily partitions are dropped hourly",
   API_PORT: "HTTP API port",
   API_MAX_TICKERS: "Most `scanner_tickers` one pipeline may have",
   API_MAX_BODY_BYTES: "Largest request body the API accepts",
