@@ -9,7 +9,7 @@ CREATE TABLE signal_log (
   signal_id    text NOT NULL,
   ticker       text,
   direction    text,
-  confidence   real,
+  confidence   double precision,
   scanner      text,
   bar_date     date,
   price        double precision,
@@ -31,9 +31,10 @@ CREATE TABLE signal_log (
   error        text
 ) PARTITION BY RANGE (received_at);
 
+-- Two indexes only: each costs the dispatcher's claim statement. received_at grows, so its
+-- inserts append; lists filtered by ticker, scanner or direction scan a time range of it.
 CREATE INDEX signal_log_signal_idx ON signal_log (signal_id);
-CREATE INDEX signal_log_received_idx ON signal_log (received_at DESC, signal_id DESC);
-CREATE INDEX signal_log_ticker_idx ON signal_log (ticker, received_at DESC);
+CREATE INDEX signal_log_received_idx ON signal_log (received_at);
 
 -- Catches a row whose day has no partition yet (a clock far off); maintenance never drops it.
 CREATE TABLE signal_log_default PARTITION OF signal_log DEFAULT;

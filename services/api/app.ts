@@ -20,6 +20,8 @@ import { healthRoutes } from "./health_routes.ts";
 import { jsonBodyGuard } from "./json_body.ts";
 import { paperRoutes } from "./paper_routes.ts";
 import { pipelineRoutes } from "./pipeline_routes.ts";
+import { signalRoutes } from "./signal_routes.ts";
+import { analyticsRoutes } from "./analytics_routes.ts";
 
 /** Path of the generated OpenAPI document. */
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -49,6 +51,10 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       "/api/v1/pipelines/*",
       "/api/v1/executions/*",
       "/api/v1/paper/*",
+      "/api/v1/signals",
+      "/api/v1/signals/*",
+      "/api/v1/analytics/*",
+      "/api/v1/dead-letters",
     ]
   ) {
     app.use(path, auth);
@@ -59,6 +65,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.route("/api/v1/pipelines", pipelineRoutes(deps));
   app.route("/api/v1", executionRoutes(deps));
   app.route("/api/v1/paper", paperRoutes(deps));
+  app.route("/api/v1", signalRoutes(deps));
+  app.route("/api/v1", analyticsRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -36,7 +36,7 @@ export function signalLogInsert(sql: Sql, rows: readonly SignalLogRow[]) {
       topic, partition, kafka_offset, signal_index, emitted_at, received_at, decided_at,
       reject_reason, error)
     select * from jsonb_to_recordset(${sql.json(rows as never)}::jsonb) as r(
-      signal_id text, ticker text, direction text, confidence real, scanner text, bar_date date,
+      signal_id text, ticker text, direction text, confidence float8, scanner text, bar_date date,
       price double precision, topic text, partition integer, kafka_offset bigint,
       signal_index integer, emitted_at timestamptz, received_at timestamptz,
       decided_at timestamptz, reject_reason text, error text)`;
