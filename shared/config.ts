@@ -64,6 +64,8 @@ export const envSchema = z.object({
   API_LOGIN_WINDOW_SECONDS: int(1).default(900),
   /** Take the client address from the last X-Forwarded-For entry (behind one proxy). */
   API_TRUST_PROXY: bool.default(false),
+  /** Users (comma-separated emails) who see every dead letter, not only their own jobs'. */
+  API_ADMIN_EMAILS: z.string().default(""),
   /** How long /readyz waits for each of Postgres, Redis and Kafka. */
   API_READY_TIMEOUT_SECONDS: seconds(0.1).default(2),
 

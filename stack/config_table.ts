@@ -38,6 +38,8 @@ const MEANINGS: Partial<Record<Key, string>> = {
   API_MAX_TICKERS: "Most `scanner_tickers` one pipeline may have",
   API_MAX_BODY_BYTES: "Largest request body the API accepts",
   API_TOKEN_TTL_SECONDS: "Lifetime of an API token",
+  API_ADMIN_EMAILS:
+    "Comma-separated emails of users who see every dead letter (others see their own jobs')",
   API_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: "Login attempts allowed per client address within the window",
   API_LOGIN_WINDOW_SECONDS: "Window of the login attempt limits",
   WORKER_CONCURRENCY: "Pipelines one worker process runs at once",

@@ -22,6 +22,7 @@ import { paperRoutes } from "./paper_routes.ts";
 import { pipelineRoutes } from "./pipeline_routes.ts";
 import { signalRoutes } from "./signal_routes.ts";
 import { analyticsRoutes } from "./analytics_routes.ts";
+import { deadLetterRoutes } from "./dead_letter_routes.ts";
 
 /** Path of the generated OpenAPI document. */
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -67,6 +68,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.route("/api/v1/paper", paperRoutes(deps));
   app.route("/api/v1", signalRoutes(deps));
   app.route("/api/v1", analyticsRoutes(deps));
+  app.route("/api/v1", deadLetterRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
