@@ -41,6 +41,8 @@ export const envSchema = z.object({
   KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).default("trading-signals-dlq"),
   KAFKA_CONSUMER_GROUP: z.string().min(1).default("trigger-dispatcher"),
   KAFKA_TOPIC_PARTITIONS: int(1, 1000).default(6),
+  KAFKA_BAR_TOPIC: z.string().min(1).default("market-bars"),
+  KAFKA_BAR_CONSUMER_GROUP: z.string().min(1).default("paper-ledger"),
 
   BATCH_SIZE: int(1, 100_000).default(20),
   BATCH_TIMEOUT_SECONDS: seconds(0).default(0.5),
@@ -104,6 +106,7 @@ export const envSchema = z.object({
   METRICS_PORT_WORKER: port.default(9102),
   METRICS_PORT_SCHEDULER: port.default(9103),
   METRICS_PORT_SIGNAL_GENERATOR: port.default(9104),
+  METRICS_PORT_PAPER_LEDGER: port.default(9105),
 
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),

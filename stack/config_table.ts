@@ -22,6 +22,9 @@ const MEANINGS: Partial<Record<Key, string>> = {
     "Kafka brokers; `stack up` starts a local broker at the first one when it is on this host",
   KAFKA_SIGNAL_TOPIC: "Topic the signal generator publishes to and the dispatcher consumes",
   KAFKA_DEAD_LETTER_TOPIC: "Topic for signals that cannot be parsed",
+  KAFKA_BAR_TOPIC:
+    "Topic the signal generator publishes each daily bar to; the paper ledger consumes it",
+  KAFKA_BAR_CONSUMER_GROUP: "Consumer group of the paper ledger on the bar topic",
   KAFKA_CONSUMER_GROUP: "Consumer group of the dispatchers",
   KAFKA_TOPIC_PARTITIONS: "Partitions of the topics `stack up` creates",
   BATCH_SIZE: "The dispatcher handles a batch once it holds this many signals…",
@@ -65,6 +68,8 @@ const MEANINGS: Partial<Record<Key, string>> = {
   METRICS_PORT_WORKER: "Worker's /metrics and /healthz",
   METRICS_PORT_SCHEDULER: "Scheduler's /metrics and /healthz",
   METRICS_PORT_SIGNAL_GENERATOR: "Signal generator's /metrics and /healthz",
+  METRICS_PORT_PAPER_LEDGER:
+    "Paper ledger's /metrics and /healthz (bar consumer: exits and equity marks)",
   LOG_LEVEL: "Lowest level logged",
   LOG_FORMAT: "`auto`: one line per event on a terminal (`pretty`), JSON lines otherwise",
   TICKWIRE_DEMO: "`deno task start` creates a demo user and pipeline on first run",

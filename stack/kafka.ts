@@ -64,6 +64,7 @@ export async function kafkaUp(options: KafkaStackOptions): Promise<void> {
   const { created, notes } = await ensureTopics(brokers, [
     { topic: config.KAFKA_SIGNAL_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS },
     { topic: config.KAFKA_DEAD_LETTER_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS },
+    { topic: config.KAFKA_BAR_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS },
   ]);
   for (const topic of created) {
     say(`kafka     created topic "${topic}" (${config.KAFKA_TOPIC_PARTITIONS} partitions)`);
