@@ -122,7 +122,7 @@ async function startLocalBroker(
   await Deno.mkdir(layout.dataDir, { recursive: true });
   say(`kafka     starting Kafka ${layout.version} at ${address.host}:${address.port}`);
   const resolveStart = performance.now();
-  if (await ensureKafkaJars(layout, pomPath)) {
+  if (await ensureKafkaJars(layout, pomPath, (line) => say(`kafka     ${line}`))) {
     say(`kafka     resolved jars with mvn in ${secondsSince(resolveStart)} s into ${layout.libs}`);
   }
   await Deno.writeTextFile(layout.serverProperties, serverProperties(address, layout.dataDir));
