@@ -84,15 +84,15 @@ Deno.test("finishExecutions: an output or error Postgres cannot store is recorde
     workerId: "w1",
     completion: {
       status: "failed",
-      steps: [],
-      result: { outputs: { hook: { body: "a\u0000b", ["k\ud800"]: 1 } } },
+      steps: [{ ...step, status: "failed", output: { body: "a\u0000b", ["k\ud800"]: 1 } }],
+      result: { outputs: {} },
       error: "answered 400: \u0000\udfff",
     },
   }]);
   assert.deepEqual(owned, [true]);
-  const [stored] = await db.sql<[{ status: string; result: unknown; error: string }]>`
-    select status, result, error from pipeline_executions where id = ${row.id}`;
+  const [stored] = await db.sql<[{ status: string; steps: StepRecord[]; error: string }]>`
+    select status, steps, error from pipeline_executions where id = ${row.id}`;
   assert.equal(stored.status, "failed");
-  assert.deepEqual(stored.result, { outputs: { hook: { body: "a\ufffdb", ["k\ufffd"]: 1 } } });
+  assert.deepEqual(stored.steps[0]?.output, { body: "a\ufffdb", ["k\ufffd"]: 1 });
   assert.equal(stored.error, "answered 400: \ufffd\ufffd");
 });
