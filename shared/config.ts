@@ -41,6 +41,8 @@ export const envSchema = z.object({
   KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).default("trading-signals-dlq"),
   KAFKA_CONSUMER_GROUP: z.string().min(1).default("trigger-dispatcher"),
   KAFKA_TOPIC_PARTITIONS: int(1, 1000).default(6),
+  KAFKA_BAR_TOPIC: z.string().min(1).default("market-bars"),
+  KAFKA_BAR_CONSUMER_GROUP: z.string().min(1).default("paper-ledger"),
 
   BATCH_SIZE: int(1, 100_000).default(20),
   BATCH_TIMEOUT_SECONDS: seconds(0).default(0.5),
@@ -51,6 +53,8 @@ export const envSchema = z.object({
   SWEEP_INTERVAL_SECONDS: seconds(1).default(15),
   SWEEP_MIN_AGE_SECONDS: seconds(1).default(30),
   JOBS_STREAM_MAX_LENGTH: int(1000).default(1_000_000),
+  /** Days of signal log kept (daily partitions; older ones are dropped hourly). */
+  SIGNAL_RETENTION_DAYS: int(1, 3650).default(30),
 
   API_PORT: port.default(8000),
   API_MAX_TICKERS: int(1, 100_000).default(500),
@@ -62,6 +66,8 @@ export const envSchema = z.object({
   API_LOGIN_WINDOW_SECONDS: int(1).default(900),
   /** Take the client address from the last X-Forwarded-For entry (behind one proxy). */
   API_TRUST_PROXY: bool.default(false),
+  /** Users (comma-separated emails) who see every dead letter, not only their own jobs'. */
+  API_ADMIN_EMAILS: z.string().default(""),
   /** How long /readyz waits for each of Postgres, Redis and Kafka. */
   API_READY_TIMEOUT_SECONDS: seconds(0.1).default(2),
 
@@ -100,8 +106,9 @@ export const envSchema = z.object({
   METRICS_PORT_WORKER: port.default(9102),
   METRICS_PORT_SCHEDULER: port.default(9103),
   METRICS_PORT_SIGNAL_GENERATOR: port.default(9104),
+  METRICS_PORT_PAPER_LEDGER: port.default(9105),
   /** The API's /metrics (and /healthz, /readyz), off its public port. */
-  METRICS_PORT_API: port.default(9105),
+  METRICS_PORT_API: port.default(9106),
 
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
@@ -178,6 +185,7 @@ export function crossFieldProblems(c: z.infer<typeof envSchema>): string[] {
     "METRICS_PORT_WORKER",
     "METRICS_PORT_SCHEDULER",
     "METRICS_PORT_SIGNAL_GENERATOR",
+    "METRICS_PORT_PAPER_LEDGER",
     "METRICS_PORT_API",
   ] as const;
   for (const [i, a] of ports.entries()) {

@@ -38,7 +38,9 @@ Deno.test("formatLogLine: warnings carry their level and the category names the 
 Deno.test("formatLogLine: colour only when asked", () => {
   const plain = formatLogLine(record({ message: ["x"] }));
   const coloured = formatLogLine(record({ message: ["x"] }), { color: true });
+  // deno-lint-ignore no-control-regex -- the escape character is what this test looks for
   assert.doesNotMatch(plain, /\x1b/);
+  // deno-lint-ignore no-control-regex
   assert.match(coloured, /^\x1b\[90m12:01:03\x1b\[0m /);
 });
 

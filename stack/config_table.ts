@@ -22,6 +22,9 @@ const MEANINGS: Partial<Record<Key, string>> = {
     "Kafka brokers; `stack up` starts a local broker at the first one when it is on this host",
   KAFKA_SIGNAL_TOPIC: "Topic the signal generator publishes to and the dispatcher consumes",
   KAFKA_DEAD_LETTER_TOPIC: "Topic for signals that cannot be parsed",
+  KAFKA_BAR_TOPIC:
+    "Topic the signal generator publishes each daily bar to; the paper ledger consumes it",
+  KAFKA_BAR_CONSUMER_GROUP: "Consumer group of the paper ledger on the bar topic",
   KAFKA_CONSUMER_GROUP: "Consumer group of the dispatchers",
   KAFKA_TOPIC_PARTITIONS: "Partitions of the topics `stack up` creates",
   BATCH_SIZE: "The dispatcher handles a batch once it holds this many signals…",
@@ -33,10 +36,13 @@ const MEANINGS: Partial<Record<Key, string>> = {
   SWEEP_INTERVAL_SECONDS: "How often queued executions that never reached a worker are re-sent",
   SWEEP_MIN_AGE_SECONDS: "Age after which a queued execution counts as never sent",
   JOBS_STREAM_MAX_LENGTH: "Approximate cap on the length of the Redis jobs stream",
+  SIGNAL_RETENTION_DAYS: "Days of signal log kept; older daily partitions are dropped hourly",
   API_PORT: "HTTP API port",
   API_MAX_TICKERS: "Most `scanner_tickers` one pipeline may have",
   API_MAX_BODY_BYTES: "Largest request body the API accepts",
   API_TOKEN_TTL_SECONDS: "Lifetime of an API token",
+  API_ADMIN_EMAILS:
+    "Comma-separated emails of users who see every dead letter (others see their own jobs')",
   API_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: "Login attempts allowed per client address within the window",
   API_LOGIN_WINDOW_SECONDS: "Window of the login attempt limits",
   WORKER_CONCURRENCY: "Pipelines one worker process runs at once",
@@ -62,6 +68,8 @@ const MEANINGS: Partial<Record<Key, string>> = {
   METRICS_PORT_WORKER: "Worker's /metrics and /healthz",
   METRICS_PORT_SCHEDULER: "Scheduler's /metrics and /healthz",
   METRICS_PORT_SIGNAL_GENERATOR: "Signal generator's /metrics and /healthz",
+  METRICS_PORT_PAPER_LEDGER:
+    "Paper ledger's /metrics and /healthz (bar consumer: exits and equity marks)",
   LOG_LEVEL: "Lowest level logged",
   LOG_FORMAT: "`auto`: one line per event on a terminal (`pretty`), JSON lines otherwise",
   TICKWIRE_DEMO: "`deno task start` creates a demo user and pipeline on first run",

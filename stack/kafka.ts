@@ -64,6 +64,7 @@ export async function kafkaUp(options: KafkaStackOptions): Promise<void> {
   const { created, notes } = await ensureTopics(brokers, [
     { topic: config.KAFKA_SIGNAL_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS },
     { topic: config.KAFKA_DEAD_LETTER_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS },
+    { topic: config.KAFKA_BAR_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS },
   ]);
   for (const topic of created) {
     say(`kafka     created topic "${topic}" (${config.KAFKA_TOPIC_PARTITIONS} partitions)`);
@@ -121,7 +122,7 @@ async function startLocalBroker(
   await Deno.mkdir(layout.dataDir, { recursive: true });
   say(`kafka     starting Kafka ${layout.version} at ${address.host}:${address.port}`);
   const resolveStart = performance.now();
-  if (await ensureKafkaJars(layout, pomPath)) {
+  if (await ensureKafkaJars(layout, pomPath, (line) => say(`kafka     ${line}`))) {
     say(`kafka     resolved jars with mvn in ${secondsSince(resolveStart)} s into ${layout.libs}`);
   }
   await Deno.writeTextFile(layout.serverProperties, serverProperties(address, layout.dataDir));

@@ -29,6 +29,7 @@ const ROLES = {
   "dispatcher": "METRICS_PORT_DISPATCHER",
   "worker": "METRICS_PORT_WORKER",
   "scheduler": "METRICS_PORT_SCHEDULER",
+  "paper-ledger": "METRICS_PORT_PAPER_LEDGER",
 } as const;
 
 const denoServices = Object.entries(compose.services)

@@ -54,10 +54,24 @@ export const executionSchema = executionRecordSchema.omit({
   }),
 }).openapi("Execution");
 
+/** An execution in a list's default view: its steps without their outputs, and no result. */
+export const executionSummarySchema = executionSchema.omit({ result: true }).extend({
+  steps: z.array(z.record(z.string(), z.unknown())).openapi({
+    description: "Per-step status, duration and error, in order; outputs are in `?view=full`",
+  }),
+}).openapi("ExecutionSummary");
+
 export const executionPageSchema = z.object({
-  items: z.array(executionSchema),
+  items: z.array(z.union([executionSummarySchema, executionSchema])),
   next_cursor: z.string().nullable(),
 }).openapi("ExecutionPage");
+
+/** `view` of a list of executions: "compact" (the default) or "full". */
+export const executionViewQuery = {
+  view: z.enum(["compact", "full"]).default("compact").openapi({
+    description: "`compact` leaves out step outputs and results; `full` has everything",
+  }),
+};
 
 export const dispatchStatsSchema = z.object({
   pipeline_id: z.uuid(),

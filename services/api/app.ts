@@ -21,6 +21,9 @@ import { healthRoutes } from "./health_routes.ts";
 import { jsonBodyGuard } from "./json_body.ts";
 import { paperRoutes } from "./paper_routes.ts";
 import { pipelineRoutes } from "./pipeline_routes.ts";
+import { signalRoutes } from "./signal_routes.ts";
+import { analyticsRoutes } from "./analytics_routes.ts";
+import { deadLetterRoutes } from "./dead_letter_routes.ts";
 
 /** Path of the generated OpenAPI document. */
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -53,6 +56,10 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       "/api/v1/pipelines/*",
       "/api/v1/executions/*",
       "/api/v1/paper/*",
+      "/api/v1/signals",
+      "/api/v1/signals/*",
+      "/api/v1/analytics/*",
+      "/api/v1/dead-letters",
     ]
   ) {
     app.use(path, auth);
@@ -63,6 +70,9 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.route("/api/v1/pipelines", pipelineRoutes(deps));
   app.route("/api/v1", executionRoutes(deps));
   app.route("/api/v1/paper", paperRoutes(deps));
+  app.route("/api/v1", signalRoutes(deps));
+  app.route("/api/v1", analyticsRoutes(deps));
+  app.route("/api/v1", deadLetterRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

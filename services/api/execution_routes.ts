@@ -14,6 +14,8 @@ import {
   dispatchStatsSchema,
   executionPageSchema,
   executionSchema,
+  executionSummarySchema,
+  executionViewQuery,
   idParamSchema,
   pageQueryShape,
 } from "./api_schemas.ts";
@@ -45,6 +47,19 @@ export function executionJson(row: ExecutionRow): z.infer<typeof executionSchema
       started_at: iso(row.started_at),
       finished_at: iso(row.finished_at),
     },
+  };
+}
+
+/** An execution as a list shows it by default: what happened, without what each step returned. */
+export function executionSummary(row: ExecutionRow): z.infer<typeof executionSummarySchema> {
+  const { result: _, ...rest } = executionJson(row);
+  return {
+    ...rest,
+    steps: row.steps.map((step) => {
+      if (step === null || typeof step !== "object") return {};
+      const { output: _output, ...summary } = step as Record<string, unknown>;
+      return summary;
+    }),
   };
 }
 
@@ -130,7 +145,10 @@ export function executionRoutes(deps: ApiDeps) {
         path: "/pipelines/{id}/executions",
         tags,
         summary: "A pipeline's executions, newest first",
-        request: { params: idParamSchema, query: z.object(pageQueryShape) },
+        request: {
+          params: idParamSchema,
+          query: z.object({ ...pageQueryShape, ...executionViewQuery }),
+        },
         responses: {
           200: jsonResponse(executionPageSchema, "One page"),
           ...errorResponses(400, 401, 404),
@@ -138,10 +156,13 @@ export function executionRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { id } = c.req.valid("param");
-        const { limit, cursor } = c.req.valid("query");
+        const { limit, cursor, view } = c.req.valid("query");
         await ownPipeline(c.get("userId"), id);
         const rows = await executions.list(id, { limit, after: cursorParam(cursor) });
-        return c.json(pageOf(rows, limit, executionJson), 200);
+        const page = view === "full"
+          ? pageOf(rows, limit, executionJson)
+          : pageOf(rows, limit, executionSummary);
+        return c.json(page, 200);
       },
     )
     .openapi(

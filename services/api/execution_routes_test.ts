@@ -129,6 +129,39 @@ Deno.test("executions: listed newest first with pagination, and read one by one"
   assert.equal(missing.status, 404);
 });
 
+Deno.test("executions: a list leaves out step outputs unless ?view=full", async () => {
+  await using api = await createTestApi();
+  const { token } = await api.user();
+  const { body: pipeline } = await api.call("POST", "/api/v1/pipelines", {
+    token,
+    body: SEED_BODY,
+  });
+  const steps = [{
+    id: "note",
+    agent: "log",
+    status: "succeeded",
+    output: { big: "x".repeat(500) },
+  }];
+  await api.db.sql`
+    insert into pipeline_executions (pipeline_id, trigger_kind, status, steps, result, finished_at)
+    values (${pipeline.id}, 'manual', 'succeeded', ${api.db.sql.json(steps)},
+      ${api.db.sql.json({ halted: null })}, now())`;
+  const path = `/api/v1/pipelines/${pipeline.id}/executions`;
+  const compact = await api.call("GET", path, { token });
+  assert.equal(compact.status, 200);
+  assert.deepEqual(compact.body.items[0].steps, [{
+    id: "note",
+    agent: "log",
+    status: "succeeded",
+  }]);
+  assert.equal("result" in compact.body.items[0], false);
+  const full = await api.call("GET", `${path}?view=full`, { token });
+  assert.deepEqual(full.body.items[0].steps, steps);
+  assert.deepEqual(full.body.items[0].result, { halted: null });
+  const bad = await api.call("GET", `${path}?view=everything`, { token });
+  assert.equal(bad.status, 400);
+});
+
 Deno.test("dispatch stats: the dispatcher's counters by reason, zero when never counted", async () => {
   await using api = await createTestApi();
   const { token } = await api.user();

@@ -16,15 +16,19 @@ export function encodeCursor(row: PageCursor): string {
     .replaceAll("=", "");
 }
 
-/** Decodes a cursor from a query string; null when it is not one of ours. */
-export function decodeCursor(cursor: string): PageCursor | null {
+const isUuid = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
+
+/**
+ * Decodes a cursor from a query string; null when it is not one of ours. `isId` checks the id
+ * part; default: a uuid.
+ */
+export function decodeCursor(cursor: string, isId = isUuid): PageCursor | null {
   try {
     const json = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     const value: unknown = JSON.parse(json);
     if (
       Array.isArray(value) && value.length === 2 && typeof value[0] === "string" &&
-      !Number.isNaN(Date.parse(value[0])) && typeof value[1] === "string" &&
-      /^[0-9a-f-]{36}$/i.test(value[1])
+      !Number.isNaN(Date.parse(value[0])) && typeof value[1] === "string" && isId(value[1])
     ) return { at: value[0], id: value[1] };
   } catch {
     // not base64 or not JSON: not ours
@@ -33,9 +37,9 @@ export function decodeCursor(cursor: string): PageCursor | null {
 }
 
 /** The `cursor` query parameter decoded; a cursor we did not issue answers 400. */
-export function cursorParam(cursor: string | undefined): PageCursor | null {
+export function cursorParam(cursor: string | undefined, isId = isUuid): PageCursor | null {
   if (cursor === undefined) return null;
-  const decoded = decodeCursor(cursor);
+  const decoded = decodeCursor(cursor, isId);
   if (!decoded) {
     throw new ApiError(400, "Invalid query parameters", [
       { path: "cursor", message: "is not a cursor this API returned" },

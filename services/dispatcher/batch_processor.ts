@@ -1,6 +1,6 @@
 /**
- * One batch, start to finish: plan in memory, dead-letter the bad messages, claim in ONE
- * statement, XADD the claimed jobs and add the decision counters (two pipelined calls sent
+ * One batch, start to finish: plan in memory, dead-letter the bad messages, claim and write the
+ * signal log in ONE statement, XADD the claimed jobs and add the decision counters (two pipelined calls sent
  * together), then commit the offsets. Each stage is retried with capped backoff while Postgres,
  * Redis or Kafka is down and is never redone once it succeeded, so a recovered outage loses
  * nothing and doubles nothing; the offsets are committed only after the jobs are on the stream.
@@ -18,7 +18,8 @@ import type { DecodedMessage } from "./decoded_message.ts";
 import { recordDispatchStats } from "../../shared/dispatch_stats.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
-import { countClaims, planBatch } from "./plan.ts";
+import { countClaims, planBatch, rejectionLogRow } from "./plan.ts";
+import { signalLogInsert } from "../../shared/signal_log/signal_log_row.ts";
 
 /** Offsets to commit: the next offset to read, per topic and partition. */
 export type CommitOffsets = { topic: string; partition: number; offset: string }[];
@@ -84,7 +85,13 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     const startedMs = Date.now();
     const plan = planBatch(messages, options.index(), startedMs);
     metrics.signalsConsumed.inc({}, plan.signals);
-    const letters = messages.flatMap(deadLettersOf);
+    const letters: DeadLetter[] = [];
+    for (const m of messages) {
+      for (const letter of deadLettersOf(m)) {
+        letters.push(letter);
+        plan.log.push(rejectionLogRow(letter, m.receivedAtMs, startedMs));
+      }
+    }
     for (const letter of letters) {
       metrics.badMessages.inc({ reason: letter.reason });
       log.warn(
@@ -101,11 +108,14 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     }
     await stage("dead_letter", () => options.deadLetter(letters));
 
+    // The signal log rides in the claim statement: still one statement per batch.
     let claimed: ClaimedExecution[] = [];
-    if (plan.requests.length > 0) {
+    if (plan.requests.length > 0 || plan.log.length > 0) {
       claimed = await stage("claim", () => {
         metrics.dbStatements.inc({ statement: "claim" });
-        return claimExecutions(sql, plan.requests);
+        return claimExecutions(sql, plan.requests, {
+          alongside: signalLogInsert(sql, plan.log),
+        });
       });
     }
     countClaims(plan, claimed);

@@ -20,6 +20,7 @@ import { decodeMessage } from "./decoded_message.ts";
 import { createDispatcherMetrics, type DispatcherMetrics } from "./metrics.ts";
 import { createPipelineCache } from "./pipeline_cache.ts";
 import { runSweepLoop } from "./sweep.ts";
+import { runSignalLogRetention } from "../../shared/signal_log/retention.ts";
 
 /** The settings the dispatcher reads. */
 export type DispatcherConfig = Pick<
@@ -36,6 +37,7 @@ export type DispatcherConfig = Pick<
   | "SWEEP_MIN_AGE_SECONDS"
   | "WORKER_VISIBILITY_TIMEOUT_SECONDS"
   | "JOBS_STREAM_MAX_LENGTH"
+  | "SIGNAL_RETENTION_DAYS"
 >;
 
 /** Dependencies of {@linkcode createDispatcher}. */
@@ -181,6 +183,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       },
     });
 
+    const retaining = runSignalLogRetention({
+      sql,
+      retentionDays: config.SIGNAL_RETENTION_DAYS,
+      signal: stopSweeps.signal,
+      onRun: (result) => {
+        if ("error" in result) {
+          log.warn("Signal log maintenance failed, retrying within the hour: {error}", {
+            error: errorMessage(result.error),
+          });
+        } else if (result.dropped.length > 0) {
+          log.info("Signal log: dropped expired partitions {dropped}", result);
+        }
+      },
+    });
+
     const aborted = new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       signal.addEventListener("abort", () => resolve(), { once: true });
@@ -194,7 +211,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       await consumer.disconnect().catch(() => {});
       await producer.disconnect().catch(() => {});
       stopSweeps.abort();
-      await sweeping;
+      await Promise.all([sweeping, retaining]);
     }
   };
 

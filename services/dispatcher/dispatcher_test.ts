@@ -56,6 +56,7 @@ function start(s: Stack, extra: Partial<DispatcherDeps> = {}) {
       SWEEP_MIN_AGE_SECONDS: 3600,
       WORKER_VISIBILITY_TIMEOUT_SECONDS: 60,
       JOBS_STREAM_MAX_LENGTH: 10_000,
+      SIGNAL_RETENTION_DAYS: 30,
     },
     sql: s.db.sql,
     redis: s.r.redis,
@@ -141,6 +142,14 @@ Deno.test("dispatcher: a signal for a watched ticker becomes exactly one job", a
     assert.equal(jobs[0]![1][3], p.id);
     const stats = await s.r.redis.hgetall(s.r.names.dispatchStats);
     assert.deepEqual(stats, { [`${p.id}:matched`]: "1", [`${p.id}:claimed`]: "1" });
+    const logged = await s.db.sql<
+      { signal_id: string; ticker: string; partition: number; kafka_offset: string }[]
+    >`select signal_id, ticker, partition, kafka_offset::text, received_at, logged_at
+      from signal_log order by signal_index`;
+    assert.deepEqual(logged.map((r) => r.ticker), ["AAPL", "TSLA"]);
+    assert.equal(logged[0]!.signal_id, rows[0]!.signal_id);
+    assert.match(logged[1]!.signal_id, /^kafka:twtest-[^:]+:\d:0:1$/);
+    assert.ok(logged.every((r) => r.kafka_offset === "0" && r.partition >= 0));
   } finally {
     await d.stop();
   }
@@ -204,6 +213,14 @@ Deno.test("dispatcher: malformed messages reach the dead-letter topic while good
     assert.ok(dead.every((m) => m.topic === s.k.topic && /^\d+$/.test(m.offset)));
     assert.ok(dead.some((m) => m.value === "{not json"));
     assert.equal(d.dispatcher.metrics.badMessages.get({ reason: "invalid" }), 2);
+    const rejected = await s.db.sql<{ reject_reason: string; error: string }[]>`
+      select reject_reason, error from signal_log where reject_reason is not null
+      order by reject_reason`;
+    assert.deepEqual(rejected.map((r) => r.reject_reason), ["invalid", "invalid", "not_json"]);
+    assert.ok(rejected.every((r) => r.error.startsWith("Cannot parse signal")));
+    const [accepted] = await s.db.sql<{ n: number }[]>`
+      select count(*)::int as n from signal_log where reject_reason is null`;
+    assert.equal(accepted!.n, 2);
   } finally {
     await consumer.disconnect();
     await d.stop();

@@ -9,6 +9,11 @@ import type { OverlapPolicy } from "../../shared/schemas/pipeline.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 import { DispatchStats } from "../../shared/dispatch_stats.ts";
 import { decideSignal } from "./match.ts";
+import type { DeadLetter } from "./dead_letter.ts";
+import {
+  MAX_REJECT_ERROR_LENGTH,
+  type SignalLogRow,
+} from "../../shared/signal_log/signal_log_row.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
 
 /** What one batch asks of the database, and what it decided so far. */
@@ -17,6 +22,8 @@ export interface BatchPlan {
   /** Matches per pipeline (before de-duplication), to derive skipped_busy after the claim. */
   matched: Map<string, number>;
   stats: DispatchStats;
+  /** The signal log's rows of the accepted signals (rejections: {@linkcode rejectionLogRow}). */
+  log: SignalLogRow[];
   /** Signals in good messages. */
   signals: number;
 }
@@ -38,6 +45,7 @@ export function planBatch(
     requests: [],
     matched: new Map(),
     stats: new DispatchStats(),
+    log: [],
     signals: 0,
   };
   const kept = new Map<string, number>();
@@ -50,6 +58,20 @@ export function planBatch(
       plan.signals++;
       const signalId = signalIdOf(m, indexes[i] ?? i, signal.signal_id);
       const emittedAtMs = signal.emitted_at ? Date.parse(signal.emitted_at) : m.timestampMs;
+      plan.log.push({
+        ...logOrigin(m.topic, m.partition, m.offset, m.receivedAtMs, nowMs),
+        signal_id: signalId,
+        signal_index: indexes[i] ?? i,
+        ticker: signal.ticker,
+        direction: signal.signal,
+        confidence: signal.confidence,
+        ...(signal.scanner === undefined ? {} : { scanner: signal.scanner }),
+        ...(signal.bar_date === undefined ? {} : { bar_date: signal.bar_date }),
+        ...(signal.price === undefined ? {} : { price: signal.price }),
+        ...(Number.isFinite(emittedAtMs)
+          ? { emitted_at: new Date(emittedAtMs).toISOString() }
+          : {}),
+      });
       for (const pipeline of index.forTicker(signal.ticker)) {
         const decision = decideSignal(pipeline, signal, emittedAtMs, nowMs);
         plan.stats.add(pipeline.id, decision);
@@ -77,6 +99,41 @@ export function planBatch(
     b,
   ) => (a.pipeline_id < b.pipeline_id ? -1 : a.pipeline_id > b.pipeline_id ? 1 : 0));
   return plan;
+}
+
+function logOrigin(
+  topic: string,
+  partition: number,
+  offset: string,
+  receivedAtMs: number,
+  decidedAtMs: number,
+) {
+  return {
+    topic,
+    partition,
+    kafka_offset: offset,
+    received_at: new Date(receivedAtMs).toISOString(),
+    decided_at: new Date(decidedAtMs).toISOString(),
+  };
+}
+
+/**
+ * The signal log's row of a dead letter (a bad message, or one rejected entry of an envelope),
+ * so the log holds exactly what the dead-letter topic got, with the same reason.
+ */
+export function rejectionLogRow(
+  letter: DeadLetter,
+  receivedAtMs: number,
+  decidedAtMs: number,
+): SignalLogRow {
+  const index = letter.signalIndex ?? 0;
+  return {
+    ...logOrigin(letter.topic, letter.partition, letter.offset, receivedAtMs, decidedAtMs),
+    signal_id: `kafka:${letter.topic}:${letter.partition}:${letter.offset}:${index}`,
+    signal_index: index,
+    reject_reason: letter.reason,
+    error: letter.error.slice(0, MAX_REJECT_ERROR_LENGTH),
+  };
 }
 
 /** Adds claimed and skipped_busy per pipeline once the claim has answered. */

@@ -3,7 +3,7 @@ import { deadLettersOf } from "./dead_letter.ts";
 import { decodeMessage } from "./decoded_message.ts";
 import { PipelineIndex } from "./pipeline_index.ts";
 import type { MatchablePipeline } from "./match.ts";
-import { countClaims, planBatch } from "./plan.ts";
+import { countClaims, planBatch, rejectionLogRow } from "./plan.ts";
 
 const now = Date.parse("2025-01-02T15:00:00Z");
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -42,6 +42,33 @@ Deno.test("plan: the seed's envelope and single messages; ids derived from Kafka
   ]);
   assert.equal(plan.stats.get("p", "matched"), 3);
   assert.equal(plan.requests[0]!.signal_emitted_at, new Date(now - 1000).toISOString());
+  assert.deepEqual(
+    plan.log.map((r) => [r.signal_id, r.ticker, r.partition, r.kafka_offset, r.signal_index]),
+    [
+      ["kafka:signals:0:7:0", "AAPL", 0, "7", 0],
+      ["kafka:signals:0:7:1", "MSFT", 0, "7", 1],
+      ["own", "AAPL", 0, "7", 2],
+      ["kafka:signals:2:8:0", "AAPL", 2, "8", 0],
+    ],
+    "every signal is logged, matched or not",
+  );
+  assert.equal(plan.log[0]!.emitted_at, new Date(now - 1000).toISOString());
+  assert.equal(plan.log[0]!.decided_at, new Date(now).toISOString());
+});
+
+Deno.test("plan: a dead letter's log row names the reason and the entry's coordinates", () => {
+  const [bad] = deadLettersOf(message(3, "{nope"));
+  const [entry] = deadLettersOf(message(4, { tickers: [aapl, { ...aapl, confidence: 101 }] }));
+  assert.deepEqual(
+    [bad!, entry!].map((l) => {
+      const row = rejectionLogRow(l, now - 5, now);
+      return [row.signal_id, row.signal_index, row.reject_reason, row.ticker, row.received_at];
+    }),
+    [
+      ["kafka:signals:0:3:0", 0, "not_json", undefined, new Date(now - 5).toISOString()],
+      ["kafka:signals:0:4:1", 1, "invalid", undefined, new Date(now - 5).toISOString()],
+    ],
+  );
 });
 
 Deno.test("plan: a skip pipeline keeps its first match, buffer_one two, allow all", () => {

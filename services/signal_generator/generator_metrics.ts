@@ -23,6 +23,22 @@ export function createGeneratorMetrics(registry = new MetricsRegistry()) {
       m("publish_errors_total"),
       "Failed connects or sends to Kafka, each followed by a backoff",
     ),
+    /** The bar topic's publisher, counted apart from the signals. */
+    barPublisher: {
+      signalsPublished: registry.counter(
+        m("bars_published_total"),
+        "Bars acknowledged on the bar topic",
+      ),
+      signalsBuffered: registry.gauge(m("bars_buffered"), "Bars waiting for Kafka"),
+      signalsDropped: registry.counter(
+        m("bars_dropped_total"),
+        "Oldest buffered bars dropped because the buffer was full",
+      ),
+      publishErrors: registry.counter(
+        m("bar_publish_errors_total"),
+        "Failed connects or sends of bars to Kafka",
+      ),
+    },
   };
 }
 

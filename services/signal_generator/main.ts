@@ -7,7 +7,8 @@ import { ConfigError, parseConfig, splitList } from "../../shared/config.ts";
 import { connectPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
-import type { MarketSource } from "../../shared/market/bar.ts";
+import type { Bar, MarketSource } from "../../shared/market/bar.ts";
+import { toBarMessages } from "../../shared/schemas/bar_message.ts";
 import { createBarWriter } from "../../shared/market/bar_writer.ts";
 import { formatProblem } from "../../shared/market/csv_bars.ts";
 import { readCsvBars } from "../../shared/market/csv_files.ts";
@@ -65,6 +66,21 @@ const publisher = createSignalPublisher({
   bufferMax: config.SIGNAL_BUFFER_MAX,
   partitions: config.KAFKA_TOPIC_PARTITIONS,
 });
+// Every bar also goes to the bar topic, after it is stored, for the paper ledger's exits.
+const barPublisher = createSignalPublisher<Bar>({
+  kafka: createKafka({
+    brokers: config.KAFKA_BOOTSTRAP_SERVERS,
+    clientId: "tickwire-signal-generator-bars",
+    retries: 2,
+    logLevel: logLevel.NOTHING,
+  }),
+  topic: config.KAFKA_BAR_TOPIC,
+  log,
+  metrics: metrics.barPublisher,
+  toMessages: toBarMessages,
+  bufferMax: Math.max(config.SIGNAL_BUFFER_MAX, 100_000),
+  partitions: config.KAFKA_TOPIC_PARTITIONS,
+});
 const sql = connectPostgres(config.databaseUrl, {
   max: 2,
   applicationName: "tickwire-signal-generator",
@@ -86,6 +102,8 @@ try {
     },
   );
   const delivery = publisher.run(signal);
+  const barDelivery = barPublisher.run(signal);
+  const storeBars = createBarWriter({ sql, log });
   logSummaries(log, generatorSummary(metrics), {
     everySeconds: config.LOG_SUMMARY_SECONDS,
     signal,
@@ -98,7 +116,10 @@ try {
     log,
     metrics,
     intervalMs: config.SIGNAL_INTERVAL_SECONDS * 1000,
-    storeBars: createBarWriter({ sql, log }),
+    async storeBars(bars) {
+      await storeBars(bars);
+      barPublisher.publish(bars);
+    },
     onScan(date, signals) {
       if (table) {
         if (signals.length > 0) console.log(`${formatSignalTable(date, signals)}\n`);
@@ -115,6 +136,7 @@ try {
     });
   }
   await delivery;
+  await barDelivery;
   await server.finished;
 } catch (error) {
   log.fatal("Signal generator stopped: {error}", { error: errorMessage(error) });

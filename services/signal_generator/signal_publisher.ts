@@ -14,12 +14,20 @@ import type { GeneratorMetrics } from "./generator_metrics.ts";
 import { SignalBuffer } from "./signal_buffer.ts";
 import { toSignalMessages } from "./signal_messages.ts";
 
+/** The counters a publisher keeps (the generator has one set for signals and one for bars). */
+export type PublisherMetrics = Pick<
+  GeneratorMetrics,
+  "signalsPublished" | "signalsBuffered" | "signalsDropped" | "publishErrors"
+>;
+
 /** Options of {@linkcode createSignalPublisher}. */
-export interface SignalPublisherOptions {
+export interface SignalPublisherOptions<T = TickerSignal> {
   kafka: Kafka;
   topic: string;
   log: Logger;
-  metrics: GeneratorMetrics;
+  metrics: PublisherMetrics;
+  /** The messages of a batch; default {@linkcode toSignalMessages} (signals). */
+  toMessages?: (items: readonly T[], emittedAt: string) => { key: string; value: string }[];
   /** Most signals held while Kafka is unreachable (SIGNAL_BUFFER_MAX). */
   bufferMax: number;
   /** Most signals per send; default 500. */
@@ -35,9 +43,9 @@ export interface SignalPublisherOptions {
 }
 
 /** The publisher: `publish` never blocks or throws; `run` delivers until stopped. */
-export interface SignalPublisher {
+export interface SignalPublisher<T = TickerSignal> {
   /** Queues signals for delivery. */
-  publish(signals: readonly TickerSignal[]): void;
+  publish(signals: readonly T[]): void;
   /** Delivers queued signals until `signal` aborts, then drains for up to `drainSeconds`. */
   run(signal: AbortSignal): Promise<void>;
   /** Resolves once every queued signal is acknowledged (or `signal` aborts). */
@@ -47,10 +55,14 @@ export interface SignalPublisher {
 }
 
 /** Creates a publisher; nothing connects until `run`. */
-export function createSignalPublisher(options: SignalPublisherOptions): SignalPublisher {
+export function createSignalPublisher<T = TickerSignal>(
+  options: SignalPublisherOptions<T>,
+): SignalPublisher<T> {
   const { kafka, topic, log, metrics } = options;
   const batchSize = options.batchSize ?? 500;
-  const buffer = new SignalBuffer<TickerSignal>(options.bufferMax);
+  const toMessages = options.toMessages ??
+    (toSignalMessages as unknown as NonNullable<SignalPublisherOptions<T>["toMessages"]>);
+  const buffer = new SignalBuffer<T>(options.bufferMax);
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -91,7 +103,7 @@ export function createSignalPublisher(options: SignalPublisherOptions): SignalPu
       await producer.send({
         topic,
         acks: -1,
-        messages: toSignalMessages(batch, new Date().toISOString()),
+        messages: toMessages(batch, new Date().toISOString()),
       });
       metrics.signalsPublished.inc({}, batch.length);
     } catch (error) {

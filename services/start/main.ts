@@ -47,6 +47,7 @@ const services = [
   run("dispatcher", "dispatcher"),
   run("worker", "worker"),
   run("scheduler", "scheduler"),
+  run("paper-ledger", "paper_ledger"),
 ];
 const running = supervise(services, { log, signal, color: Deno.stdout.isTerminal() });
 

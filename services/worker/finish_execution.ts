@@ -38,7 +38,7 @@ export async function finishExecutions(sql: Sql, finishes: readonly Finish[]): P
       worker_id: workerId,
       status: c.status,
       steps: c.steps,
-      result: c.status === "queued" ? null : c.result,
+      result: c.status === "queued" ? null : storedResult(c.result),
       error: c.error,
       retry_at: c.status === "queued" ? c.retryAt.toISOString() : null,
     })
@@ -91,4 +91,14 @@ export async function failExhaustedExecutions(
     returning e.id`;
   const failed = new Set(rows.map((r) => r.id));
   return exhausted.map((x) => failed.has(x.id));
+}
+
+/**
+ * What `result` keeps: the halt, if any. Each step's output is already in `steps`, so keeping the
+ * engine's `outputs` too would store every output twice.
+ */
+export function storedResult(result: RunResult | null): Omit<RunResult, "outputs"> | null {
+  if (result === null) return null;
+  const { outputs: _, ...rest } = result;
+  return Object.keys(rest).length > 0 ? rest : null;
 }

@@ -2,6 +2,17 @@ import assert from "node:assert/strict";
 import { finishExecutions } from "./finish_execution.ts";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
+import type { StepRecord } from "./run_pipeline.ts";
+
+const step: StepRecord = {
+  id: "a",
+  agent: "rule",
+  status: "halted",
+  output: { a: 1 },
+  error: null,
+  started_at: null,
+  duration_ms: 1,
+};
 
 Deno.test("finishExecutions: one statement records each owner's outcome and refuses the rest", async () => {
   await using db = await createTestDatabase();
@@ -19,7 +30,12 @@ Deno.test("finishExecutions: one statement records each owner's outcome and refu
     {
       id: ids[0]!,
       workerId: "w1",
-      completion: { status: "succeeded", steps: [], result: { outputs: { a: 1 } }, error: null },
+      completion: {
+        status: "skipped",
+        steps: [step],
+        result: { outputs: { a: 1 }, halted: { step: "a", reason: "no" } },
+        error: null,
+      },
     },
     {
       id: ids[1]!,
@@ -38,14 +54,17 @@ Deno.test("finishExecutions: one statement records each owner's outcome and refu
       id: string;
       status: string;
       result: unknown;
+      steps: unknown;
       enqueued_at: Date | null;
       finished_at: Date | null;
     }[]
   >`
-    select id, status, result, enqueued_at, finished_at from pipeline_executions`;
+    select id, status, result, steps, enqueued_at, finished_at from pipeline_executions`;
   const byId = new Map(rows.map((r) => [r.id, r]));
-  assert.equal(byId.get(ids[0]!)?.status, "succeeded");
-  assert.deepEqual(byId.get(ids[0]!)?.result, { outputs: { a: 1 } });
+  assert.equal(byId.get(ids[0]!)?.status, "skipped");
+  // Each output is stored once, in its step; the result keeps only the halt.
+  assert.deepEqual(byId.get(ids[0]!)?.result, { halted: { step: "a", reason: "no" } });
+  assert.deepEqual(byId.get(ids[0]!)?.steps, [step]);
   assert.ok(byId.get(ids[0]!)?.finished_at);
   assert.equal(byId.get(ids[1]!)?.status, "queued");
   assert.equal(byId.get(ids[1]!)?.enqueued_at?.getTime(), retryAt.getTime());
@@ -65,15 +84,15 @@ Deno.test("finishExecutions: an output or error Postgres cannot store is recorde
     workerId: "w1",
     completion: {
       status: "failed",
-      steps: [],
-      result: { outputs: { hook: { body: "a\u0000b", ["k\ud800"]: 1 } } },
+      steps: [{ ...step, status: "failed", output: { body: "a\u0000b", ["k\ud800"]: 1 } }],
+      result: { outputs: {} },
       error: "answered 400: \u0000\udfff",
     },
   }]);
   assert.deepEqual(owned, [true]);
-  const [stored] = await db.sql<[{ status: string; result: unknown; error: string }]>`
-    select status, result, error from pipeline_executions where id = ${row.id}`;
+  const [stored] = await db.sql<[{ status: string; steps: StepRecord[]; error: string }]>`
+    select status, steps, error from pipeline_executions where id = ${row.id}`;
   assert.equal(stored.status, "failed");
-  assert.deepEqual(stored.result, { outputs: { hook: { body: "a\ufffdb", ["k\ufffd"]: 1 } } });
+  assert.deepEqual(stored.steps[0]?.output, { body: "a\ufffdb", ["k\ufffd"]: 1 });
   assert.equal(stored.error, "answered 400: \ufffd\ufffd");
 });

@@ -30,7 +30,10 @@ export type RunOutcome =
   | { status: "failed"; steps: StepRecord[]; result: RunResult; error: string; retryable: boolean }
   | { status: "interrupted"; steps: StepRecord[] };
 
-/** `pipeline_executions.result`: every step's output by step id, and the halt if one happened. */
+/**
+ * Every step's output by step id (for the steps after it, and tests), and the halt if one happened;
+ * `pipeline_executions.result` stores only the halt (each output is stored in its step).
+ */
 export interface RunResult {
   outputs: Record<string, unknown>;
   halted?: { step: string; reason: string };

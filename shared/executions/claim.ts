@@ -6,6 +6,7 @@
  *   queued behind it for `buffer_one`, no guard for `allow`;
  * - `(pipeline_id, signal_id)`: a signal (or tick) delivered again never runs a pipeline twice.
  */
+import type postgres from "postgres";
 import type { Sql } from "../db.ts";
 import type { Execution } from "../schemas/execution.ts";
 
@@ -20,6 +21,15 @@ export type ClaimRequest =
 /** An execution the claim created; it must now be enqueued. */
 export type ClaimedExecution = Pick<Execution, "id" | "pipeline_id" | "trigger_kind" | "signal_id">;
 
+/** Options of {@linkcode claimExecutions}. */
+export interface ClaimOptions {
+  /**
+   * A data-modifying statement run inside the claim statement (as a CTE, same transaction and
+   * same now()), such as the dispatcher's signal log insert; it runs even with no requests.
+   */
+  alongside?: postgres.PendingQuery<postgres.Row[]>;
+}
+
 /**
  * Claims in ONE statement; requests whose pipeline is busy, inactive, gone, or already ran for
  * that signal_id are skipped (not returned).
@@ -27,12 +37,13 @@ export type ClaimedExecution = Pick<Execution, "id" | "pipeline_id" | "trigger_k
 export async function claimExecutions(
   sql: Sql,
   requests: readonly ClaimRequest[],
+  options: ClaimOptions = {},
 ): Promise<ClaimedExecution[]> {
-  if (requests.length === 0) return [];
+  if (requests.length === 0 && !options.alongside) return [];
   // $1: jsonb array of ClaimRequest. A buffer_one pipeline takes its lowest free slot (0, 1);
   // two requests racing for one slot both try it and the unique index keeps one.
   const rows = await sql<ClaimedExecution[]>`
-    with req as (
+    with ${options.alongside ? sql`alongside as (${options.alongside}),` : sql``} req as (
       select r.* from jsonb_to_recordset(${sql.json(requests as never)}::jsonb) as r(
         pipeline_id uuid, trigger_kind trigger_kind, signal_id text, signal jsonb,
         signal_emitted_at timestamptz, received_at timestamptz)

@@ -1,0 +1,116 @@
+/**
+ * Per-(signal, pipeline) decisions, derived on read instead of stored (a row per decision would
+ * be 500 000 rows/s at 50 000 signals/s and ten pipelines per ticker). The dispatcher decides
+ * from the signal and the pipeline as it was, so:
+ * - the pipelines a signal reached are the active signal-mode versions (pipeline_versions)
+ *   current at the batch's `decided_at` whose tickers hold the signal's ticker;
+ * - `claimed`: an execution exists for (pipeline, signal_id);
+ * - `filtered`: the version's signal_filter rejects it, naming the first failing condition in
+ *   the dispatcher's order (signal_type, min_confidence, scanner);
+ * - `stale`: `decided_at - emitted_at` exceeds the version's max_signal_age_seconds;
+ * - `skipped_busy`: otherwise; the run holding the slot is the pipeline's latest execution
+ *   queued by the claim statement's time (`logged_at`) and not finished by then.
+ * Limits: a pipeline change reaches the dispatcher's cache a moment after it is committed, so a
+ * signal decided in that moment may be explained by the newer version; a signal Kafka delivered
+ * twice has two log rows.
+ */
+import type postgres from "postgres";
+import type { Sql } from "../../shared/db.ts";
+
+/** Reasons a (signal, pipeline) pair can end with. */
+export const DECISIONS = ["claimed", "skipped_busy", "filtered", "stale"] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** Conditions a `filtered` decision names (the keys of signal_filter, in the dispatcher's order). */
+export const FILTER_CONDITIONS = ["signal_type", "min_confidence", "scanner"] as const;
+export type FilterCondition = (typeof FILTER_CONDITIONS)[number];
+
+/** One derived decision with the signal's fields. */
+export interface DecisionRow {
+  signal_id: string;
+  ticker: string;
+  scanner: string | null;
+  direction: string;
+  confidence: number;
+  emitted_at: Date | null;
+  received_at: Date;
+  decided_at: Date;
+  logged_at: Date;
+  pipeline_id: string;
+  pipeline_name: string;
+  decision: Decision;
+  condition: FilterCondition | null;
+  age_seconds: number | null;
+  max_signal_age_seconds: number | null;
+  execution_id: string | null;
+  execution_status: string | null;
+  busy_execution_id: string | null;
+  queued_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+/** Options of {@linkcode decisionsOf}. */
+export interface DecisionsOptions {
+  /** Only this pipeline's decisions. */
+  pipelineId?: string;
+  /** Keep signals that reached none of the owner's pipelines (pipeline columns NULL); default false. */
+  keepUnreached?: boolean;
+}
+
+/**
+ * A query of decisions of `ownerId`'s pipelines on `signals`, a fragment selecting accepted
+ * `signal_log` rows (all columns).
+ */
+export function decisionsOf(
+  sql: Sql,
+  ownerId: string,
+  signals: postgres.PendingQuery<postgres.Row[]>,
+  options: DecisionsOptions = {},
+) {
+  return sql`
+    select s.signal_id, s.ticker, s.scanner, s.direction, s.confidence, s.emitted_at,
+      s.received_at, s.decided_at, s.logged_at, d.pipeline_id, d.pipeline_name, d.decision,
+      d.condition, d.age_seconds, d.max_signal_age_seconds, d.execution_id, d.execution_status,
+      d.busy_execution_id, d.queued_at, d.started_at, d.finished_at
+    from (${signals}) s
+    ${options.keepUnreached ? sql`left join lateral` : sql`join lateral`} (
+      select v.pipeline_id, p.name as pipeline_name,
+        case
+          when e.id is not null then 'claimed'
+          when c.condition is not null then 'filtered'
+          when c.stale then 'stale'
+          else 'skipped_busy'
+        end as decision,
+        c.condition,
+        extract(epoch from s.decided_at - s.emitted_at)::float8 as age_seconds,
+        v.max_signal_age_seconds,
+        e.id as execution_id, e.status::text as execution_status,
+        h.id as busy_execution_id, e.queued_at, e.started_at, e.finished_at
+      from pipeline_versions v
+      join pipelines p on p.id = v.pipeline_id and p.owner_id = ${ownerId}
+      left join pipeline_executions e on e.pipeline_id = v.pipeline_id
+        and e.signal_id = s.signal_id
+      cross join lateral (select
+        case
+          when v.signal_filter ? 'signals'
+            and not (v.signal_filter -> 'signals') ? s.direction then 'signal_type'
+          when v.signal_filter ? 'min_confidence'
+            and s.confidence < (v.signal_filter ->> 'min_confidence')::float8 then 'min_confidence'
+          when v.signal_filter ? 'scanners' and (s.scanner is null
+            or not (v.signal_filter -> 'scanners') ? s.scanner) then 'scanner'
+        end as condition,
+        coalesce(s.decided_at - s.emitted_at
+          > make_interval(secs => v.max_signal_age_seconds), false) as stale) c
+      left join lateral (
+        select h.id from pipeline_executions h
+        where e.id is null and c.condition is null and not c.stale
+          and h.pipeline_id = v.pipeline_id and h.queued_at <= s.logged_at
+          and (h.finished_at is null or h.finished_at > s.logged_at)
+        order by h.queued_at desc limit 1) h on true
+      where v.trigger_mode = 'signal' and v.is_active
+        and v.scanner_tickers @> jsonb_build_array(s.ticker)
+        and v.valid_from <= s.decided_at and (v.valid_to is null or v.valid_to > s.decided_at)
+        ${options.pipelineId ? sql`and v.pipeline_id = ${options.pipelineId}` : sql``}
+    ) d on true`;
+}

@@ -1,0 +1,66 @@
+/**
+ * The paper ledger's bar consumer: each daily bar on the bar topic goes to {@linkcode applyBar}
+ * (protective exits, then the equity marks of the accounts holding the ticker). A bar is
+ * committed only once applied; when Postgres fails the message is retried (kafkajs restarts the
+ * partition from its last commit), and a bar applied twice books nothing twice, because each
+ * position remembers the last bar it checked. A message that is not a bar is logged and skipped.
+ */
+import type { Kafka } from "kafkajs";
+import type { Sql } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
+import { applyBar } from "../../shared/ledger/apply_bar.ts";
+import type { Logger } from "../../shared/logging.ts";
+import type { Counter } from "../../shared/metrics.ts";
+import { parseBarMessage } from "../../shared/schemas/bar_message.ts";
+
+/** Options of {@linkcode consumeBars}. */
+export interface ConsumeBarsOptions {
+  kafka: Kafka;
+  topic: string;
+  groupId: string;
+  sql: Sql;
+  log: Logger;
+  metrics: { bars: Counter; exits: Counter; invalid: Counter };
+  /** Read the topic from its start when the group has no offsets yet; default false. */
+  fromBeginning?: boolean;
+}
+
+/** Consumes until `signal` aborts; resolves once the consumer has left its group. */
+export async function consumeBars(options: ConsumeBarsOptions, signal: AbortSignal) {
+  const { kafka, topic, sql, log, metrics } = options;
+  const consumer = kafka.consumer({ groupId: options.groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const parsed = parseBarMessage(message.value);
+      if (!parsed.ok) {
+        metrics.invalid.inc();
+        log.warn("Skipped a message on {topic}: {error}", { topic, error: parsed.error });
+        return;
+      }
+      try {
+        const effects = await applyBar(sql, parsed.bar);
+        metrics.bars.inc();
+        for (const { exit } of effects) {
+          if (!exit) continue;
+          metrics.exits.inc({ reason: exit.order.exit_reason ?? "unknown" });
+          log.info("Exit {reason} {ticker}: {side} {quantity} at {fill_price}", {
+            reason: exit.order.exit_reason,
+            ...exit.order,
+          });
+        }
+      } catch (error) {
+        log.warn("Cannot apply bar {ticker} {date}, retrying: {error}", {
+          ...parsed.bar,
+          error: errorMessage(error),
+        });
+        throw error;
+      }
+    },
+  });
+  if (!signal.aborted) {
+    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+  }
+  await consumer.disconnect().catch(() => {});
+}

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { getLogger } from "@logtape/logtape";
+import { createTestDatabase } from "../../tests/fixtures/database.ts";
+import { createTestKafka } from "../../tests/fixtures/kafka.ts";
+import { insertUser } from "../../tests/fixtures/pipelines.ts";
+import { orderRequest } from "../../tests/fixtures/paper_orders.ts";
+import { waitFor } from "../../tests/fixtures/processes.ts";
+import { bookOrder } from "../../shared/ledger/book_order.ts";
+import { NO_EXITS } from "../../shared/ledger/exits.ts";
+import type { Bar } from "../../shared/market/bar.ts";
+import { writeBars } from "../../shared/market/bars_store.ts";
+import { MetricsRegistry } from "../../shared/metrics.ts";
+import { toBarMessages } from "../../shared/schemas/bar_message.ts";
+import { consumeBars } from "./consume_bars.ts";
+
+const bar = (date: string, open: number, low: number, close: number): Bar => ({
+  ticker: "AAPL",
+  date,
+  open,
+  high: Math.max(open, close) + 0.5,
+  low,
+  close,
+  adj_close: close,
+  volume: 0,
+});
+
+Deno.test("paper ledger: bars from Kafka hit a long's stop once, the same bar twice included", async () => {
+  await using db = await createTestDatabase();
+  await using kafka = await createTestKafka(1);
+  const owner = await insertUser(db.sql);
+  // 100 AAPL at 10 with a stop at 9.5; the second bar gaps below it and fills at its open, 9.2.
+  await bookOrder(db.sql, orderRequest(owner, { exits: { ...NO_EXITS, stop_price: 9.5 } }));
+  const bars = [
+    bar("2024-01-03", 10.1, 9.8, 10.2),
+    bar("2024-01-04", 9.2, 9.0, 9.1),
+    bar("2024-01-05", 9.0, 8.5, 8.7),
+  ];
+  await writeBars(db.sql, bars);
+  const producer = kafka.kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic: kafka.topic,
+    messages: [...toBarMessages(bars), ...toBarMessages([bars[1]!]), { value: "not a bar" }],
+  });
+  await producer.disconnect();
+
+  const registry = new MetricsRegistry();
+  const metrics = {
+    bars: registry.counter("bars", "bars"),
+    exits: registry.counter("exits", "exits"),
+    invalid: registry.counter("invalid", "invalid"),
+  };
+  const stop = new AbortController();
+  const consuming = consumeBars({
+    kafka: kafka.kafka,
+    topic: kafka.topic,
+    groupId: `twtest-${crypto.randomUUID().slice(0, 8)}`,
+    sql: db.sql,
+    log: getLogger(["tickwire", "test"]),
+    metrics,
+    fromBeginning: true,
+  }, stop.signal);
+  try {
+    await waitFor("every message", async () => metrics.invalid.total() === 1 || undefined);
+  } finally {
+    stop.abort();
+    await consuming;
+  }
+  assert.equal(metrics.bars.total(), 4);
+  const orders = await db.sql`
+    select side, exit_reason, fill_price::float8, bar_date::text from paper_orders
+    order by created_at`;
+  assert.deepEqual(orders.map((o) => ({ ...o })), [
+    { side: "buy", exit_reason: null, fill_price: 10, bar_date: "2024-01-02" },
+    { side: "sell", exit_reason: "stop", fill_price: 9.2, bar_date: "2024-01-04" },
+  ]);
+  const marks = await db.sql`
+    select bar_date::text, equity::float8 from paper_equity_snapshots
+    where bar_date is not null order by bar_date`;
+  assert.deepEqual(marks.map((m) => [m.bar_date, m.equity]), [
+    ["2024-01-03", 100_000 - 1000 + 1020],
+    ["2024-01-04", 100_000 - 1000 + 920],
+  ]);
+});

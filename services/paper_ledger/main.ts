@@ -1,0 +1,57 @@
+/**
+ * `deno task paper-ledger`: consumes the daily bars the signal generator publishes on
+ * KAFKA_BAR_TOPIC and applies each to the paper ledger: protective exits (stop, take-profit,
+ * trailing, time) booked once each, and the equity of every account holding the ticker marked
+ * at the bar's close. Metrics and /healthz on METRICS_PORT_PAPER_LEDGER.
+ */
+import { parseConfig } from "../../shared/config.ts";
+import { connectPostgres, pingPostgres } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
+import { createKafka, logLevel } from "../../shared/kafka.ts";
+import { MetricsRegistry, serveMetrics } from "../../shared/metrics.ts";
+import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
+import { consumeBars } from "./consume_bars.ts";
+
+const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
+const { log, signal } = await bootService({ service: "paper-ledger", config });
+const registry = new MetricsRegistry();
+const m = (name: string) => `tickwire_paper_ledger_${name}`;
+const metrics = {
+  bars: registry.counter(m("bars_total"), "Bars applied to the paper ledger"),
+  exits: registry.counter(m("exits_total"), "Protective exits booked, by reason"),
+  invalid: registry.counter(m("invalid_messages_total"), "Messages on the bar topic skipped"),
+};
+const sql = connectPostgres(config.databaseUrl, {
+  max: 2,
+  applicationName: "tickwire-paper-ledger",
+});
+try {
+  const server = serveMetrics(registry, config.METRICS_PORT_PAPER_LEDGER, signal);
+  await waitForService("Postgres", () => pingPostgres(sql, config.databaseUrl), { signal, log });
+  log.info("Paper ledger: applying bars from {topic} (group {group}), metrics on :{port}", {
+    topic: config.KAFKA_BAR_TOPIC,
+    group: config.KAFKA_BAR_CONSUMER_GROUP,
+    port: (server.addr as Deno.NetAddr).port,
+  });
+  const kafka = createKafka({
+    brokers: config.KAFKA_BOOTSTRAP_SERVERS,
+    clientId: "tickwire-paper-ledger",
+    logLevel: logLevel.WARN,
+  });
+  await consumeBars({
+    kafka,
+    topic: config.KAFKA_BAR_TOPIC,
+    groupId: config.KAFKA_BAR_CONSUMER_GROUP,
+    sql,
+    log,
+    metrics,
+  }, signal);
+  await server.finished;
+} catch (error) {
+  if (!signal.aborted) {
+    log.fatal("Paper ledger stopped: {error}", { error: errorMessage(error) });
+    Deno.exitCode = 1;
+  }
+}
+await sql.end({ timeout: 5 });
+log.info("Paper ledger stopped");
