@@ -38,7 +38,9 @@ Deno.test({
       METRICS_PORT_DISPATCHER: String(freePort()),
       METRICS_PORT_WORKER: String(freePort()),
       METRICS_PORT_SCHEDULER: String(freePort()),
+      METRICS_PORT_API: String(freePort()),
       WORKER_VISIBILITY_TIMEOUT_SECONDS: "5",
+      WORKER_HEARTBEAT_SECONDS: "1",
       SCHEDULER_TICK_SECONDS: "0.5",
     };
     const services: ServiceProcess[] = ["api", "dispatcher", "worker", "scheduler"]
