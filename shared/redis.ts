@@ -2,7 +2,7 @@
 import { Redis } from "ioredis";
 import { redactUrl } from "./db.ts";
 import { errorMessage } from "./errors.ts";
-import { serviceLogger } from "./logging.ts";
+import type { Logger } from "./logging.ts";
 import { exponentialDelay } from "./backoff.ts";
 import { withTimeout } from "./timeout.ts";
 
@@ -14,10 +14,12 @@ export interface RedisOptions {
   name?: string;
   /** Connect now instead of on the first command; default false. */
   eager?: boolean;
+  /** Where the client says that it lost its server and that it is back. */
+  log: Logger;
 }
 
 /** A client that reconnects with capped backoff and queues commands while reconnecting. */
-export function connectRedis(url: string, options: RedisOptions = {}): Redis {
+export function connectRedis(url: string, options: RedisOptions): Redis {
   const redis = new Redis(url, {
     connectionName: options.name ?? "tickwire",
     lazyConnect: !options.eager,
@@ -27,7 +29,7 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
   });
   // Without a listener ioredis prints a stack trace on every reconnect attempt; instead say once
   // that Redis is unreachable and once that it is back (commands queue meanwhile).
-  const log = serviceLogger("redis");
+  const { log } = options;
   let down = false;
   redis.on("error", (error: Error) => {
     if (down) return;
