@@ -31,7 +31,10 @@ const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const log = await setupLogging({ service: "bench", level: "info", format: config.LOG_FORMAT });
 const signal = shutdownSignal();
 const admin = connectPostgres(config.databaseUrl, { max: 2, applicationName: "tickwire-bench" });
-const redis = connectRedis(config.REDIS_URL, { name: "tickwire-bench" });
+const redis = connectRedis(config.REDIS_URL, {
+  name: "tickwire-bench",
+  log: log.getChild("redis"),
+});
 const jsonPath = `${args.out}/latest.json`;
 const previous: Partial<BenchResults> = await Deno.readTextFile(jsonPath)
   .then((text) => JSON.parse(text)).catch(() => ({}));

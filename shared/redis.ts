@@ -2,7 +2,7 @@
 import { Redis } from "ioredis";
 import { redactUrl } from "./db.ts";
 import { errorMessage } from "./errors.ts";
-import { serviceLogger } from "./logging.ts";
+import type { Logger } from "./logging.ts";
 import { exponentialDelay } from "./backoff.ts";
 import { withTimeout } from "./timeout.ts";
 
@@ -14,10 +14,12 @@ export interface RedisOptions {
   name?: string;
   /** Connect now instead of on the first command; default false. */
   eager?: boolean;
+  /** Where the client says that it lost its server and that it is back. */
+  log: Logger;
 }
 
 /** A client that reconnects with capped backoff and queues commands while reconnecting. */
-export function connectRedis(url: string, options: RedisOptions = {}): Redis {
+export function connectRedis(url: string, options: RedisOptions): Redis {
   const redis = new Redis(url, {
     connectionName: options.name ?? "tickwire",
     lazyConnect: !options.eager,
@@ -25,7 +27,7 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
     enableAutoPipelining: false,
     retryStrategy: (times) => exponentialDelay(times + 1, 100, 5000),
   });
-  reportOutages(redis, url);
+  reportOutages(redis, url, options.log);
   return redis;
 }
 
@@ -33,10 +35,10 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
  * Another connection to the same server with the same options (e.g. for blocking reads), that
  * reports outages like {@linkcode connectRedis} does; ioredis' own `duplicate()` copies no listener.
  */
-export function duplicateRedis(redis: Redis): Redis {
+export function duplicateRedis(redis: Redis, log: Logger): Redis {
   const copy = redis.duplicate();
   const { host, port } = redis.options;
-  reportOutages(copy, `redis://${host}:${port}`);
+  reportOutages(copy, `redis://${host}:${port}`, log);
   return copy;
 }
 
@@ -44,8 +46,7 @@ export function duplicateRedis(redis: Redis): Redis {
  * Without a listener ioredis prints a stack trace on every reconnect attempt; instead say once
  * that Redis is unreachable and once that it is back (commands queue meanwhile).
  */
-function reportOutages(redis: Redis, url: string): void {
-  const log = serviceLogger("redis");
+function reportOutages(redis: Redis, url: string, log: Logger): void {
   let down = false;
   redis.on("error", (error: Error) => {
     if (down) return;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { serviceLogger } from "./logging.ts";
 import { connectRedis, duplicateRedis } from "./redis.ts";
 
 /** A port nothing listens on: bound, read, released. */
@@ -13,8 +14,9 @@ Deno.test("duplicateRedis: a second connection reports an outage like the first,
   const printed: unknown[][] = [];
   const original = console.error;
   console.error = (...args: unknown[]) => void printed.push(args);
-  const redis = connectRedis(`redis://127.0.0.1:${closedPort()}`, { name: "tickwire-test" });
-  const reader = duplicateRedis(redis);
+  const log = serviceLogger("redis-test");
+  const redis = connectRedis(`redis://127.0.0.1:${closedPort()}`, { name: "tickwire-test", log });
+  const reader = duplicateRedis(redis, log);
   try {
     assert.ok(reader.listenerCount("error") > 0, "the duplicate has an error listener");
     // Connecting fails and ioredis retries: without a listener each failure prints

@@ -3,6 +3,7 @@ import type { Config } from "../shared/config.ts";
 import { connectPostgres, pingPostgres, redactUrl } from "../shared/db.ts";
 import { errorMessage } from "../shared/errors.ts";
 import { migrate, readMigrations } from "../shared/migrate.ts";
+import { serviceLogger } from "../shared/logging.ts";
 import { connectRedis, pingRedis } from "../shared/redis.ts";
 
 /** A service's state: whether it is usable, and one line saying so (or why not and what to do). */
@@ -38,7 +39,10 @@ export async function checkPostgres(config: Config, options: { migrate: boolean 
 
 /** Pings Redis. */
 export async function checkRedis(config: Config): Promise<ServiceState> {
-  const redis = connectRedis(config.REDIS_URL, { name: "tickwire-stack" });
+  const redis = connectRedis(config.REDIS_URL, {
+    name: "tickwire-stack",
+    log: serviceLogger("stack", "redis"),
+  });
   // The client reconnects quietly; keep its last error to say why the ping got no answer.
   let lastError = "";
   redis.on("error", (error) => lastError = errorMessage(error));

@@ -3,6 +3,7 @@ import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { insertPipeline, insertUser } from "./fixtures/pipelines.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
+import { pollUntil } from "../shared/poll_until.ts";
 
 const TICKERS = ["AAPL", "MSFT", "NVDA", "AMZN"];
 
@@ -13,15 +14,13 @@ function freePort(): number {
   return port;
 }
 
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
+/** Waits for `read()` to satisfy `done`; on a timeout the error's cause names the last value. */
+const until = <T>(what: string, read: () => Promise<T>, done: (v: T) => boolean) =>
+  pollUntil(what, async () => {
     const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`Timed out waiting for ${what}; last: ${value}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+    if (!done(value)) throw new Error(`last: ${value}`);
+    return value;
+  }, { timeoutMs: 60_000, intervalMs: 200 });
 
 Deno.test("dispatcher: two processes sharing the topic with 2 000 signals create no double execution", async () => {
   await using db = await createTestDatabase();

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
-import { freePort, type ServiceProcess, startService, waitFor } from "./fixtures/processes.ts";
+import { freePort, type ServiceProcess, startService } from "./fixtures/processes.ts";
+import { pollUntil } from "../shared/poll_until.ts";
 
 interface Execution {
   id: string;
@@ -47,11 +48,11 @@ Deno.test({
       .map((dir) => startService(dir, env));
     const base = `http://127.0.0.1:${apiPort}`;
     try {
-      await waitFor("the API to answer /healthz", async () => {
+      await pollUntil("the API to answer /healthz", async () => {
         const res = await fetch(`${base}/healthz`);
         await res.body?.cancel();
         return res.ok ? true : undefined;
-      }, 30_000);
+      }, { timeoutMs: 30_000 });
       const register = await api(base, "POST", "/api/v1/auth/register", {
         email: "e2e@tickwire.local",
         password: "correct horse battery staple",
@@ -83,7 +84,7 @@ Deno.test({
         // Created via the API and matched within one second.
         await new Promise((r) => setTimeout(r, 1000));
         await publish({ tickers: [{ ticker: "AAPL", signal: "BULLISH", confidence: 85 }] });
-        const execution = await waitFor("the signal's execution to succeed", async () => {
+        const execution = await pollUntil("the signal's execution to succeed", async () => {
           const [e] = await executions(base, pipelineId, token);
           return e?.status === "succeeded" ? e : undefined;
         });
@@ -111,7 +112,7 @@ Deno.test({
         for (let i = 0; i < 10; i++) {
           await publish({ tickers: [{ ticker: "NVDA", signal: "BEARISH", confidence: 60 + i }] });
         }
-        await waitFor("the dispatcher to count ten busy skips", async () => {
+        await pollUntil("the dispatcher to count ten busy skips", async () => {
           const stats = await api(
             base,
             "GET",
@@ -135,15 +136,10 @@ Deno.test({
         }, token);
         assert.equal(created.status, 201, JSON.stringify(created.body));
         const pipelineId = (created.body as { id: string }).id;
-        const execution = await waitFor(
-          "a periodic execution to succeed",
-          async () => {
-            const list = await executions(base, pipelineId, token);
-            return list.find((e) => e.status === "succeeded");
-          },
-          30_000,
-          500,
-        );
+        const execution = await pollUntil("a periodic execution to succeed", async () => {
+          const list = await executions(base, pipelineId, token);
+          return list.find((e) => e.status === "succeeded");
+        }, { timeoutMs: 30_000, intervalMs: 500 });
         assert.equal(execution.trigger_kind, "periodic");
       });
       await producer.disconnect();

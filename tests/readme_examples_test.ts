@@ -2,7 +2,8 @@
 // on real Postgres and Redis: a 4xx or 5xx, or a command that fails, fails the test.
 import assert from "node:assert/strict";
 import { createTestDatabase } from "./fixtures/database.ts";
-import { freePort, startService, waitFor } from "./fixtures/processes.ts";
+import { freePort, startService } from "./fixtures/processes.ts";
+import { pollUntil } from "../shared/poll_until.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { bookOrder } from "../shared/ledger/book_order.ts";
 import { orderRequest } from "./fixtures/paper_orders.ts";
@@ -32,11 +33,11 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "tw-readme-" });
     try {
       const base = `http://127.0.0.1:${port}`;
-      await waitFor("the API to answer /healthz", async () => {
+      await pollUntil("the API to answer /healthz", async () => {
         const res = await fetch(`${base}/healthz`);
         await res.body?.cancel();
         return res.ok ? true : undefined;
-      }, 30_000);
+      }, { timeoutMs: 30_000 });
       const blocks = readmeBlocks(await Deno.readTextFile(`${root}README.md`));
       for (const b of blocks) if (b.file) await Deno.writeTextFile(`${dir}/${b.file}`, b.code);
       const examples = apiExamples(blocks);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { connectPostgres } from "../../shared/db.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
+import { serviceLogger } from "../../shared/logging.ts";
 import { connectRedis } from "../../shared/redis.ts";
 import { createTestApi } from "./test_api.ts";
 
@@ -29,7 +30,10 @@ Deno.test("readyz: ready when Postgres, Redis and Kafka answer", async () => {
 });
 
 Deno.test("readyz: 503 naming Redis when it is unreachable", async () => {
-  const redis = connectRedis(`redis://127.0.0.1:${closedPort()}`, { name: "tickwire-test" });
+  const redis = connectRedis(`redis://127.0.0.1:${closedPort()}`, {
+    name: "tickwire-test",
+    log: serviceLogger("test", "redis"),
+  });
   redis.on("error", () => {}); // the refused connections are the point of this test
   try {
     await using api = await createTestApi({ API_READY_TIMEOUT_SECONDS: 0.5 }, { redis });

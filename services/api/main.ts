@@ -1,22 +1,19 @@
 /** `deno task api`: serves the Pipelines API on API_PORT until SIGINT/SIGTERM. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, pingPostgres } from "../../shared/db.ts";
+import { pingPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka } from "../../shared/kafka.ts";
 import { MetricsRegistry, serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError } from "../../shared/process.ts";
-import { connectRedis, pingRedis } from "../../shared/redis.ts";
+import { pingRedis } from "../../shared/redis.ts";
+import { connectStores } from "../../shared/stores.ts";
 import { createApp, OPENAPI_PATH } from "./app.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const { log, signal } = await bootService({ service: "api", config });
 
-const sql = connectPostgres(config.databaseUrl, {
-  max: config.DATABASE_POOL_SIZE,
-  applicationName: "tickwire-api",
-});
-const redis = connectRedis(config.REDIS_URL, { name: "tickwire-api" });
+const { sql, redis } = connectStores(config, { service: "api", log });
 // No retries: /readyz must answer within API_READY_TIMEOUT_SECONDS, not after a backoff series.
 const kafkaAdmin = createKafka({
   brokers: config.KAFKA_BOOTSTRAP_SERVERS,

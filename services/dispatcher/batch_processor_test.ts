@@ -7,6 +7,7 @@ import { type CommitOffsets, createBatchProcessor } from "./batch_processor.ts";
 import { decodeMessage } from "./decoded_message.ts";
 import { createDispatcherMetrics } from "./metrics.ts";
 import { PipelineIndex, toMatchablePipeline } from "./pipeline_index.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 
 Deno.test("batch processor: Postgres and Redis failures are retried, nothing committed until the jobs are out", async () => {
   await using db = await createTestDatabase();
@@ -42,13 +43,11 @@ Deno.test("batch processor: Postgres and Redis failures are retried, nothing com
   await db.sql`alter table pipeline_executions rename to pipeline_executions_away`;
   await r.redis.set(r.names.jobsStream, "not a stream");
   const done = process(messages);
-  const waitFor = async (stage: string) => {
-    const deadline = Date.now() + 10_000;
-    while (metrics.retries.get({ stage }) < 2) {
-      if (Date.now() > deadline) assert.fail(`No retries of ${stage}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
+  const waitFor = (stage: string) =>
+    pollUntil(`retries of ${stage}`, () => metrics.retries.get({ stage }) >= 2 || undefined, {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
   await waitFor("claim");
   assert.equal(commits.length, 0);
   await db.sql`alter table pipeline_executions_away rename to pipeline_executions`;

@@ -5,6 +5,7 @@ import { createTestKafka, type TestKafka } from "../../tests/fixtures/kafka.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { createTestRedis, type TestRedis } from "../../tests/fixtures/redis.ts";
 import { createDispatcher, type DispatcherDeps } from "./dispatcher.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 
 interface Stack {
   db: TestDatabase;
@@ -91,15 +92,13 @@ async function produce(s: Stack, values: unknown[]) {
   await producer.disconnect();
 }
 
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
+/** Waits for `read()` to satisfy `done`; on a timeout the error's cause names the last value. */
+const until = <T>(what: string, read: () => Promise<T>, done: (v: T) => boolean) =>
+  pollUntil(what, async () => {
     const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`Timed out waiting for ${what}; last: ${value}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+    if (!done(value)) throw new Error(`last: ${value}`);
+    return value;
+  }, { intervalMs: 50 });
 
 /** Every offset of the topic is committed by the group. */
 async function allCommitted(s: Stack) {

@@ -1,24 +1,21 @@
 /** `deno task dispatcher`: consumes trading signals and turns matches into pipeline jobs. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, pingPostgres } from "../../shared/db.ts";
+import { pingPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka } from "../../shared/kafka.ts";
 import { ensureTopics } from "../../shared/kafka_topics.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
-import { connectRedis, pingRedis } from "../../shared/redis.ts";
+import { pingRedis } from "../../shared/redis.ts";
+import { connectStores } from "../../shared/stores.ts";
 import { logSummaries } from "../../shared/log_summary.ts";
 import { createDispatcher } from "./dispatcher.ts";
 import { dispatcherSummary } from "./metrics.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const { log, signal } = await bootService({ service: "dispatcher", config });
-const sql = connectPostgres(config.databaseUrl, {
-  max: config.DATABASE_POOL_SIZE,
-  applicationName: "tickwire-dispatcher",
-});
-const redis = connectRedis(config.REDIS_URL, { name: "tickwire-dispatcher" });
+const { sql, redis } = connectStores(config, { service: "dispatcher", log });
 // What /readyz lists as missing: everything until each wait passes, and Kafka during an outage.
 const missing = new Set(["Postgres", "Redis", "Kafka"]);
 const kafka = createKafka({

@@ -5,6 +5,7 @@
  */
 import type { OverlapPolicy, SignalFilter } from "../../shared/schemas/pipeline.ts";
 import type { TickerSignal } from "../../shared/schemas/signal.ts";
+import { meetsConditions } from "../../shared/schemas/signal_conditions.ts";
 
 /** What the dispatcher keeps of an active signal-mode pipeline. */
 export interface MatchablePipeline {
@@ -20,8 +21,7 @@ export interface MatchablePipeline {
 export type SignalDecision = "matched" | "filtered" | "stale";
 
 /**
- * Decides one pair. Every key of the filter must hold; a filter on scanners rejects a signal
- * without a scanner. A signal older than `maxSignalAgeSeconds` (from `emittedAtMs`) is stale.
+ * Decides one pair. Every condition of the filter must hold (see signal_conditions.ts). A signal older than `maxSignalAgeSeconds` (from `emittedAtMs`) is stale.
  */
 export function decideSignal(
   pipeline: MatchablePipeline,
@@ -29,16 +29,7 @@ export function decideSignal(
   emittedAtMs: number,
   nowMs: number,
 ): SignalDecision {
-  const filter = pipeline.filter;
-  if (filter) {
-    if (filter.signals && !filter.signals.includes(signal.signal)) return "filtered";
-    if (filter.min_confidence !== undefined && signal.confidence < filter.min_confidence) {
-      return "filtered";
-    }
-    if (filter.scanners && (!signal.scanner || !filter.scanners.includes(signal.scanner))) {
-      return "filtered";
-    }
-  }
+  if (pipeline.filter && !meetsConditions(pipeline.filter, signal)) return "filtered";
   const maxAge = pipeline.maxSignalAgeSeconds;
   if (maxAge !== null && nowMs - emittedAtMs > maxAge * 1000) return "stale";
   return "matched";

@@ -8,8 +8,8 @@
 import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logging.ts";
-import { PIPELINE_CHANGES_CHANNEL } from "../../shared/names.ts";
-import { pipelineChangeSchema } from "../../shared/schemas/pipeline.ts";
+import { followPipelineChanges } from "../../shared/pipeline_changes.ts";
+import type { PipelineChange } from "../../shared/schemas/pipeline.ts";
 import { PipelineIndex, type PipelineRow, toMatchablePipeline } from "./pipeline_index.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
 
@@ -94,18 +94,7 @@ export function createPipelineCache(options: PipelineCacheOptions): PipelineCach
     metrics.pipelinesIndexed.set(current.size);
   };
 
-  const onNotify = (payload: string) => {
-    let parsed;
-    try {
-      parsed = pipelineChangeSchema.safeParse(JSON.parse(payload));
-    } catch {
-      parsed = null;
-    }
-    if (!parsed?.success) {
-      log.warn("Ignored pipeline change {payload}: not a pipeline change", { payload });
-      return;
-    }
-    const { op, id } = parsed.data;
+  const onChange = ({ op, id }: PipelineChange) => {
     if (op === "delete") {
       changedDuringRefresh?.add(id);
       current.remove(id);
@@ -121,13 +110,10 @@ export function createPipelineCache(options: PipelineCacheOptions): PipelineCach
   };
 
   const start = async (signal: AbortSignal) => {
-    let listening = false;
-    // onlisten runs on every (re)connect of the LISTEN connection: catch up on what we missed.
-    const listener = await sql.listen(PIPELINE_CHANGES_CHANNEL, onNotify, () => {
-      if (listening) refresh().catch(() => {});
-      listening = true;
-    });
-    signal.addEventListener("abort", () => listener.unlisten().catch(() => {}), { once: true });
+    await followPipelineChanges(sql, {
+      onChange,
+      onResync: () => refresh().catch(() => {}),
+    }, { signal, log });
     await refresh();
     const timer = setInterval(() => {
       refresh().catch((error) =>

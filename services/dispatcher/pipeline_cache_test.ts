@@ -5,14 +5,10 @@ import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { createDispatcherMetrics } from "./metrics.ts";
 import { createPipelineCache } from "./pipeline_cache.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 
-async function until(what: string, check: () => boolean, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (what: string, check: () => boolean) =>
+  pollUntil(what, () => check() || undefined, { timeoutMs: 5000, intervalMs: 10 });
 
 Deno.test("pipeline cache: loads active signal pipelines; NOTIFY upserts and deletes without a refresh", async () => {
   await using db = await createTestDatabase();

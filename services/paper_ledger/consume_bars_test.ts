@@ -4,7 +4,7 @@ import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { createTestKafka } from "../../tests/fixtures/kafka.ts";
 import { insertUser } from "../../tests/fixtures/pipelines.ts";
 import { orderRequest } from "../../tests/fixtures/paper_orders.ts";
-import { waitFor } from "../../tests/fixtures/processes.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 import { bookOrder } from "../../shared/ledger/book_order.ts";
 import { NO_EXITS } from "../../shared/ledger/exits.ts";
 import type { Bar } from "../../shared/market/bar.ts";
@@ -61,7 +61,7 @@ Deno.test("paper ledger: bars from Kafka hit a long's stop once, the same bar tw
     fromBeginning: true,
   }, stop.signal);
   try {
-    await waitFor("every message", async () => metrics.invalid.total() === 1 || undefined);
+    await pollUntil("every message", async () => metrics.invalid.total() === 1 || undefined);
   } finally {
     stop.abort();
     await consuming;

@@ -1,26 +1,18 @@
 /** `deno task scheduler`: fires periodic pipelines while leading, until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, pingPostgres } from "../../shared/db.ts";
+import { connectPostgres } from "../../shared/db.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
-import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
-import { connectRedis, pingRedis } from "../../shared/redis.ts";
+import { bootService, exitOnConfigError } from "../../shared/process.ts";
+import { connectStores, waitForStores } from "../../shared/stores.ts";
 import { createScheduler } from "./scheduler.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const { log, signal } = await bootService({ service: "scheduler", config });
 // One connection holds the leader lock, one LISTENs, the rest claim.
-const sql = connectPostgres(config.databaseUrl, { max: 4, applicationName: "tickwire-scheduler" });
-const redis = connectRedis(config.REDIS_URL, { name: "tickwire-scheduler" });
-try {
-  await waitForService("Postgres", () => pingPostgres(sql, config.databaseUrl), { signal, log });
-  await waitForService("Redis", () => pingRedis(redis, config.REDIS_URL), { signal, log });
-} catch {
-  // Stopped (SIGTERM/SIGINT) while waiting.
-  redis.disconnect();
-  await sql.end({ timeout: 1 });
-  Deno.exit(0);
-}
+const stores = connectStores(config, { service: "scheduler", poolSize: 4, log });
+const { sql, redis } = stores;
+await waitForStores(stores, config, { signal, log });
 const scheduler = createScheduler({
   sql,
   connectLock: () =>

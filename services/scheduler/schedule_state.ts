@@ -1,5 +1,5 @@
 /** The periodic pipelines and their `pipeline_schedule_state` rows, read and written in batches. */
-import type { Sql } from "../../shared/db.ts";
+import type { Queryable, Sql } from "../../shared/db.ts";
 
 /** A periodic, active pipeline with its stored state (null fields: never scheduled). */
 export interface PeriodicPipelineRow {
@@ -32,7 +32,7 @@ export interface ScheduleStateUpdate {
 
 /** Upserts every row in one statement; rows of pipelines deleted meanwhile are dropped. */
 export async function saveScheduleState(
-  sql: Sql,
+  sql: Queryable,
   updates: readonly ScheduleStateUpdate[],
 ): Promise<void> {
   if (updates.length === 0) return;

@@ -5,14 +5,15 @@
  * their new schedule state, then enqueues what it claimed.
  */
 import type { Logger } from "@logtape/logtape";
-import { type Sql } from "../../shared/db.ts";
+import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { claimExecutions, type ClaimRequest } from "../../shared/executions/claim.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
-import { PIPELINE_CHANGES_CHANNEL, type RedisNames } from "../../shared/names.ts";
+import type { RedisNames } from "../../shared/names.ts";
+import { followPipelineChanges } from "../../shared/pipeline_changes.ts";
 import type { Redis } from "../../shared/redis.ts";
-import { pipelineChangeSchema, scheduleSchema } from "../../shared/schemas/pipeline.ts";
+import { scheduleSchema } from "../../shared/schemas/pipeline.ts";
 import { sleep } from "../../shared/sleep.ts";
 import { holdLeadership } from "./leader_lock.ts";
 import { dueFires, nextFireAt, type ScheduledPipeline, tickId } from "./schedule.ts";
@@ -128,8 +129,8 @@ export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions =
         : []
     );
     const claimed = await sql.begin(async (tx) => {
-      const rows = await claimExecutions(tx as unknown as Sql, requests);
-      await saveScheduleState(tx as unknown as Sql, updates);
+      const rows = await claimExecutions(tx, requests);
+      await saveScheduleState(tx, updates);
       return rows;
     });
     for (const f of fires) {
@@ -149,11 +150,10 @@ export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions =
   async function lead(leadership: AbortSignal): Promise<void> {
     const changed = new Set<string>();
     let reloadAll = true;
-    const listener = await sql.listen(PIPELINE_CHANGES_CHANNEL, (payload) => {
-      const change = pipelineChangeSchema.safeParse(parseJson(payload));
-      if (change.success) changed.add(change.data.id);
-      else reloadAll = true;
-    }, () => (reloadAll = true));
+    await followPipelineChanges(sql, {
+      onChange: (change) => changed.add(change.id),
+      onResync: () => (reloadAll = true),
+    }, { signal: leadership, log });
     let nextFullReload = 0;
     try {
       while (!leadership.aborted) {
@@ -176,7 +176,6 @@ export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions =
         await sleep(tickMs, leadership);
       }
     } finally {
-      await listener.unlisten().catch(() => {});
       pipelines.clear();
     }
   }
@@ -195,12 +194,4 @@ export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions =
       }, signal);
     },
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
-import { freePort, startService, waitFor } from "../../tests/fixtures/processes.ts";
+import { freePort, startService } from "../../tests/fixtures/processes.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 import { createTestRedis } from "../../tests/fixtures/redis.ts";
 
 async function isLeader(port: number): Promise<boolean> {
@@ -32,18 +33,18 @@ Deno.test({
       })
     );
     try {
-      const leader = await waitFor("one scheduler to lead", async () => {
+      const leader = await pollUntil("one scheduler to lead", async () => {
         const leading = await Promise.all(ports.map(isLeader));
         return leading.filter(Boolean).length === 1 ? leading.indexOf(true) : undefined;
-      }, 30_000);
+      }, { timeoutMs: 30_000 });
       processes[leader]!.child.kill("SIGKILL");
       await processes[leader]!.stop();
       const killedAt = new Date();
-      await waitFor(
+      await pollUntil(
         "the standby to lead",
         async () => await isLeader(ports[1 - leader]!) || undefined,
       );
-      await waitFor("a tick fired by the standby", async () => {
+      await pollUntil("a tick fired by the standby", async () => {
         const [row] = await db.sql`select count(*)::int as n from pipeline_executions
           where pipeline_id = ${pipeline.id} and queued_at > ${killedAt}`;
         return row!.n > 0 || undefined;

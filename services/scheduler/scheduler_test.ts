@@ -4,7 +4,7 @@ import { connectPostgres, type Sql } from "../../shared/db.ts";
 import { PIPELINE_CHANGES_CHANNEL } from "../../shared/names.ts";
 import { createTestDatabase, type TestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
-import { waitFor } from "../../tests/fixtures/processes.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 import { createTestRedis, type TestRedis } from "../../tests/fixtures/redis.ts";
 import { createScheduler } from "./scheduler.ts";
 
@@ -56,42 +56,27 @@ Deno.test("scheduler: a periodic pipeline fires on schedule and is skipped while
   });
   const scheduler = startScheduler(db, t);
   try {
-    const [first] = await waitFor(
-      "the first tick's execution",
-      async () => {
-        const rows = await executions(db.sql, pipeline.id);
-        return rows.length > 0 ? rows : undefined;
-      },
-      10_000,
-      50,
-    );
+    const [first] = await pollUntil("the first tick's execution", async () => {
+      const rows = await executions(db.sql, pipeline.id);
+      return rows.length > 0 ? rows : undefined;
+    }, { timeoutMs: 10_000, intervalMs: 50 });
     assert.equal(first!.trigger_kind, "periodic");
     assert.match(first!.signal_id, new RegExp(`^tick:${pipeline.id}:\\d{4}-.*Z$`));
     assert.equal(await t.redis.xlen(t.names.jobsStream), 1);
     await db.sql`update pipeline_executions set status = 'running' where id = ${first!.id}`;
     const firedAt = (await lastFired(db.sql, pipeline.id))!;
-    await waitFor(
-      "two more ticks",
-      async () => {
-        const last = await lastFired(db.sql, pipeline.id);
-        return last && last.getTime() >= firedAt.getTime() + 2000 ? true : undefined;
-      },
-      10_000,
-      50,
-    );
+    await pollUntil("two more ticks", async () => {
+      const last = await lastFired(db.sql, pipeline.id);
+      return last && last.getTime() >= firedAt.getTime() + 2000 ? true : undefined;
+    }, { timeoutMs: 10_000, intervalMs: 50 });
     assert.equal((await executions(db.sql, pipeline.id)).length, 1, "busy ticks were skipped");
     assert.ok(scheduler.metrics.fired.get({ outcome: "skipped" }) >= 2);
 
     await db.sql`update pipeline_executions set status = 'succeeded' where id = ${first!.id}`;
-    await waitFor(
-      "a tick after the run finished",
-      async () => {
-        const rows = await executions(db.sql, pipeline.id);
-        return rows.length === 2 ? rows : undefined;
-      },
-      10_000,
-      50,
-    );
+    await pollUntil("a tick after the run finished", async () => {
+      const rows = await executions(db.sql, pipeline.id);
+      return rows.length === 2 ? rows : undefined;
+    }, { timeoutMs: 10_000, intervalMs: 50 });
     assert.equal(await t.redis.xlen(t.names.jobsStream), 2);
   } finally {
     await scheduler.stop();
@@ -112,15 +97,10 @@ Deno.test("scheduler: after downtime a missed tick fires once, not a burst", asy
                values (${pipeline.id}, ${db.sql.json(schedule)}, ${missed})`;
   const scheduler = startScheduler(db, t);
   try {
-    await waitFor(
-      "the missed tick to fire",
-      async () => {
-        const last = await lastFired(db.sql, pipeline.id);
-        return last?.getTime() === missed.getTime() || undefined;
-      },
-      10_000,
-      50,
-    );
+    await pollUntil("the missed tick to fire", async () => {
+      const last = await lastFired(db.sql, pipeline.id);
+      return last?.getTime() === missed.getTime() || undefined;
+    }, { timeoutMs: 10_000, intervalMs: 50 });
     // Ticks go on for a while; none of the sixty missed ones fire again.
     const ticks = scheduler.metrics.fired.get({ outcome: "claimed" });
     await new Promise((r) => setTimeout(r, 500));
@@ -143,7 +123,7 @@ Deno.test("scheduler: a schedule change announced by NOTIFY is picked up without
   });
   const scheduler = startScheduler(db, t, 3600);
   try {
-    await waitFor(
+    await pollUntil(
       "the pipeline to be scheduled",
       () => Promise.resolve(scheduler.metrics.scheduled.get() === 1 || undefined),
     );
@@ -151,15 +131,10 @@ Deno.test("scheduler: a schedule change announced by NOTIFY is picked up without
                  where id = ${pipeline.id}`;
     await db.sql`select pg_notify(${PIPELINE_CHANGES_CHANNEL},
                  ${JSON.stringify({ op: "upsert", id: pipeline.id })})`;
-    await waitFor(
-      "a tick of the new schedule",
-      async () => {
-        const rows = await executions(db.sql, pipeline.id);
-        return rows.length > 0 || undefined;
-      },
-      10_000,
-      50,
-    );
+    await pollUntil("a tick of the new schedule", async () => {
+      const rows = await executions(db.sql, pipeline.id);
+      return rows.length > 0 || undefined;
+    }, { timeoutMs: 10_000, intervalMs: 50 });
   } finally {
     await scheduler.stop();
   }
@@ -176,15 +151,10 @@ Deno.test("scheduler: with two schedulers only the leader fires; the standby tak
   const pools = [connectPostgres(db.url, { max: 4 }), connectPostgres(db.url, { max: 4 })];
   const schedulers = pools.map((sql) => startScheduler({ sql, url: db.url }, t));
   try {
-    await waitFor(
-      "three ticks",
-      async () => {
-        const rows = await executions(db.sql, pipeline.id);
-        return rows.length >= 3 || undefined;
-      },
-      10_000,
-      50,
-    );
+    await pollUntil("three ticks", async () => {
+      const rows = await executions(db.sql, pipeline.id);
+      return rows.length >= 3 || undefined;
+    }, { timeoutMs: 10_000, intervalMs: 50 });
     const fired = schedulers.map((s) => s.metrics.fired.get({ outcome: "claimed" }));
     const leader = fired.findIndex((n) => n > 0);
     assert.equal(fired.filter((n) => n > 0).length, 1, `fired per scheduler: ${fired}`);
@@ -195,11 +165,10 @@ Deno.test("scheduler: with two schedulers only the leader fires; the standby tak
     // The leader stops (see scheduler_kill_test.ts for a leader killed outright).
     await schedulers[leader]!.stop();
     const standby = schedulers[1 - leader]!;
-    await waitFor(
+    await pollUntil(
       "the standby to fire",
       () => Promise.resolve(standby.metrics.fired.get({ outcome: "claimed" }) > 0 || undefined),
-      10_000,
-      50,
+      { timeoutMs: 10_000, intervalMs: 50 },
     );
   } finally {
     await Promise.all(schedulers.map((s) => s.stop()));

@@ -16,6 +16,7 @@ import { createGeneratorMetrics } from "./generator_metrics.ts";
 import { replaySignals } from "./replay.ts";
 import { scannerRegistry } from "./scanners/registry.ts";
 import { createSignalPublisher } from "./signal_publisher.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 
 /** Signals for `tickers` on consecutive days, as the generator would emit them. */
 function sampleSignals(tickers: string[], days: number): TickerSignal[] {
@@ -134,12 +135,9 @@ function guardProxy(target: Deno.ConnectOptions) {
   };
 }
 
-async function waitFor(what: string, seconds: number, check: () => boolean | Promise<boolean>) {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${seconds} s waiting for ${what}`);
-    await sleep(100);
-  }
+/** Waits up to `seconds` for `check` to hold. */
+function waitFor(what: string, seconds: number, check: () => boolean | Promise<boolean>) {
+  return pollUntil(what, async () => (await check()) || undefined, { timeoutMs: seconds * 1000 });
 }
 
 Deno.test("generator: started with Kafka down, it delivers its buffered signals once Kafka is up", async () => {

@@ -1,12 +1,11 @@
 /** `deno task worker`: runs pipelines from the jobs stream until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, pingPostgres } from "../../shared/db.ts";
 import { egressPolicy } from "../../shared/egress/egress_policy.ts";
 import { instanceId } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
-import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
-import { connectRedis, pingRedis } from "../../shared/redis.ts";
+import { bootService, exitOnConfigError } from "../../shared/process.ts";
+import { connectStores, waitForStores } from "../../shared/stores.ts";
 import { logSummaries } from "../../shared/log_summary.ts";
 import { collectQueueDepth, workerMetrics, workerSummary } from "./metrics.ts";
 import { createWorker } from "./worker.ts";
@@ -14,21 +13,15 @@ import { createWorker } from "./worker.ts";
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const consumer = instanceId();
 const { log, signal } = await bootService({ service: "worker", config, instance: consumer });
-const sql = connectPostgres(config.databaseUrl, {
-  max: Math.min(config.DATABASE_POOL_SIZE, config.WORKER_CONCURRENCY + 2),
-  applicationName: "tickwire-worker",
+const stores = connectStores(config, {
+  service: "worker",
+  redisName: `tickwire-worker-${consumer}`,
+  poolSize: Math.min(config.DATABASE_POOL_SIZE, config.WORKER_CONCURRENCY + 2),
+  log,
 });
-const redis = connectRedis(config.REDIS_URL, { name: `tickwire-worker-${consumer}` });
+const { sql, redis } = stores;
 const names = redisNames(config.REDIS_KEY_PREFIX);
-try {
-  await waitForService("Postgres", () => pingPostgres(sql, config.databaseUrl), { signal, log });
-  await waitForService("Redis", () => pingRedis(redis, config.REDIS_URL), { signal, log });
-} catch {
-  // Stopped (SIGTERM/SIGINT) while waiting.
-  redis.disconnect();
-  await sql.end({ timeout: 1 });
-  Deno.exit(0);
-}
+await waitForStores(stores, config, { signal, log });
 const metrics = workerMetrics();
 collectQueueDepth(metrics.registry, redis, names);
 const server = serveMetrics(metrics.registry, config.METRICS_PORT_WORKER, signal);

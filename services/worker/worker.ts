@@ -245,7 +245,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   }
 
   async function run(signal: AbortSignal): Promise<void> {
-    const reader = duplicateRedis(redis);
+    const reader = duplicateRedis(redis, log);
     const reclaim = createReclaimer(redis, names, o.consumer);
     const beat = setInterval(() => void heartbeat(), o.heartbeatSeconds * 1000);
     const reclaimEveryMs = Math.max(250, Math.min(visibilityMs / 2, 5000));

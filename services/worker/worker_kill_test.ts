@@ -5,8 +5,9 @@ import { claimExecutions } from "../../shared/executions/claim.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
-import { freePort, startService, waitFor } from "../../tests/fixtures/processes.ts";
+import { freePort, startService } from "../../tests/fixtures/processes.ts";
 import { LOOPBACK_ALLOWED } from "../../tests/fixtures/agent_context.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 import { createTestRedis } from "../../tests/fixtures/redis.ts";
 import { createWorker } from "./worker.ts";
 
@@ -63,10 +64,10 @@ Deno.test({
     const controller = new AbortController();
     let survivor: Promise<void> | undefined;
     try {
-      await waitFor("the first worker to call the webhook", async () => {
+      await pollUntil("the first worker to call the webhook", async () => {
         await Promise.race([firstArrived.promise, new Promise((r) => setTimeout(r, 100))]);
         return calls.length === 1 || undefined;
-      }, 30_000);
+      }, { timeoutMs: 30_000 });
       const [running] = await db.sql`select status, worker_id from pipeline_executions`;
       assert.equal(running!.status, "running");
       doomed.child.kill("SIGKILL");
@@ -85,16 +86,16 @@ Deno.test({
         blockMs: 100,
       });
       survivor = worker.run(controller.signal);
-      const row = await waitFor("the execution to succeed on the survivor", async () => {
+      const row = await pollUntil("the execution to succeed on the survivor", async () => {
         const [e] = await db.sql`select * from pipeline_executions where id = ${claimed!.id}`;
         return e?.status === "succeeded" ? e : undefined;
-      }, 20_000);
+      }, { timeoutMs: 20_000 });
       assert.equal(row.attempts, 2);
       assert.equal(row.worker_id, "survivor");
       assert.notEqual(row.worker_id, running!.worker_id);
       assert.equal(worker.metrics.reclaimed.get(), 1);
       assert.equal(worker.metrics.started.get(), 1);
-      await waitFor("the entry to be acknowledged", async () => {
+      await pollUntil("the entry to be acknowledged", async () => {
         const [count] = await t.redis.xpending(t.names.jobsStream, t.names.workersGroup) as [
           number,
         ];

@@ -7,7 +7,7 @@ import type { Sql } from "../../shared/db.ts";
 import type { Pipeline } from "../../shared/schemas/pipeline.ts";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
-import { waitFor } from "../../tests/fixtures/processes.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 import { createTestRedis, type TestRedis } from "../../tests/fixtures/redis.ts";
 import { createWorker, type WorkerOptions } from "./worker.ts";
 
@@ -76,15 +76,10 @@ async function execution(sql: Sql, id: string): Promise<ExecutionRow> {
 }
 
 function finished(sql: Sql, id: string) {
-  return waitFor(
-    `execution ${id} to finish`,
-    async () => {
-      const row = await execution(sql, id);
-      return ["succeeded", "failed", "skipped"].includes(row.status) ? row : undefined;
-    },
-    15_000,
-    50,
-  );
+  return pollUntil(`execution ${id} to finish`, async () => {
+    const row = await execution(sql, id);
+    return ["succeeded", "failed", "skipped"].includes(row.status) ? row : undefined;
+  }, { timeoutMs: 15_000, intervalMs: 50 });
 }
 
 /** A webhook target answering each request with the next status (then the last); records times. */
@@ -126,7 +121,10 @@ Deno.test("worker: a job runs once; its execution holds the signal and every ste
       ["note", "succeeded", { message: "hello" }],
     ]);
     assert.ok(row.steps.every((s) => typeof s.duration_ms === "number"));
-    await waitFor("the entry to be acknowledged", async () => await pending(t) === 0 || undefined);
+    await pollUntil(
+      "the entry to be acknowledged",
+      async () => await pending(t) === 0 || undefined,
+    );
     assert.equal(worker.metrics.started.get(), 1);
     assert.equal(worker.metrics.succeeded.get(), 1);
   } finally {
@@ -172,7 +170,7 @@ Deno.test("worker: duplicate stream entries for one execution run it once", asyn
   try {
     await finished(db.sql, id);
     await enqueueJobs(t.redis, t.names, [{ id, pipeline_id: pipeline.id }]);
-    await waitFor("all four deliveries to be acknowledged", async () => {
+    await pollUntil("all four deliveries to be acknowledged", async () => {
       const length = await t.redis.xlen(t.names.jobsStream);
       return length === 4 && await pending(t) === 0 && worker.metrics.ignored.get() === 3
         ? true
@@ -226,7 +224,7 @@ Deno.test("worker: past max attempts the job is dead-lettered and the execution 
     assert.equal(row.status, "failed");
     assert.equal(row.attempts, 2);
     assert.match(row.error ?? "", /^Gave up after 2 of 2 attempts: Step "hook" \(webhook\) failed/);
-    const dead = await waitFor("the dead letter", async () => {
+    const dead = await pollUntil("the dead letter", async () => {
       const entries = await t.redis.xrange(t.names.deadLetterStream, "-", "+");
       return entries.length > 0 ? entries : undefined;
     });
@@ -254,7 +252,7 @@ Deno.test("worker: a non-retryable failure fails at once; a malformed entry is d
     const row = await finished(db.sql, id);
     assert.equal(row.status, "failed");
     assert.equal(row.attempts, 1);
-    const dead = await waitFor("the malformed entry's dead letter", async () => {
+    const dead = await pollUntil("the malformed entry's dead letter", async () => {
       const entries = await t.redis.xrange(t.names.deadLetterStream, "-", "+");
       return entries.length > 0 ? entries : undefined;
     });
@@ -262,7 +260,7 @@ Deno.test("worker: a non-retryable failure fails at once; a malformed entry is d
     const fields = dead[0]![1];
     assert.equal(fields[fields.indexOf("source_entry_id") + 1], bad);
     assert.match(fields[fields.indexOf("reason") + 1]!, /^Cannot parse job/);
-    await waitFor("both entries acknowledged", async () => await pending(t) === 0 || undefined);
+    await pollUntil("both entries acknowledged", async () => await pending(t) === 0 || undefined);
   } finally {
     await worker.stop();
   }
@@ -293,10 +291,10 @@ Deno.test("worker: a consumer gone idle with nothing pending is pruned from the 
   // Visibility 0.3 s: idle consumers go after 10 × 0.3 s; the held entry is reclaimed at once.
   const worker = startWorker(db.sql, t, { visibilityTimeoutSeconds: 0.3, heartbeatSeconds: 0.1 });
   try {
-    const left = await waitFor("the dead consumers to be pruned", async () => {
+    const left = await pollUntil("the dead consumers to be pruned", async () => {
       const names = await consumers();
       return names.includes("killed") || names.includes("holding") ? undefined : names;
-    }, 20_000);
+    }, { timeoutMs: 20_000 });
     assert.equal(left.length, 1, `only the live worker is left: ${left}`);
   } finally {
     await worker.stop();

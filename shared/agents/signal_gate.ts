@@ -4,47 +4,11 @@
  *
  * @example {"id": "gate", "agent": "signal_gate", "params": {"signals": ["BULLISH"], "min_confidence": 70}}
  */
-import { z } from "zod";
 import { defineAgent } from "./agent.ts";
-import { SIGNAL_TYPES, type TickerSignal } from "../schemas/signal.ts";
+import { signalConditionsSchema, unmetConditions } from "../schemas/signal_conditions.ts";
 
-const confidence = z.number().min(0).max(100);
-
-/** The gate's conditions; every key optional, all given keys must hold. */
-export const signalGateParams = z.object({
-  signals: z.array(z.enum(SIGNAL_TYPES)).min(1).optional(),
-  min_confidence: confidence.optional(),
-  max_confidence: confidence.optional(),
-  scanners: z.array(z.string().min(1).max(64)).min(1).optional(),
-}).strict().refine(
-  (p) =>
-    p.min_confidence === undefined || p.max_confidence === undefined ||
-    p.min_confidence <= p.max_confidence,
-  { message: "min_confidence must not exceed max_confidence", path: ["max_confidence"] },
-);
-export type SignalGateParams = z.infer<typeof signalGateParams>;
-
-/** The conditions `signal` fails, as sentences; empty when it passes. */
-export function unmetConditions(params: SignalGateParams, signal: TickerSignal | null): string[] {
-  const conditions = Object.values(params).filter((v) => v !== undefined).length;
-  if (signal === null) return conditions > 0 ? ["the run has no triggering signal"] : [];
-  const unmet: string[] = [];
-  if (params.signals && !params.signals.includes(signal.signal)) {
-    unmet.push(`signal "${signal.signal}" is not one of ${params.signals.join(", ")}`);
-  }
-  if (params.min_confidence !== undefined && signal.confidence < params.min_confidence) {
-    unmet.push(`confidence ${signal.confidence} is below ${params.min_confidence}`);
-  }
-  if (params.max_confidence !== undefined && signal.confidence > params.max_confidence) {
-    unmet.push(`confidence ${signal.confidence} is above ${params.max_confidence}`);
-  }
-  if (params.scanners && !(signal.scanner && params.scanners.includes(signal.scanner))) {
-    unmet.push(
-      `scanner "${signal.scanner ?? "(none)"}" is not one of ${params.scanners.join(", ")}`,
-    );
-  }
-  return unmet;
-}
+/** The gate's conditions: the same model as a pipeline's `signal_filter`. */
+export const signalGateParams = signalConditionsSchema;
 
 export const signalGateAgent = defineAgent({
   name: "signal_gate",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
-import { signalGateAgent, signalGateParams, unmetConditions } from "./signal_gate.ts";
+import { signalGateAgent, signalGateParams } from "./signal_gate.ts";
+import { unmetConditions } from "../schemas/signal_conditions.ts";
 import type { AgentContext } from "./agent.ts";
 import type { TickerSignal } from "../schemas/signal.ts";
 

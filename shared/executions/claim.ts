@@ -7,7 +7,7 @@
  * - `(pipeline_id, signal_id)`: a signal (or tick) delivered again never runs a pipeline twice.
  */
 import type postgres from "postgres";
-import type { Sql } from "../db.ts";
+import type { Queryable } from "../db.ts";
 import type { Execution } from "../schemas/execution.ts";
 
 /** One pipeline that a signal, tick or user wants to run (timestamps may be ISO strings). */
@@ -35,7 +35,7 @@ export interface ClaimOptions {
  * that signal_id are skipped (not returned).
  */
 export async function claimExecutions(
-  sql: Sql,
+  sql: Queryable,
   requests: readonly ClaimRequest[],
   options: ClaimOptions = {},
 ): Promise<ClaimedExecution[]> {

@@ -6,7 +6,7 @@
  */
 import { Cron } from "croner";
 import { z } from "zod";
-import { SIGNAL_TYPES } from "./signal.ts";
+import { type SignalConditions, signalConditionsSchema } from "./signal_conditions.ts";
 import { pipelineConfigSchema } from "./steps.ts";
 import { tickerSchema } from "./ticker.ts";
 
@@ -49,13 +49,9 @@ export function cronProblem(expression: string, timezone?: string): string | nul
 }
 export type Schedule = z.infer<typeof scheduleSchema>;
 
-/** Which signals may trigger a pipeline; every key optional, all given keys must hold. */
-export const signalFilterSchema = z.object({
-  signals: z.array(z.enum(SIGNAL_TYPES)).min(1).optional(),
-  min_confidence: z.number().min(0).max(100).optional(),
-  scanners: z.array(z.string().min(1).max(64)).min(1).optional(),
-}).strict();
-export type SignalFilter = z.infer<typeof signalFilterSchema>;
+/** Which signals may trigger a pipeline: the signal conditions, also the signal_gate's. */
+export const signalFilterSchema = signalConditionsSchema;
+export type SignalFilter = SignalConditions;
 
 /** Largest `max_signal_age_seconds`: 30 days. */
 const MAX_SIGNAL_AGE_SECONDS = 30 * 24 * 3600;
