@@ -266,4 +266,52 @@ Deno.test("signal lineage: log entry, claimed, filtered by min_confidence, skipp
     bobLatency.body.pipelines.map((p: { pipeline_id: string }) => p.pipeline_id),
     [bobs],
   );
+
+  // A worker's outcome and order reach the funnel and the latency (rows as a worker leaves them).
+  await api.db.sql`
+    update pipeline_executions
+    set status = 'succeeded', started_at = queued_at + interval '15 ms',
+      finished_at = queued_at + interval '40 ms'
+    where id = ${execution!.id}`;
+  const [account] = await api.db.sql<{ id: string }[]>`
+    insert into paper_accounts (owner_id, name, starting_cash, cash)
+    values (${alice.id}, 'default', 1000, 1000) returning id`;
+  await api.db.sql`
+    insert into paper_orders (account_id, execution_id, step_id, ticker, side, quantity,
+      requested_price, fill_price, status)
+    values (${account!.id}, ${execution!.id}, 'buy', 'AAPL', 'buy', 1, 100, 100, 'filled')`;
+  const after = await api.call(
+    "GET",
+    `/api/v1/analytics/funnel?group_by=ticker&from=${encodeURIComponent(startedAt)}`,
+    { token: alice.token },
+  );
+  assert.deepEqual(
+    after.body.groups.map((
+      g: Record<string, unknown>,
+    ) => [g.key, g.claimed, g.succeeded, g.orders]),
+    [["AAPL", 3, 1, 1]],
+  );
+  const finished = await api.call(
+    "GET",
+    `/api/v1/analytics/latency?from=${encodeURIComponent(startedAt)}`,
+    { token: alice.token },
+  );
+  assert.deepEqual(finished.body.overall.started_to_finished, {
+    samples: 1,
+    p50_ms: 25,
+    p95_ms: 25,
+    p99_ms: 25,
+  });
+  const lineage = await api.call(
+    "GET",
+    `/api/v1/signals/${encodeURIComponent(logged.signal_id)}`,
+    { token: alice.token },
+  );
+  const claimedNow = lineage.body.decisions.find((d: { pipeline_id: string }) =>
+    d.pipeline_id === trader
+  );
+  assert.equal(claimedNow.execution.status, "succeeded");
+  assert.deepEqual(claimedNow.execution.orders.map((o: { status: string }) => o.status), [
+    "filled",
+  ]);
 });
