@@ -5,7 +5,7 @@
  */
 import { Partitioners } from "kafkajs";
 import type { Kafka } from "../shared/kafka.ts";
-import { toSignalMessages } from "../services/signal_generator/signal_messages.ts";
+import { toSignalMessages } from "../shared/signals/signal_messages.ts";
 import type { TickerSignal } from "../shared/schemas/signal.ts";
 import { benchTicker } from "./bench_pipelines.ts";
 import { sleep } from "../shared/sleep.ts";

@@ -25,7 +25,7 @@ CREATE TABLE signal_sources (
 CREATE INDEX signal_sources_owner_idx ON signal_sources (owner_id, created_at DESC);
 
 CREATE TYPE delivery_outcome AS ENUM
-  ('accepted', 'duplicate', 'stale', 'bad_secret', 'malformed', 'rate_limited');
+  ('accepted', 'duplicate', 'stale', 'bad_secret', 'malformed', 'rate_limited', 'unavailable');
 
 CREATE TABLE signal_deliveries (
   id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

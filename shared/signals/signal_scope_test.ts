@@ -21,7 +21,7 @@ const privateSignal: TickerSignal = {
   source,
   signal_id: `${source}:a:alert-1`,
   emitted_at: "2025-01-02T15:00:00.000Z",
-  metadata: { strategy: "breakout", z: 1, a: [1, 2] },
+  metadata: { strategy: "breakout", z: 1, a: null },
 };
 
 Deno.test("canonicalJson: keys sorted at every level, undefined left out", () => {
