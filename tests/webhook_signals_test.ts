@@ -160,11 +160,11 @@ Deno.test({
             return runs.length === 2 ? runs : undefined;
           });
           assert.ok(aliceRuns.every((r) => !r.signal_id?.endsWith(":forged")));
-        const admin = kafka.kafka.admin();
-        await admin.connect();
-        const [dead] = await admin.fetchTopicOffsets(dlq);
-        await admin.disconnect();
-        assert.equal(dead?.high, "1", "the forged message is on the dead-letter topic");
+          const admin = kafka.kafka.admin();
+          await admin.connect();
+          const [dead] = await admin.fetchTopicOffsets(dlq);
+          await admin.disconnect();
+          assert.equal(dead?.high, "1", "the forged message is on the dead-letter topic");
         },
       );
     } catch (error) {

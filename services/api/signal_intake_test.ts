@@ -146,13 +146,14 @@ Deno.test({
       await consumer.connect();
       await consumer.subscribe({ topic: kafka.topic, fromBeginning: true });
       await consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: ({ message }) => {
           const parsed = parseSignalMessage(message.value);
           assert.ok(parsed.ok);
           signals.push(...parsed.signals);
+          return Promise.resolve();
         },
       });
-      await waitFor("three signals", async () => (signals.length >= 3 ? true : undefined));
+      await waitFor("three signals", () => Promise.resolve(signals.length >= 3 ? true : undefined));
       await consumer.disconnect();
       for (const signal of signals as Parameters<typeof authenticateSignal>[0][]) {
         assert.equal(signal.owner_id, alice.id);
@@ -205,14 +206,14 @@ Deno.test("signal intake: never answers before Kafka acknowledged; 503 and no de
 
   let answered = false;
   const pending = send().then((a) => (answered = true, a));
-  await waitFor("the send to start", async () => (sends === 1 ? true : undefined));
+  await waitFor("the send to start", () => Promise.resolve(sends === 1 ? true : undefined));
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(answered, false, "no answer while Kafka has not acknowledged");
   release(false);
   assert.equal((await pending).status, 503);
 
   const retry = send();
-  await waitFor("the retry's send", async () => (sends === 2 ? true : undefined));
+  await waitFor("the retry's send", () => Promise.resolve(sends === 2 ? true : undefined));
   release(true);
   assert.equal((await retry).status, 200, "the failed attempt was not taken for a duplicate");
   const log = await api.call("GET", `/api/v1/signal-sources/${created.body.id}/deliveries`, {
