@@ -16,7 +16,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { Sql } from "../../shared/db.ts";
-import { errorMessage } from "../../shared/errors.ts";
+import { errorMessage, issuesText } from "../../shared/errors.ts";
+import { tickerSignalSchema } from "../../shared/schemas/signal.ts";
 import type { Logger } from "../../shared/logging.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
@@ -144,7 +145,12 @@ export function createSignalIntake(deps: SignalIntakeDeps) {
     if (first === null) {
       return { status: 200, outcome: "duplicate", body: { status: "duplicate" } };
     }
-    const signal = signSignal(alertSignal(alert.value, source, receivedMs), keys.signing);
+    const unsigned = tickerSignalSchema.safeParse(alertSignal(alert.value, source, receivedMs));
+    if (!unsigned.success) {
+      await redis.del(seen);
+      return error(400, "malformed", `Cannot read alert: ${issuesText(unsigned.error.issues)}`);
+    }
+    const signal = signSignal(unsigned.data, keys.signing);
     record.signal_id = signal.signal_id!;
     try {
       if (!deps.publish) throw new Error("no Kafka producer configured");

@@ -98,6 +98,9 @@ Deno.test({
         const malformed = await hook({ secret, ticker: "AAPL" });
         assert.equal(malformed.status, 400);
         assert.match(malformed.body.error, /"signal" or "action" is required/);
+        const unstorable = await hook({ secret, ticker: "AAPL", action: "buy", note: "a\u0000b" });
+        assert.equal(unstorable.status, 400);
+        assert.match(unstorable.body.error, /field "metadata.note" must not contain NUL/);
       },
     );
 
@@ -125,6 +128,7 @@ Deno.test({
         "duplicate",
         "stale",
         "bad_secret",
+        "malformed",
         "malformed",
         "accepted",
         "accepted",

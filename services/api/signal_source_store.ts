@@ -120,7 +120,9 @@ export function createSignalSourceStore(sql: Sql) {
     },
 
     async logDelivery(sourceId: string, record: DeliveryRecord): Promise<void> {
-      await sql`insert into signal_deliveries ${sql({ source_id: sourceId, ...record })}`;
+      // A reason may quote the sender's text: keep it storable and short.
+      const reason = record.reason?.replaceAll("\u0000", "").toWellFormed().slice(0, 500) ?? null;
+      await sql`insert into signal_deliveries ${sql({ source_id: sourceId, ...record, reason })}`;
     },
 
     /** The newest deliveries of an owner's source, newest first, before id `before`. */

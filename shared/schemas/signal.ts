@@ -30,7 +30,12 @@ export const privateSourceSchema = z.string().regex(
 );
 
 /** A metadata value: a scalar (a webhook's nested values arrive as their JSON text). */
-export const metadataValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const metadataValueSchema = z.union([
+  storableText(z.string().max(2000)),
+  z.number(),
+  z.boolean(),
+  z.null(),
+]);
 export type MetadataValue = z.infer<typeof metadataValueSchema>;
 
 const isoDate = z.iso.date("must be a date YYYY-MM-DD");
@@ -54,7 +59,7 @@ export const tickerSignalSchema = z.object({
   /** HMAC-SHA256 (hex) of the signal by our intake; private signals without it are refused. */
   signature: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 hex digits").optional(),
   /** The sender's extra fields (a webhook's unknown keys), kept for the pipeline's steps. */
-  metadata: z.record(z.string().max(64), metadataValueSchema).optional(),
+  metadata: z.record(storableText(z.string().max(64)), metadataValueSchema).optional(),
 });
 export type TickerSignal = z.infer<typeof tickerSignalSchema>;
 

@@ -13,6 +13,7 @@
  * `scanner`. Every other key is kept as metadata (nested values as their JSON text).
  */
 import { z } from "zod";
+import { issuesText } from "../errors.ts";
 import { type MetadataValue, SIGNAL_TYPES, type SignalType } from "../schemas/signal.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
 
@@ -119,8 +120,7 @@ export function parseAlert(fields: Record<string, unknown>): AlertRead<WebhookAl
   if (!parsed.success) {
     return {
       ok: false,
-      error: "Cannot read alert: " +
-        parsed.error.issues.map((i) => `field "${i.path.join(".")}" ${i.message}`).join("; "),
+      error: `Cannot read alert: ${issuesText(parsed.error.issues)}`,
     };
   }
   const { ticker, signal, action, confidence, alert_id, timestamp, price, scanner } = parsed.data;
