@@ -1,5 +1,5 @@
--- Private signals: the intake's master key, users' webhook sources and their delivery log, and
--- which signals a pipeline listens to.
+-- Private signals: the intake's master key, users' webhook sources and their delivery log, users'
+-- expression scanners, and which signals a pipeline listens to.
 
 -- One row: 32 random bytes from which the signing and sealing keys are derived
 -- (shared/signals/intake_keys.ts). Created on first use by the API, dispatcher or generator.
@@ -41,3 +41,20 @@ CREATE INDEX signal_deliveries_source_idx ON signal_deliveries (source_id, id DE
 
 -- {"public": bool, "sources": "all" | ["webhook:<id>", "scanner:<id>"]}; NULL: public + all.
 ALTER TABLE pipelines ADD COLUMN listen_to jsonb;
+
+-- Users' expression scanners (shared/expressions): run by the signal generator on each new bar,
+-- publishing private signals from the source "scanner:<id>".
+CREATE TABLE user_scanners (
+  id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  owner_id    uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name        text NOT NULL,
+  tickers     jsonb NOT NULL CHECK (jsonb_typeof(tickers) = 'array'),
+  expression  text NOT NULL,
+  direction   text NOT NULL CHECK (direction IN ('BULLISH', 'BEARISH')),
+  confidence  numeric NOT NULL CHECK (confidence BETWEEN 0 AND 100),
+  is_active   boolean NOT NULL DEFAULT true,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX user_scanners_owner_idx ON user_scanners (owner_id, created_at DESC);
+CREATE INDEX user_scanners_active_idx ON user_scanners (is_active) WHERE is_active;

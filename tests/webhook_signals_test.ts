@@ -167,6 +167,20 @@ Deno.test({
           assert.equal(dead?.high, "1", "the forged message is on the dead-letter topic");
         },
       );
+
+      await t.step("the signal log shows a private signal to its owner only", async () => {
+        const ids = async (token: string) =>
+          (await call("GET", "/api/v1/signals?ticker=AAPL", undefined, token)).body.items
+            .map((s: { signal_id: string }) => s.signal_id);
+        const privateId = `${source.body.source}:a:tv-1`;
+        assert.ok((await ids(alice)).includes(privateId));
+        const bobSees = await ids(bob);
+        assert.ok(bobSees.length > 0, "bob sees the public signal");
+        assert.ok(!bobSees.includes(privateId));
+        const path = `/api/v1/signals/${encodeURIComponent(privateId)}`;
+        assert.equal((await call("GET", path, undefined, bob)).status, 404);
+        assert.equal((await call("GET", path, undefined, alice)).status, 200);
+      });
     } catch (error) {
       for (const s of services) console.error(`--- ${s.name}\n${s.output().slice(-3000)}`);
       throw error;

@@ -69,6 +69,8 @@ export function planBatch(
         ...(signal.scanner === undefined ? {} : { scanner: signal.scanner }),
         ...(signal.bar_date === undefined ? {} : { bar_date: signal.bar_date }),
         ...(signal.price === undefined ? {} : { price: signal.price }),
+        ...(signal.owner_id === undefined ? {} : { owner_id: signal.owner_id }),
+        ...(signal.source === undefined ? {} : { source: signal.source }),
         ...(Number.isFinite(emittedAtMs)
           ? { emitted_at: new Date(emittedAtMs).toISOString() }
           : {}),
