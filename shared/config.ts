@@ -117,6 +117,12 @@ export const envSchema = z.object({
   TICKWIRE_DEMO: bool.default(true),
 });
 
+/**
+ * Every variable's default (what an empty environment gives): the one source of the defaults of
+ * options that mirror a variable (e.g. the worker's, the stream bound).
+ */
+export const CONFIG_DEFAULTS: Readonly<z.infer<typeof envSchema>> = envSchema.parse({});
+
 /** The parsed configuration, plus `databaseUrl` resolved from DATABASE_URL or POSTGRES_*. */
 export type Config = z.infer<typeof envSchema> & { databaseUrl: string };
 

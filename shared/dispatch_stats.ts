@@ -6,6 +6,7 @@
  */
 import type { Redis } from "ioredis";
 import type { RedisNames } from "./names.ts";
+import { dispatchStatsField } from "./redis_codec.ts";
 
 /** Reasons counted; every `matched` ends as `claimed` or `skipped_busy`. */
 export const DISPATCH_REASONS = [
@@ -24,13 +25,13 @@ export class DispatchStats {
   /** Adds `by` (default 1) to the pipeline's reason. */
   add(pipelineId: string, reason: DispatchReason, by = 1): void {
     if (by === 0) return;
-    const field = `${pipelineId}:${reason}`;
+    const field = dispatchStatsField(pipelineId, reason);
     this.#counts.set(field, (this.#counts.get(field) ?? 0) + by);
   }
 
   /** The count of one pipeline and reason. */
   get(pipelineId: string, reason: DispatchReason): number {
-    return this.#counts.get(`${pipelineId}:${reason}`) ?? 0;
+    return this.#counts.get(dispatchStatsField(pipelineId, reason)) ?? 0;
   }
 
   /** Hash fields and their increments. */

@@ -104,6 +104,32 @@ async function applyPending(conn: Sql, migrations: Migration[]): Promise<Migrate
   return result;
 }
 
+/** What `schema_migrations` says: how many migrations are applied, and the newest one's file. */
+export interface SchemaState {
+  applied: number;
+  latest: string | null;
+}
+
+/**
+ * The schema's state; `{ applied: 0, latest: null }` before the first migration. File numbers
+ * leave gaps (each line of work reserves its own), so the newest file, not its number, says
+ * where a schema is.
+ */
+export async function schemaState(sql: Sql): Promise<SchemaState> {
+  const [row] = await sql<[{ applied: number; latest: string | null }]>`
+    select count(*)::int as applied,
+      (select name from schema_migrations order by version desc limit 1) as latest
+    from schema_migrations`.catch(() => [{ applied: 0, latest: null }]);
+  return { applied: row?.applied ?? 0, latest: row?.latest ?? null };
+}
+
+/** `5 migrations applied, the newest 0018_signal_log.sql`, or `not migrated`. */
+export function describeSchema(state: SchemaState): string {
+  if (state.latest === null) return "not migrated";
+  const count = `${state.applied} migration${state.applied === 1 ? "" : "s"} applied`;
+  return `${count}, the newest ${state.latest}`;
+}
+
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { migrate, readMigrations } from "./migrate.ts";
+import { describeSchema, migrate, readMigrations, schemaState } from "./migrate.ts";
 import { createTestDatabase } from "../tests/fixtures/database.ts";
 
 Deno.test("migrations apply to an empty database and re-apply as a no-op", async () => {
@@ -65,4 +65,17 @@ Deno.test("two processes migrating at once both succeed", async () => {
   }
   const [{ n }] = await db.sql<[{ n: number }]>`select count(*)::int as n from schema_migrations`;
   assert.equal(n, (await readMigrations()).length);
+});
+
+Deno.test("schema state: the count of applied migrations and the newest file, in one sentence", async () => {
+  await using db = await createTestDatabase({ migrated: false });
+  assert.equal(describeSchema(await schemaState(db.sql)), "not migrated");
+  const migrations = await readMigrations();
+  await migrate(db.sql, migrations);
+  const state = await schemaState(db.sql);
+  assert.deepEqual(state, { applied: migrations.length, latest: migrations.at(-1)!.name });
+  assert.equal(
+    describeSchema(state),
+    `${migrations.length} migrations applied, the newest ${migrations.at(-1)!.name}`,
+  );
 });

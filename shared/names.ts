@@ -19,6 +19,10 @@ export interface RedisNames {
   deadLetterWritten(letterKey: string): string;
   /** Counter of login attempts for one email or client address (INCR with expiry). */
   loginAttempts(scope: "email" | "address", id: string): string;
+  /** Counter of one webhook source's deliveries in one minute (INCR with expiry). */
+  intakeRate(sourceId: string, minute: number): string;
+  /** Marker of an alert a webhook source already accepted (SET NX with the dedup window). */
+  intakeSeen(sourceId: string, duplicateKey: string): string;
 }
 
 /** Builds the names under `prefix` (REDIS_KEY_PREFIX, default "tickwire"). */
@@ -31,6 +35,8 @@ export function redisNames(prefix: string): RedisNames {
     dispatchStats: `${prefix}:dispatch:stats`,
     deadLetterWritten: (letterKey) => `${prefix}:dispatch:dead-letter:${letterKey}`,
     loginAttempts: (scope, id) => `${prefix}:auth:attempts:${scope}:${id}`,
+    intakeRate: (sourceId, minute) => `${prefix}:intake:rate:${sourceId}:${minute}`,
+    intakeSeen: (sourceId, key) => `${prefix}:intake:seen:${sourceId}:${key}`,
   };
 }
 

@@ -2,7 +2,7 @@
 import type { Config } from "../shared/config.ts";
 import { connectPostgres, pingPostgres, redactUrl } from "../shared/db.ts";
 import { errorMessage } from "../shared/errors.ts";
-import { migrate, readMigrations } from "../shared/migrate.ts";
+import { describeSchema, migrate, readMigrations, schemaState } from "../shared/migrate.ts";
 import { serviceLogger } from "../shared/logging.ts";
 import { connectRedis, pingRedis } from "../shared/redis.ts";
 
@@ -21,15 +21,11 @@ export async function checkPostgres(config: Config, options: { migrate: boolean 
       const result = await migrate(sql, await readMigrations());
       return [
         true,
-        `postgres  up at ${redactUrl(url)}; migrations: ${result.applied.length} applied, ` +
-        `${result.alreadyApplied} already applied`,
+        `postgres  up at ${redactUrl(url)}; migrations: ${result.applied.length} applied now ` +
+        `(${describeSchema(await schemaState(sql))})`,
       ];
     }
-    const [row] = await sql<[{ version: number | null }]>`
-      select max(version) as version from schema_migrations`.catch(() => [{ version: null }]);
-    const version = row?.version ?? null;
-    const schema = version === null ? "not migrated" : `schema version ${version}`;
-    return [true, `postgres  up at ${redactUrl(url)} (${schema})`];
+    return [true, `postgres  up at ${redactUrl(url)} (${describeSchema(await schemaState(sql))})`];
   } catch (error) {
     return [false, `postgres  ${errorMessage(error)}`];
   } finally {

@@ -104,7 +104,7 @@ Deno.test({
         }, token);
         assert.equal(created.status, 201, JSON.stringify(created.body));
         const pipelineId = (created.body as { id: string }).id;
-        // Hold the pipeline busy with a queued execution the workers cannot see yet.
+        // Hold the pipeline busy with a running execution that no worker holds.
         await db
           .sql`insert into pipeline_executions (pipeline_id, trigger_kind, active_slot, status)
                      values (${pipelineId}, 'manual', 0, 'running')`;

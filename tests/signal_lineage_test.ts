@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { serviceLogger } from "../shared/logging.ts";
+import { pollUntil } from "../shared/poll_until.ts";
 import { createDispatcher } from "../services/dispatcher/dispatcher.ts";
 import { createTestApi, SEED_BODY, type TestApi } from "../services/api/test_api.ts";
 import { createTestKafka, type TestKafka } from "./fixtures/kafka.ts";
@@ -89,16 +90,7 @@ async function stack(): Promise<Stack> {
   };
 }
 
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
+const WAIT = { timeoutMs: 30_000, intervalMs: 50 };
 const AAPL = { ticker: "AAPL", signal: "BULLISH", confidence: 85 };
 
 Deno.test("signal lineage: log entry, claimed, filtered by min_confidence, skipped_busy, stale, owner-scoped, funnel and latency", async () => {
@@ -124,7 +116,7 @@ Deno.test("signal lineage: log entry, claimed, filtered by min_confidence, skipp
   const startedAt = new Date(Date.now() - 1000).toISOString();
   s.start();
   await s.produce([{ tickers: [AAPL] }]);
-  await until("the first signal", () => s.committed(), Boolean);
+  await pollUntil("the first signal", async () => await s.committed() || undefined, WAIT);
   const first = await api.call("GET", "/api/v1/signals?ticker=AAPL", { token: alice.token });
   assert.equal(first.status, 200);
   assert.equal(first.body.items.length, 1);
@@ -179,7 +171,7 @@ Deno.test("signal lineage: log entry, claimed, filtered by min_confidence, skipp
     { ...AAPL, signal_id: "busy-1" },
     { ...AAPL, signal_id: "old-1", confidence: 95, emitted_at: hourAgo },
   ]);
-  await until("the next signals", () => s.committed(), Boolean);
+  await pollUntil("the next signals", async () => await s.committed() || undefined, WAIT);
   const busy = await api.call("GET", "/api/v1/signals/busy-1", { token: alice.token });
   const busyTrader = busy.body.decisions.find((d: { pipeline_id: string }) =>
     d.pipeline_id === trader
@@ -266,4 +258,52 @@ Deno.test("signal lineage: log entry, claimed, filtered by min_confidence, skipp
     bobLatency.body.pipelines.map((p: { pipeline_id: string }) => p.pipeline_id),
     [bobs],
   );
+
+  // A worker's outcome and order reach the funnel and the latency (rows as a worker leaves them).
+  await api.db.sql`
+    update pipeline_executions
+    set status = 'succeeded', started_at = queued_at + interval '15 ms',
+      finished_at = queued_at + interval '40 ms'
+    where id = ${execution!.id}`;
+  const [account] = await api.db.sql<{ id: string }[]>`
+    insert into paper_accounts (owner_id, name, starting_cash, cash)
+    values (${alice.id}, 'default', 1000, 1000) returning id`;
+  await api.db.sql`
+    insert into paper_orders (account_id, execution_id, step_id, ticker, side, quantity,
+      requested_price, fill_price, status)
+    values (${account!.id}, ${execution!.id}, 'buy', 'AAPL', 'buy', 1, 100, 100, 'filled')`;
+  const after = await api.call(
+    "GET",
+    `/api/v1/analytics/funnel?group_by=ticker&from=${encodeURIComponent(startedAt)}`,
+    { token: alice.token },
+  );
+  assert.deepEqual(
+    after.body.groups.map((
+      g: Record<string, unknown>,
+    ) => [g.key, g.claimed, g.succeeded, g.orders]),
+    [["AAPL", 3, 1, 1]],
+  );
+  const finished = await api.call(
+    "GET",
+    `/api/v1/analytics/latency?from=${encodeURIComponent(startedAt)}`,
+    { token: alice.token },
+  );
+  assert.deepEqual(finished.body.overall.started_to_finished, {
+    samples: 1,
+    p50_ms: 25,
+    p95_ms: 25,
+    p99_ms: 25,
+  });
+  const lineage = await api.call(
+    "GET",
+    `/api/v1/signals/${encodeURIComponent(logged.signal_id)}`,
+    { token: alice.token },
+  );
+  const claimedNow = lineage.body.decisions.find((d: { pipeline_id: string }) =>
+    d.pipeline_id === trader
+  );
+  assert.equal(claimedNow.execution.status, "succeeded");
+  assert.deepEqual(claimedNow.execution.orders.map((o: { status: string }) => o.status), [
+    "filled",
+  ]);
 });

@@ -7,6 +7,7 @@ import type { Logger } from "../../shared/logging.ts";
 import type { MetricsRegistry } from "../../shared/metrics.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
+import type { PublishSignals } from "./signal_intake.ts";
 
 /** Dependencies of {@linkcode createApp}; nothing in the API opens a connection itself. */
 export interface ApiDeps {
@@ -19,6 +20,11 @@ export interface ApiDeps {
   kafkaAdmin: Admin;
   /** Registry the access log counts requests in (main.ts serves it on METRICS_PORT_API). */
   metrics?: MetricsRegistry;
+  /**
+   * Sends webhook signals to the signal topic and resolves once Kafka acknowledged them
+   * (acks=all); absent, the webhook intake answers 503.
+   */
+  publishSignals?: PublishSignals;
   /** The caller's address for rate limiting; default the connection's (see client_address.ts). */
   clientAddress?: (c: Context) => string;
 }

@@ -24,6 +24,9 @@ import { pipelineRoutes } from "./pipeline_routes.ts";
 import { signalRoutes } from "./signal_routes.ts";
 import { analyticsRoutes } from "./analytics_routes.ts";
 import { deadLetterRoutes } from "./dead_letter_routes.ts";
+import { signalIntakeRoutes } from "./signal_intake.ts";
+import { signalSourceRoutes } from "./signal_source_routes.ts";
+import { type IntakeKeys, loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
 
 /** Path of the generated OpenAPI document. */
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -60,6 +63,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       "/api/v1/signals/*",
       "/api/v1/analytics/*",
       "/api/v1/dead-letters",
+      "/api/v1/signal-sources",
+      "/api/v1/signal-sources/*",
     ]
   ) {
     app.use(path, auth);
@@ -73,6 +78,18 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.route("/api/v1", signalRoutes(deps));
   app.route("/api/v1", analyticsRoutes(deps));
   app.route("/api/v1", deadLetterRoutes(deps));
+  // Loaded on first use and kept; a failed load is tried again by the next request.
+  let keys: Promise<IntakeKeys> | null = null;
+  const intakeKeys = () =>
+    keys ??= loadIntakeKeys(deps.sql).catch((error) => {
+      keys = null;
+      throw error;
+    });
+  app.route("/api/v1/signal-sources", signalSourceRoutes(deps, intakeKeys));
+  app.route(
+    "/hooks",
+    signalIntakeRoutes({ ...deps, keys: intakeKeys, publish: deps.publishSignals }),
+  );
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

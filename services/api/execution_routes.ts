@@ -10,6 +10,7 @@ import { manualRunSchema } from "../../shared/schemas/pipeline_request.ts";
 import type { ApiDeps } from "./api_env.ts";
 import { ApiError, notFound } from "./api_error.ts";
 import { DISPATCH_REASONS } from "../../shared/dispatch_stats.ts";
+import { dispatchStatsField } from "../../shared/redis_codec.ts";
 import {
   dispatchStatsSchema,
   executionPageSchema,
@@ -129,7 +130,7 @@ export function executionRoutes(deps: ApiDeps) {
             maxLength: deps.config.JOBS_STREAM_MAX_LENGTH,
           });
         } catch (error) {
-          // The execution is recorded as queued; the workers' sweep enqueues it again.
+          // The execution is recorded as queued; the dispatcher's sweep enqueues it again.
           log.error("Cannot enqueue manual run {executionId}: {error}", {
             executionId: execution.id,
             error: errorMessage(error),
@@ -201,7 +202,7 @@ export function executionRoutes(deps: ApiDeps) {
         await ownPipeline(c.get("userId"), id);
         const values = await redis.hmget(
           names.dispatchStats,
-          ...DISPATCH_REASONS.map((reason) => `${id}:${reason}`),
+          ...DISPATCH_REASONS.map((reason) => dispatchStatsField(id, reason)),
         );
         const counts = Object.fromEntries(
           DISPATCH_REASONS.map((reason, i) => [reason, Number(values[i] ?? 0)]),

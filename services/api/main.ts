@@ -8,6 +8,7 @@ import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { pingRedis } from "../../shared/redis.ts";
 import { connectStores } from "../../shared/stores.ts";
+import { createSignalSender } from "../../shared/signals/kafka_signal_sender.ts";
 import { createApp, OPENAPI_PATH } from "./app.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
@@ -20,6 +21,11 @@ const kafkaAdmin = createKafka({
   clientId: "tickwire-api",
   retries: 0,
 }).admin();
+// The webhook intake answers within TradingView's 3 s, so few retries.
+const signalSender = createSignalSender(
+  createKafka({ brokers: config.KAFKA_BOOTSTRAP_SERVERS, clientId: "tickwire-api", retries: 1 }),
+  config.KAFKA_SIGNAL_TOPIC,
+);
 
 // Serve even when a dependency is down: /readyz reports it and requests fail with 500 until back.
 for (const check of [pingPostgres(sql, config.databaseUrl), pingRedis(redis, config.REDIS_URL)]) {
@@ -37,6 +43,7 @@ const app = createApp({
   config,
   log,
   kafkaAdmin,
+  publishSignals: signalSender.send,
 });
 const server = Deno.serve({
   port: config.API_PORT,
@@ -51,4 +58,9 @@ const server = Deno.serve({
 
 await Promise.all([server.finished, metricsServer.finished]);
 log.info("API stopped; closing connections");
-await Promise.allSettled([sql.end({ timeout: 5 }), redis.quit(), kafkaAdmin.disconnect()]);
+await Promise.allSettled([
+  sql.end({ timeout: 5 }),
+  redis.quit(),
+  kafkaAdmin.disconnect(),
+  signalSender.close(),
+]);

@@ -19,6 +19,7 @@ Deno.test("pipelines: the seed's body creates a pipeline with every default fill
     overlap_policy: "skip",
     signal_filter: null,
     max_signal_age_seconds: null,
+    listen_to: null,
     max_attempts: 3,
   });
   const stored = await api.call("GET", `/api/v1/pipelines/${id}`, { token });

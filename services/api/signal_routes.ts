@@ -107,7 +107,10 @@ export function signalRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { limit, cursor, ...filters } = c.req.valid("query");
-        const rows = await signals.list(filters, { limit, after: cursorParam(cursor, anyId) });
+        const rows = await signals.list(c.get("userId"), filters, {
+          limit,
+          after: cursorParam(cursor, anyId),
+        });
         const last = rows.at(-1);
         return c.json({
           items: rows.map(signalJson),
@@ -135,7 +138,7 @@ export function signalRoutes(deps: ApiDeps) {
       async (c) => {
         const { signal_id: signalId } = c.req.valid("param");
         const userId = c.get("userId");
-        const signal = await signals.get(signalId);
+        const signal = await signals.get(userId, signalId);
         if (!signal) throw notFound("Signal", signalId);
         const decisions = await signals.decisionsOn(userId, signalId);
         const executionIds = decisions.flatMap((d) => d.execution_id ? [d.execution_id] : []);

@@ -1,6 +1,6 @@
 /**
- * The signal log as the API reads it: signals are visible to every user, decisions only for
- * the caller's pipelines (see signal_decisions.ts).
+ * The signal log as the API reads it: public signals are visible to every user, a private signal
+ * only to its owner; decisions only for the caller's pipelines (see signal_decisions.ts).
  */
 import type { Sql } from "../../shared/db.ts";
 import type { PageCursor } from "./page_cursor.ts";
@@ -55,8 +55,10 @@ export function createSignalStore(sql: Sql) {
   const columns = sql`signal_id, ticker, direction, confidence, scanner, bar_date::text,
     price, topic, partition, kafka_offset::text, signal_index, emitted_at, received_at,
     decided_at, logged_at, reject_reason, error, received_at::text as sort_key`;
-  const where = (f: SignalFilters) =>
-    sql`reject_reason is null
+  // $viewer: the caller; another user's private signal behaves as absent.
+  const visible = (viewer: string) => sql`(owner_id is null or owner_id = ${viewer}::uuid)`;
+  const where = (f: SignalFilters, viewer: string) =>
+    sql`reject_reason is null and ${visible(viewer)}
       ${f.ticker ? sql`and ticker = ${f.ticker}` : sql``}
       ${f.scanner ? sql`and scanner = ${f.scanner}` : sql``}
       ${f.direction ? sql`and direction = ${f.direction}` : sql``}
@@ -76,19 +78,23 @@ export function createSignalStore(sql: Sql) {
         order by created_at, id`;
     },
 
-    /** Accepted signals newest first. */
-    list(filters: SignalFilters, page: { limit: number; after: PageCursor | null }) {
+    /** Accepted signals `viewer` may see, newest first. */
+    list(
+      viewer: string,
+      filters: SignalFilters,
+      page: { limit: number; after: PageCursor | null },
+    ) {
       return sql<SignalRow[]>`
         select ${columns} from signal_log
-        where ${where(filters)} ${after(page.after)}
+        where ${where(filters, viewer)} ${after(page.after)}
         order by received_at desc, signal_id desc
         limit ${page.limit}`;
     },
 
-    /** A signal by id (the first delivery when Kafka delivered it twice), accepted or not. */
-    async get(signalId: string): Promise<SignalRow | null> {
+    /** A signal `viewer` may see, by id (its first delivery), accepted or not. */
+    async get(viewer: string, signalId: string): Promise<SignalRow | null> {
       const [row] = await sql<SignalRow[]>`
-        select ${columns} from signal_log where signal_id = ${signalId}
+        select ${columns} from signal_log where signal_id = ${signalId} and ${visible(viewer)}
         order by received_at limit 1`;
       return row ?? null;
     },
@@ -101,7 +107,7 @@ export function createSignalStore(sql: Sql) {
           sql,
           ownerId,
           sql`select * from signal_log where signal_id = ${signalId} and reject_reason is null
-            order by received_at limit 1`,
+            and ${visible(ownerId)} order by received_at limit 1`,
         )
       }) d order by pipeline_name, pipeline_id`;
     },
@@ -117,7 +123,7 @@ export function createSignalStore(sql: Sql) {
     ) {
       const signals = sql`
         select * from signal_log
-        where reject_reason is null ${after(page.after)}
+        where reject_reason is null and ${visible(ownerId)} ${after(page.after)}
           and ticker in (select jsonb_array_elements_text(v.scanner_tickers)
             from pipeline_versions v where v.pipeline_id = ${pipelineId})
           and received_at >= (select min(valid_from) - interval '1 minute'

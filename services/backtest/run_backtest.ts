@@ -76,6 +76,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const matchable = toMatchablePipeline({
     ...pipeline,
     id: PIPELINE_ID,
+    owner_id: OWNER,
     is_active: true,
   })!;
   const tickers = matchable.tickers.filter((t) => options.bars.has(t)).sort();

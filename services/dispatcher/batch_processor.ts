@@ -16,6 +16,7 @@ import { retryWithBackoff } from "../../shared/backoff.ts";
 import { type DeadLetter, deadLettersOf } from "./dead_letter.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 import { recordDispatchStats } from "../../shared/dispatch_stats.ts";
+import { dispatchStatsFieldParts } from "../../shared/redis_codec.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
 import { countClaims, planBatch, rejectionLogRow } from "./plan.ts";
@@ -121,7 +122,7 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     countClaims(plan, claimed);
     metrics.claims.inc({}, claimed.length);
     for (const [field, by] of plan.stats.fields()) {
-      const reason = field.slice(field.lastIndexOf(":") + 1);
+      const { reason } = dispatchStatsFieldParts(field);
       if (reason === "filtered" || reason === "stale" || reason === "skipped_busy") {
         metrics.skips.inc({ reason }, by);
       }

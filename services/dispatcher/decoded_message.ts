@@ -1,5 +1,6 @@
 /** A Kafka message decoded once, when it is handed over, and carried through the batch. */
 import { type ParsedSignalMessage, parseSignalMessage } from "../../shared/schemas/signal.ts";
+import { authenticateSignal } from "../../shared/signals/signal_scope.ts";
 
 /** One message with its coordinates and parse result. */
 export interface DecodedMessage {
@@ -24,14 +25,19 @@ export interface RawMessage {
   value: Uint8Array | null;
 }
 
-/** Parses one message received at `receivedAtMs` (default now); never throws. */
+/**
+ * Parses one message received at `receivedAtMs` (default now); never throws. A private signal
+ * not signed by `signingKey` (the intake's; none given: every private signal) is rejected like an
+ * invalid entry, so it goes to the dead-letter topic, not to a pipeline.
+ */
 export function decodeMessage(
   topic: string,
   partition: number,
   m: RawMessage,
   receivedAtMs = Date.now(),
+  signingKey: Uint8Array | null = null,
 ): DecodedMessage {
-  const parsed = parseSignalMessage(m.value);
+  const parsed = authenticate(parseSignalMessage(m.value), signingKey);
   return {
     topic,
     partition,
@@ -47,4 +53,22 @@ export function decodeMessage(
 /** How many signals a message weighs in a batch (a bad message or entry weighs one). */
 export function messageWeight(m: DecodedMessage): number {
   return m.parsed.ok ? Math.max(1, m.parsed.signals.length + m.parsed.rejected.length) : 1;
+}
+
+/** Moves each signal whose scope fails {@linkcode authenticateSignal} to `rejected`. */
+function authenticate(parsed: ParsedSignalMessage, key: Uint8Array | null): ParsedSignalMessage {
+  if (!parsed.ok) return parsed;
+  const kept: ParsedSignalMessage & { ok: true } = { ...parsed, signals: [], indexes: [] };
+  const rejected = [...parsed.rejected];
+  parsed.signals.forEach((signal, i) => {
+    const index = parsed.indexes[i] ?? i;
+    const problem = authenticateSignal(signal, key);
+    if (problem) {
+      rejected.push({ index, entry: signal, error: `Unauthenticated signal: ${problem}` });
+    } else {
+      kept.signals.push(signal);
+      kept.indexes.push(index);
+    }
+  });
+  return { ...kept, rejected: rejected.sort((a, b) => a.index - b.index) };
 }

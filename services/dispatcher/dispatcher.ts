@@ -19,6 +19,7 @@ import { createDeadLetterWriter } from "./dead_letter.ts";
 import { decodeMessage } from "./decoded_message.ts";
 import { createDispatcherMetrics, type DispatcherMetrics } from "./metrics.ts";
 import { createPipelineCache } from "./pipeline_cache.ts";
+import { loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
 import { runSweepLoop } from "./sweep.ts";
 import { runSignalLogRetention } from "../../shared/signal_log/retention.ts";
 
@@ -96,6 +97,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       metrics,
       refreshIntervalMs: config.CACHE_REFRESH_INTERVAL_SECONDS * 1000,
     });
+    const { signing } = await loadIntakeKeys(sql);
     await cache.start(signal);
     log.info("Pipeline index loaded: {pipelines} active signal pipelines", {
       pipelines: cache.index().size,
@@ -150,7 +152,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (closing || batch.messages.length === 0) return;
         const receivedAtMs = Date.now();
         buffer.add(
-          batch.messages.map((m) => decodeMessage(batch.topic, batch.partition, m, receivedAtMs)),
+          batch.messages.map((m) =>
+            decodeMessage(batch.topic, batch.partition, m, receivedAtMs, signing)
+          ),
         );
         metrics.consumerLag.set(Number(batch.offsetLag()), { partition: String(batch.partition) });
         resolveOffset(batch.lastOffset());

@@ -3,13 +3,16 @@
  * `trigger_mode` are settled by the index (only active signal-mode pipelines are in it, listed
  * under their tickers); this decides the pipeline's `signal_filter` and `max_signal_age_seconds`.
  */
-import type { OverlapPolicy, SignalFilter } from "../../shared/schemas/pipeline.ts";
+import type { ListenTo, OverlapPolicy, SignalFilter } from "../../shared/schemas/pipeline.ts";
 import type { TickerSignal } from "../../shared/schemas/signal.ts";
 import { meetsConditions } from "../../shared/schemas/signal_conditions.ts";
 
 /** What the dispatcher keeps of an active signal-mode pipeline. */
 export interface MatchablePipeline {
   id: string;
+  ownerId: string;
+  /** Which scopes and sources it hears; null: public and all of its owner's. */
+  listenTo: ListenTo | null;
   /** Upper-cased, de-duplicated `scanner_tickers`. */
   tickers: readonly string[];
   overlapPolicy: OverlapPolicy;

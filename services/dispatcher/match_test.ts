@@ -4,6 +4,8 @@ import type { TickerSignal } from "../../shared/schemas/signal.ts";
 
 const pipeline = (fields: Partial<MatchablePipeline> = {}): MatchablePipeline => ({
   id: "p1",
+  ownerId: "u1",
+  listenTo: null,
   tickers: ["AAPL"],
   overlapPolicy: "skip",
   filter: null,

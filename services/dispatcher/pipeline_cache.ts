@@ -36,6 +36,8 @@ export interface PipelineCache {
 
 const COLUMNS = [
   "id",
+  "owner_id",
+  "listen_to",
   "trigger_mode",
   "is_active",
   "scanner_tickers",

@@ -3,7 +3,7 @@
  * signal finds its candidate pipelines in one map lookup. Updated in place for single changes;
  * a full refresh builds a new index off to the side and the cache swaps the reference.
  */
-import { signalFilterSchema } from "../../shared/schemas/pipeline.ts";
+import { listenToSchema, signalFilterSchema } from "../../shared/schemas/pipeline.ts";
 import type { Pipeline } from "../../shared/schemas/pipeline.ts";
 import type { MatchablePipeline } from "./match.ts";
 
@@ -11,6 +11,8 @@ import type { MatchablePipeline } from "./match.ts";
 export type PipelineRow = Pick<
   Pipeline,
   | "id"
+  | "owner_id"
+  | "listen_to"
   | "trigger_mode"
   | "is_active"
   | "scanner_tickers"
@@ -34,9 +36,17 @@ export function toMatchablePipeline(row: PipelineRow): MatchablePipeline | null 
       `Cannot index pipeline "${row.id}": field "signal_filter" ${filter.error.issues[0]?.message}`,
     );
   }
+  const listenTo = listenToSchema.nullable().safeParse(row.listen_to ?? null);
+  if (!listenTo.success) {
+    throw new Error(
+      `Cannot index pipeline "${row.id}": field "listen_to" ${listenTo.error.issues[0]?.message}`,
+    );
+  }
   const tickers = [...new Set(row.scanner_tickers.map((t) => String(t).trim().toUpperCase()))];
   return {
     id: row.id,
+    ownerId: row.owner_id,
+    listenTo: listenTo.data,
     tickers,
     overlapPolicy: row.overlap_policy,
     filter: filter.data,

@@ -3,6 +3,8 @@ import { PipelineIndex, type PipelineRow, toMatchablePipeline } from "./pipeline
 
 const row = (fields: Partial<PipelineRow> = {}): PipelineRow => ({
   id: "p1",
+  owner_id: "u1",
+  listen_to: null,
   trigger_mode: "signal",
   is_active: true,
   scanner_tickers: ["aapl", "MSFT", "AAPL"],

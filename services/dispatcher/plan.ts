@@ -8,6 +8,7 @@ import type { ClaimRequest } from "../../shared/executions/claim.ts";
 import type { OverlapPolicy } from "../../shared/schemas/pipeline.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 import { DispatchStats } from "../../shared/dispatch_stats.ts";
+import { hearsSignal } from "../../shared/signals/signal_scope.ts";
 import { decideSignal } from "./match.ts";
 import type { DeadLetter } from "./dead_letter.ts";
 import {
@@ -68,11 +69,16 @@ export function planBatch(
         ...(signal.scanner === undefined ? {} : { scanner: signal.scanner }),
         ...(signal.bar_date === undefined ? {} : { bar_date: signal.bar_date }),
         ...(signal.price === undefined ? {} : { price: signal.price }),
+        ...(signal.owner_id === undefined ? {} : { owner_id: signal.owner_id }),
+        ...(signal.source === undefined ? {} : { source: signal.source }),
         ...(Number.isFinite(emittedAtMs)
           ? { emitted_at: new Date(emittedAtMs).toISOString() }
           : {}),
       });
       for (const pipeline of index.forTicker(signal.ticker)) {
+        // Out of scope (another user's private signal, or a scope it does not listen to): not
+        // even counted, so one user's signals leave no trace in another's stats.
+        if (!hearsSignal(pipeline.listenTo, pipeline.ownerId, signal)) continue;
         const decision = decideSignal(pipeline, signal, emittedAtMs, nowMs);
         plan.stats.add(pipeline.id, decision);
         if (decision !== "matched") continue;

@@ -4,25 +4,35 @@ import { decodeMessage } from "./decoded_message.ts";
 import { PipelineIndex } from "./pipeline_index.ts";
 import type { MatchablePipeline } from "./match.ts";
 import { countClaims, planBatch, rejectionLogRow } from "./plan.ts";
+import { signSignal } from "../../shared/signals/signal_scope.ts";
 
 const now = Date.parse("2025-01-02T15:00:00Z");
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+const signingKey = new Uint8Array(32).fill(3);
 const message = (offset: number, value: unknown, partition = 0) =>
-  decodeMessage("signals", partition, {
-    offset: String(offset),
-    timestamp: String(now - 1000),
-    key: null,
-    value: typeof value === "string" ? new TextEncoder().encode(value) : encode(value),
-  });
+  decodeMessage(
+    "signals",
+    partition,
+    {
+      offset: String(offset),
+      timestamp: String(now - 1000),
+      key: null,
+      value: typeof value === "string" ? new TextEncoder().encode(value) : encode(value),
+    },
+    now,
+    signingKey,
+  );
 const pipeline = (id: string, fields: Partial<MatchablePipeline> = {}): MatchablePipeline => ({
   id,
+  ownerId: "u1",
+  listenTo: null,
   tickers: ["AAPL"],
   overlapPolicy: "skip",
   filter: null,
   maxSignalAgeSeconds: null,
   ...fields,
 });
-const aapl = { ticker: "AAPL", signal: "BULLISH", confidence: 85 };
+const aapl = { ticker: "AAPL", signal: "BULLISH" as const, confidence: 85 };
 
 Deno.test("plan: the seed's envelope and single messages; ids derived from Kafka coordinates", () => {
   const index = PipelineIndex.of([pipeline("p", { overlapPolicy: "allow" })]);
@@ -135,4 +145,59 @@ Deno.test("plan: a message's valid signals keep their position in derived ids wh
     [0, "invalid"],
     [2, "invalid"],
   ]);
+});
+
+Deno.test("plan: a private signal reaches only its owner's pipelines that listen to its source", () => {
+  const source = "webhook:00000000-0000-4000-8000-0000000000f1";
+  const index = PipelineIndex.of([pipeline("bob", { ownerId: "bob" })]);
+  const mine = signSignal({
+    ...aapl,
+    owner_id: "00000000-0000-4000-8000-00000000000a",
+    source,
+    signal_id: `${source}:a:1`,
+    emitted_at: new Date(now).toISOString(),
+  }, signingKey);
+  index.upsert(pipeline("alice", { ownerId: mine.owner_id!, overlapPolicy: "allow" }));
+  index.upsert(pipeline("alice-public-only", {
+    ownerId: mine.owner_id!,
+    listenTo: { public: true, sources: [] },
+  }));
+  const messages = [message(1, { tickers: [mine] }), message(2, aapl)];
+  assert.deepEqual(messages.flatMap(deadLettersOf), []);
+  const plan = planBatch(messages, index, now);
+  const byPipeline = plan.requests.map((r) => `${r.pipeline_id} ${r.signal_id}`).sort();
+  assert.deepEqual(byPipeline, [
+    "alice kafka:signals:0:2:0",
+    `alice ${source}:a:1`,
+    "alice-public-only kafka:signals:0:2:0",
+    "bob kafka:signals:0:2:0",
+  ]);
+  assert.equal(plan.stats.get("bob", "matched"), 1, "bob's stats never see alice's signal");
+});
+
+Deno.test("plan: a private scope without our signature goes to the dead letters", () => {
+  const source = "webhook:00000000-0000-4000-8000-0000000000f1";
+  const claim = {
+    ...aapl,
+    owner_id: "00000000-0000-4000-8000-00000000000a",
+    source,
+    signal_id: `${source}:a:1`,
+  };
+  const forged = { ...signSignal(claim, new Uint8Array(32).fill(9)) };
+  const messages = [
+    message(1, claim),
+    message(2, { tickers: [aapl, forged] }),
+    message(3, { ...aapl, signal_id: `${source}:x` }),
+  ];
+  const plan = planBatch(
+    messages,
+    PipelineIndex.of([pipeline("p", { ownerId: claim.owner_id, overlapPolicy: "allow" })]),
+    now,
+  );
+  assert.deepEqual(plan.requests.map((r) => r.signal_id), ["kafka:signals:0:2:0"]);
+  const letters = messages.flatMap(deadLettersOf);
+  assert.deepEqual(letters.map((l) => [l.offset, l.signalIndex]), [["1", 0], ["2", 1], ["3", 0]]);
+  assert.match(letters[0]!.error, /^Unauthenticated signal: field "signature" is missing/);
+  assert.match(letters[1]!.error, /no valid intake signature/);
+  assert.match(letters[2]!.error, /must not start with "webhook:"/);
 });

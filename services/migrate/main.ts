@@ -3,7 +3,7 @@ import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, pingPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { setupLogging } from "../../shared/logging.ts";
-import { migrate, readMigrations } from "../../shared/migrate.ts";
+import { describeSchema, migrate, readMigrations, schemaState } from "../../shared/migrate.ts";
 import { exitOnConfigError } from "../../shared/process.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
@@ -16,10 +16,11 @@ const sql = connectPostgres(config.databaseUrl, { max: 1, applicationName: "tick
 try {
   await pingPostgres(sql, config.databaseUrl);
   const result = await migrate(sql, await readMigrations());
-  log.info("Migrations: {applied} applied, {alreadyApplied} already applied", {
+  log.info("Migrations: {applied} applied now ({schema})", {
     applied: result.applied.length,
     alreadyApplied: result.alreadyApplied,
     names: result.applied,
+    schema: describeSchema(await schemaState(sql)),
   });
 } catch (error) {
   log.fatal(errorMessage(error));

@@ -5,6 +5,7 @@
  * their new schedule state, then enqueues what it claimed.
  */
 import type { Logger } from "@logtape/logtape";
+import { CONFIG_DEFAULTS } from "../../shared/config.ts";
 import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { claimExecutions, type ClaimRequest } from "../../shared/executions/claim.ts";
@@ -51,8 +52,8 @@ export interface SchedulerOptions {
 /** Creates a scheduler; `run` competes for leadership until `signal` aborts. */
 export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions = {}) {
   const { sql, redis, names, log } = deps;
-  const tickMs = (options.tickSeconds ?? 1) * 1000;
-  const reloadMs = (options.reloadSeconds ?? 30) * 1000;
+  const tickMs = (options.tickSeconds ?? CONFIG_DEFAULTS.SCHEDULER_TICK_SECONDS) * 1000;
+  const reloadMs = (options.reloadSeconds ?? CONFIG_DEFAULTS.SCHEDULER_RELOAD_SECONDS) * 1000;
   const registry = deps.registry ?? new MetricsRegistry();
   const metrics = {
     registry,
@@ -138,7 +139,9 @@ export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions =
       else pipelines.delete(f.pipelineId);
     }
     // A crash before this XADD leaves the executions queued: the dispatcher's sweep enqueues them.
-    await enqueueJobs(redis, names, claimed, { maxLength: options.streamMaxLength ?? 1_000_000 });
+    await enqueueJobs(redis, names, claimed, {
+      maxLength: options.streamMaxLength ?? CONFIG_DEFAULTS.JOBS_STREAM_MAX_LENGTH,
+    });
     metrics.fired.inc({ outcome: "claimed" }, claimed.length);
     metrics.fired.inc({ outcome: "skipped" }, fires.length - claimed.length);
     log.debug("Fired {fired} ticks, {claimed} claimed", {

@@ -4,9 +4,12 @@ import { pricesOf } from "../../shared/market/bar.ts";
 import type { TickerSignal } from "../../shared/schemas/signal.ts";
 import type { Scanner } from "./scanners/scanner.ts";
 
-/** A signal as the scanners produce it: every contract field but `emitted_at`. */
+/** Fields a scanner does not set: the emission time, and the scope of private signals. */
+type NotDetected = "emitted_at" | "owner_id" | "source" | "signature" | "metadata";
+
+/** A signal as the scanners produce it: every public contract field but `emitted_at`. */
 export type DetectedSignal = {
-  [K in Exclude<keyof TickerSignal, "emitted_at">]-?: NonNullable<TickerSignal[K]>;
+  [K in Exclude<keyof TickerSignal, NotDetected>]-?: NonNullable<TickerSignal[K]>;
 };
 
 /** Options of {@linkcode detectSignals}. */

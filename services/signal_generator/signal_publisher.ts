@@ -12,7 +12,7 @@ import { ensureTopics } from "../../shared/kafka_topics.ts";
 import { sleep } from "../../shared/sleep.ts";
 import type { GeneratorMetrics } from "./generator_metrics.ts";
 import { SignalBuffer } from "./signal_buffer.ts";
-import { toSignalMessages } from "./signal_messages.ts";
+import { toSignalMessages } from "../../shared/signals/signal_messages.ts";
 
 /** The counters a publisher keeps (the generator has one set for signals and one for bars). */
 export type PublisherMetrics = Pick<

@@ -5,7 +5,9 @@
  */
 import type { Redis } from "ioredis";
 import { jobFields } from "../../shared/schemas/job.ts";
+import { CONFIG_DEFAULTS } from "../../shared/config.ts";
 import type { RedisNames } from "../../shared/names.ts";
+import { RETRY_MEMBER_SEPARATOR, retryMember } from "../../shared/redis_codec.ts";
 
 type Names = Pick<RedisNames, "jobsStream" | "retrySchedule">;
 
@@ -27,22 +29,23 @@ export async function scheduleRetries(
   if (retries.length === 0) return;
   const pairs = retries.flatMap(({ job, dueAt }) => [
     dueAt.getTime(),
-    `${job.execution_id}:${job.pipeline_id}`,
+    retryMember(job),
   ]);
   await redis.zadd(names.retrySchedule, ...pairs);
 }
 
 // KEYS[1]: retry zset, KEYS[2]: jobs stream.
 // ARGV[1]: now (epoch ms), ARGV[2]: most members to move, ARGV[3]: stream MAXLEN ~,
-// ARGV[4..]: the job's field names in order (execution_id, pipeline_id, enqueued_at).
+// ARGV[4]: the retry member's separator (see retryMember),
+// ARGV[5..7]: the job's field names in order (execution_id, pipeline_id, enqueued_at).
 // Returns how many members were moved.
 const PROMOTE_SCRIPT = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
 for _, member in ipairs(due) do
-  local sep = string.find(member, ':', 1, true)
+  local sep = string.find(member, ARGV[4], 1, true)
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*',
-    ARGV[4], string.sub(member, 1, sep - 1), ARGV[5], string.sub(member, sep + 1),
-    ARGV[6], ARGV[1])
+    ARGV[5], string.sub(member, 1, sep - 1), ARGV[6], string.sub(member, sep + #ARGV[4]),
+    ARGV[7], ARGV[1])
   redis.call('ZREM', KEYS[1], member)
 end
 return #due`;
@@ -63,7 +66,8 @@ export async function promoteDueRetries(
     names.jobsStream,
     now,
     options.limit ?? 500,
-    options.maxLength ?? 1_000_000,
+    options.maxLength ?? CONFIG_DEFAULTS.JOBS_STREAM_MAX_LENGTH,
+    RETRY_MEMBER_SEPARATOR,
     ...fieldNames,
   );
   return Number(moved);

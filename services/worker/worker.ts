@@ -24,6 +24,7 @@ import { createGroupCommit } from "../../shared/group_commit.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import { duplicateRedis, type Redis } from "../../shared/redis.ts";
 import { sleep } from "../../shared/sleep.ts";
+import { CONFIG_DEFAULTS } from "../../shared/config.ts";
 import { createBatchedWrites } from "./batched_writes.ts";
 import { decideDeliveries, exhaustedReason, type JobEntry, sortEntries } from "./deliveries.ts";
 import { executeRun } from "./execute_run.ts";
@@ -96,15 +97,16 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   const metrics = deps.metrics ?? workerMetrics();
   const registry = deps.registry ?? agentRegistry;
   const egress = deps.egress ?? egressPolicy("");
+  const d = CONFIG_DEFAULTS;
   const o = {
-    concurrency: 8,
-    visibilityTimeoutSeconds: 60,
-    heartbeatSeconds: 10,
-    shutdownDeadlineSeconds: 30,
-    stepTimeoutSeconds: 30,
-    retryBaseSeconds: 1,
-    retryMaxSeconds: 300,
-    streamMaxLength: 1_000_000,
+    concurrency: d.WORKER_CONCURRENCY,
+    visibilityTimeoutSeconds: d.WORKER_VISIBILITY_TIMEOUT_SECONDS,
+    heartbeatSeconds: d.WORKER_HEARTBEAT_SECONDS,
+    shutdownDeadlineSeconds: d.WORKER_SHUTDOWN_DEADLINE_SECONDS,
+    stepTimeoutSeconds: d.WORKER_STEP_TIMEOUT_SECONDS,
+    retryBaseSeconds: d.WORKER_RETRY_BASE_SECONDS,
+    retryMaxSeconds: d.WORKER_RETRY_MAX_SECONDS,
+    streamMaxLength: d.JOBS_STREAM_MAX_LENGTH,
     blockMs: 500,
     ...options,
   };

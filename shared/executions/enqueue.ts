@@ -1,11 +1,12 @@
 /** Puts claimed executions on the jobs stream: every XADD in one pipelined round trip. */
 import type { Redis } from "ioredis";
+import { CONFIG_DEFAULTS } from "../config.ts";
 import { jobFields } from "../schemas/job.ts";
 import type { RedisNames } from "../names.ts";
 
 /** Options of {@linkcode enqueueJobs}. */
 export interface EnqueueOptions {
-  /** Approximate bound of the stream (XADD MAXLEN ~); default 1 000 000. */
+  /** Approximate bound of the stream (XADD MAXLEN ~); default JOBS_STREAM_MAX_LENGTH's. */
   maxLength?: number;
 }
 
@@ -20,7 +21,7 @@ export async function enqueueJobs(
   options: EnqueueOptions = {},
 ): Promise<string[]> {
   if (executions.length === 0) return [];
-  const maxLength = options.maxLength ?? 1_000_000;
+  const maxLength = options.maxLength ?? CONFIG_DEFAULTS.JOBS_STREAM_MAX_LENGTH;
   const now = Date.now();
   const batch = redis.pipeline();
   for (const e of executions) {

@@ -7,6 +7,7 @@
 import { Cron } from "croner";
 import { z } from "zod";
 import { type SignalConditions, signalConditionsSchema } from "./signal_conditions.ts";
+import { privateSourceSchema } from "./signal.ts";
 import { pipelineConfigSchema } from "./steps.ts";
 import { tickerSchema } from "./ticker.ts";
 
@@ -53,6 +54,18 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 export const signalFilterSchema = signalConditionsSchema;
 export type SignalFilter = SignalConditions;
 
+/**
+ * Which signals a signal pipeline hears: public ones (default true) and which of its owner's
+ * private sources ("all", the default, or a list). Null on the pipeline means both defaults.
+ */
+export const listenToSchema = z.object({
+  public: z.boolean().default(true),
+  sources: z.union([z.literal("all"), z.array(privateSourceSchema).max(100)], {
+    error: 'must be "all" or a list of "webhook:<id>" / "scanner:<id>"',
+  }).default("all"),
+}).strict();
+export type ListenTo = z.infer<typeof listenToSchema>;
+
 /** Largest `max_signal_age_seconds`: 30 days. */
 const MAX_SIGNAL_AGE_SECONDS = 30 * 24 * 3600;
 
@@ -76,6 +89,7 @@ export const pipelineSchema = z.object({
   overlap_policy: overlapPolicySchema,
   signal_filter: signalFilterSchema.nullable(),
   max_signal_age_seconds: z.number().int().min(1).max(MAX_SIGNAL_AGE_SECONDS).nullable(),
+  listen_to: listenToSchema.nullable(),
   max_attempts: z.number().int().min(1).max(100),
   created_at: z.date(),
   updated_at: z.date(),

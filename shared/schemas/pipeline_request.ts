@@ -85,6 +85,7 @@ export function pipelineBodySchemas(options: PipelineBodyOptions) {
     overlap_policy: fields.overlap_policy.default("skip"),
     signal_filter: fields.signal_filter.default(null),
     max_signal_age_seconds: fields.max_signal_age_seconds.default(null),
+    listen_to: fields.listen_to.default(null),
     max_attempts: fields.max_attempts.default(3),
   }).strict().superRefine(checkTriggerRules);
   const patch = z.object(fields).partial().strict();

@@ -2,6 +2,8 @@
  * The signal message on `trading-signals`: one contract for the generator (producer) and the
  * dispatcher (consumer). The seed's envelope `{"tickers":[{"ticker":"AAPL","signal":"BULLISH",
  * "confidence":85}]}` is valid as written; the generator adds identity and provenance fields.
+ * A signal without `owner_id` is public; one with `owner_id` and `source` is private to that user
+ * and must carry our intake's `signature` (see shared/signals/signal_scope.ts).
  */
 import { issuesText } from "../errors.ts";
 import { z } from "zod";
@@ -18,6 +20,24 @@ export type SignalType = (typeof SIGNAL_TYPES)[number];
 /** Names of the generator's scanners. */
 export const SCANNER_NAMES = ["golden_cross", "death_cross", "rsi", "macd", "bollinger"] as const;
 
+/**
+ * A private signal source: `webhook:<source id>` (a user's webhook) or `scanner:<scanner id>` (a
+ * user's expression scanner). Private signal ids start with their source, so ids never collide.
+ */
+export const privateSourceSchema = z.string().regex(
+  /^(webhook|scanner):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  'must be "webhook:<uuid>" or "scanner:<uuid>"',
+);
+
+/** A metadata value: a scalar (a webhook's nested values arrive as their JSON text). */
+export const metadataValueSchema = z.union([
+  storableText(z.string().max(2000)),
+  z.number(),
+  z.boolean(),
+  z.null(),
+]);
+export type MetadataValue = z.infer<typeof metadataValueSchema>;
+
 const isoDate = z.iso.date("must be a date YYYY-MM-DD");
 const isoDateTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
 
@@ -32,6 +52,14 @@ export const tickerSignalSchema = z.object({
   bar_date: isoDate.optional(),
   price: z.number().positive().finite().optional(),
   emitted_at: isoDateTime.optional(),
+  /** The user a private signal belongs to; absent on public signals. */
+  owner_id: z.uuid().optional(),
+  /** Where a private signal comes from. */
+  source: privateSourceSchema.optional(),
+  /** HMAC-SHA256 (hex) of the signal by our intake; private signals without it are refused. */
+  signature: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 hex digits").optional(),
+  /** The sender's extra fields (a webhook's unknown keys), kept for the pipeline's steps. */
+  metadata: z.record(storableText(z.string().max(64)), metadataValueSchema).optional(),
 });
 export type TickerSignal = z.infer<typeof tickerSignalSchema>;
 

@@ -23,6 +23,9 @@ export interface SignalLogRow {
   decided_at: string;
   reject_reason?: string;
   error?: string;
+  /** A private signal's owner and source (migration 0020); absent on public signals. */
+  owner_id?: string;
+  source?: string;
 }
 
 /** Longest rejection error kept, in characters. */
@@ -34,10 +37,10 @@ export function signalLogInsert(sql: Sql, rows: readonly SignalLogRow[]) {
   return sql`
     insert into signal_log (signal_id, ticker, direction, confidence, scanner, bar_date, price,
       topic, partition, kafka_offset, signal_index, emitted_at, received_at, decided_at,
-      reject_reason, error)
+      reject_reason, error, owner_id, source)
     select * from jsonb_to_recordset(${sql.json(rows as never)}::jsonb) as r(
       signal_id text, ticker text, direction text, confidence float8, scanner text, bar_date date,
       price double precision, topic text, partition integer, kafka_offset bigint,
       signal_index integer, emitted_at timestamptz, received_at timestamptz,
-      decided_at timestamptz, reject_reason text, error text)`;
+      decided_at timestamptz, reject_reason text, error text, owner_id uuid, source text)`;
 }

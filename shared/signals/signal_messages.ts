@@ -3,7 +3,7 @@ import {
   SIGNAL_SCHEMA_VERSION,
   signalEnvelopeSchema,
   type TickerSignal,
-} from "../../shared/schemas/signal.ts";
+} from "../schemas/signal.ts";
 
 /** A Kafka message as kafkajs sends it. */
 export interface SignalMessage {

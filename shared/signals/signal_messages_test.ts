@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseSignalMessage } from "../../shared/schemas/signal.ts";
+import { parseSignalMessage } from "../schemas/signal.ts";
 import { toSignalMessages } from "./signal_messages.ts";
 
 const at = "2024-03-01T21:00:00.000Z";

@@ -1,0 +1,210 @@
+/**
+ * `/api/v1/signal-sources`: a user's webhook sources. Creating one (or rotating its secret) is the
+ * only time the secret is shown; it is stored sealed and never returned or logged again.
+ */
+import { randomBytes } from "node:crypto";
+import { createRoute, z } from "@hono/zod-openapi";
+import { sealSecret } from "../../shared/signals/sealed_secret.ts";
+import type { IntakeKeys } from "../../shared/signals/intake_keys.ts";
+import type { ApiDeps } from "./api_env.ts";
+import { ApiError, notFound } from "./api_error.ts";
+import { idParamSchema } from "./api_schemas.ts";
+import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi_route.ts";
+import { DEFAULT_MAX_PER_MINUTE } from "./signal_intake.ts";
+import {
+  createSignalSourceStore,
+  DELIVERY_OUTCOMES,
+  type DeliveryRow,
+  type SignalSourceRow,
+} from "./signal_source_store.ts";
+
+/** Most webhook sources one user may have. */
+export const MAX_SOURCES_PER_USER = 20;
+
+const timestamp = z.string().openapi({ format: "date-time" });
+
+const sourceBodySchema = z.object({
+  name: z.string().trim().min(1, "must not be empty").max(200),
+  max_lag_seconds: z.number().int().min(1).max(7 * 24 * 3600).nullable().default(null)
+    .openapi({ description: "Alerts whose `timestamp` is older are rejected as stale" }),
+  max_per_minute: z.number().int().min(1).max(6000).default(DEFAULT_MAX_PER_MINUTE),
+  dedup_window_seconds: z.number().int().min(1).max(30 * 24 * 3600).default(86_400)
+    .openapi({ description: "How long a repeated alert_id (or identical content) is a duplicate" }),
+}).strict().openapi("SignalSourceCreate");
+
+const sourceSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  source: z.string().openapi({ description: "The name pipelines list in `listen_to.sources`" }),
+  url: z.string().openapi({ description: "Where the sender posts its alerts" }),
+  max_lag_seconds: z.number().int().nullable(),
+  max_per_minute: z.number().int(),
+  dedup_window_seconds: z.number().int(),
+  created_at: timestamp,
+  secret_rotated_at: timestamp,
+}).openapi("SignalSource");
+
+const sourceWithSecretSchema = sourceSchema.extend({
+  secret: z.string().openapi({ description: "Shown once; put it in the alert as `secret`" }),
+}).openapi("SignalSourceWithSecret");
+
+const deliverySchema = z.object({
+  id: z.string(),
+  received_at: timestamp,
+  outcome: z.enum(DELIVERY_OUTCOMES),
+  reason: z.string().nullable(),
+  signal_id: z.string().nullable(),
+  ticker: z.string().nullable(),
+  alert_id: z.string().nullable(),
+}).openapi("SignalDelivery");
+
+const deliveryQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100)
+    .openapi({ param: { name: "limit", in: "query" } }),
+  before: z.string().regex(/^\d{1,19}$/).optional()
+    .openapi({ param: { name: "before", in: "query" }, description: "Deliveries older than id" }),
+});
+
+const tags = ["signal sources"];
+
+/** The source routes; `keys` gives the intake's keys (sealing the secrets). */
+export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys>) {
+  const store = createSignalSourceStore(deps.sql);
+  const newSecret = () => `tws_${randomBytes(24).toString("base64url")}`;
+  const json = (row: SignalSourceRow, origin: string): z.infer<typeof sourceSchema> => ({
+    id: row.id,
+    name: row.name,
+    source: `webhook:${row.id}`,
+    url: `${origin}/hooks/${row.id}`,
+    max_lag_seconds: row.max_lag_seconds,
+    max_per_minute: row.max_per_minute,
+    dedup_window_seconds: row.dedup_window_seconds,
+    created_at: row.created_at.toISOString(),
+    secret_rotated_at: row.secret_rotated_at.toISOString(),
+  });
+  const deliveryJson = (row: DeliveryRow): z.infer<typeof deliverySchema> => ({
+    ...row,
+    received_at: row.received_at.toISOString(),
+  });
+  const origin = (url: string) => new URL(url).origin;
+
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/",
+        tags,
+        summary: "Create a webhook source; its secret is shown only in this answer",
+        request: { body: jsonBody(sourceBodySchema) },
+        responses: {
+          201: jsonResponse(sourceWithSecretSchema, "The source, its URL and its secret"),
+          ...errorResponses(401, 409, 413, 415, 422),
+        },
+      }),
+      async (c) => {
+        const userId = c.get("userId");
+        if ((await store.count(userId)) >= MAX_SOURCES_PER_USER) {
+          throw new ApiError(409, `A user may have at most ${MAX_SOURCES_PER_USER} sources`);
+        }
+        const secret = newSecret();
+        const row = await store.create(
+          userId,
+          c.req.valid("json"),
+          sealSecret(secret, (await keys()).sealing),
+        );
+        return c.json({ ...json(row, origin(c.req.url)), secret }, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/",
+        tags,
+        summary: "List your webhook sources",
+        responses: {
+          200: jsonResponse(z.object({ items: z.array(sourceSchema) }), "Every source"),
+          ...errorResponses(401),
+        },
+      }),
+      async (c) => {
+        const rows = await store.list(c.get("userId"));
+        return c.json({ items: rows.map((r) => json(r, origin(c.req.url))) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}",
+        tags,
+        summary: "Read a webhook source (never its secret)",
+        request: { params: idParamSchema },
+        responses: { 200: jsonResponse(sourceSchema, "The source"), ...errorResponses(401, 404) },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const row = await store.get(c.get("userId"), id);
+        if (!row) throw notFound("Signal source", id);
+        return c.json(json(row, origin(c.req.url)), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/rotate-secret",
+        tags,
+        summary: "Replace the secret; the old one stops working at once",
+        request: { params: idParamSchema },
+        responses: {
+          200: jsonResponse(sourceWithSecretSchema, "The source with its new secret"),
+          ...errorResponses(401, 404),
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const secret = newSecret();
+        const row = await store.rotate(
+          c.get("userId"),
+          id,
+          sealSecret(secret, (await keys()).sealing),
+        );
+        if (!row) throw notFound("Signal source", id);
+        return c.json({ ...json(row, origin(c.req.url)), secret }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "delete",
+        path: "/{id}",
+        tags,
+        summary: "Delete a webhook source and its delivery log",
+        request: { params: idParamSchema },
+        responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404) },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        if (!(await store.remove(c.get("userId"), id))) throw notFound("Signal source", id);
+        return c.body(null, 204);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/deliveries",
+        tags,
+        summary: "Every delivery to the source, newest first, with its outcome and reason",
+        request: { params: idParamSchema, query: deliveryQuerySchema },
+        responses: {
+          200: jsonResponse(z.object({ items: z.array(deliverySchema) }), "One page"),
+          ...errorResponses(400, 401, 404),
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const userId = c.get("userId");
+        if (!(await store.get(userId, id))) throw notFound("Signal source", id);
+        const { limit, before } = c.req.valid("query");
+        const rows = await store.deliveries(userId, id, limit, before ?? null);
+        return c.json({ items: rows.map(deliveryJson) }, 200);
+      },
+    );
+}

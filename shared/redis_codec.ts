@@ -1,0 +1,33 @@
+/**
+ * Every value format we write into a Redis structure and read back, built and split in one place
+ * (as names.ts does for key names). Job stream entries have theirs in schemas/job.ts.
+ */
+import type { DispatchReason } from "./dispatch_stats.ts";
+
+/** Separator of the composite values below; neither a uuid nor a reason contains it. */
+const SEPARATOR = ":";
+
+/** Field of the dispatch-stats hash counting one pipeline's reason: `<pipelineId>:<reason>`. */
+export function dispatchStatsField(pipelineId: string, reason: DispatchReason): string {
+  return `${pipelineId}${SEPARATOR}${reason}`;
+}
+
+/** The pipeline and reason of a dispatch-stats field. */
+export function dispatchStatsFieldParts(
+  field: string,
+): { pipelineId: string; reason: DispatchReason } {
+  const at = field.lastIndexOf(SEPARATOR);
+  return { pipelineId: field.slice(0, at), reason: field.slice(at + 1) as DispatchReason };
+}
+
+/**
+ * Member of the retry schedule for one execution: `<execution_id>:<pipeline_id>`. The promotion
+ * script splits it at the first {@linkcode RETRY_MEMBER_SEPARATOR}, which it is given as an
+ * argument.
+ */
+export function retryMember(job: { execution_id: string; pipeline_id: string }): string {
+  return `${job.execution_id}${RETRY_MEMBER_SEPARATOR}${job.pipeline_id}`;
+}
+
+/** What separates a retry member's execution id from its pipeline id. */
+export const RETRY_MEMBER_SEPARATOR = SEPARATOR;
