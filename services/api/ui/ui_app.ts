@@ -24,6 +24,14 @@ export const SIGNED_IN_PATHS = [
   "/executions/*",
 ];
 
+/** Whether a route path belongs to the web app (HTML pages and assets, not the JSON API). */
+export function isWebAppPath(path: string): boolean {
+  return path.startsWith("/ui/assets/") ||
+    [...PUBLIC_PATHS, ...SIGNED_IN_PATHS].some((p) =>
+      p.endsWith("/*") ? path.startsWith(p.slice(0, -1)) : path === p
+    );
+}
+
 /** Mounts the web app on `app`. */
 export function mountUi(
   // deno-lint-ignore no-explicit-any

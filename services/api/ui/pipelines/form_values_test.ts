@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { agentRegistry } from "../../../../shared/agents/registry.ts";
 import { pipelineBodySchemas } from "../../../../shared/schemas/pipeline_request.ts";
 import {
   bodyFromValues,
@@ -8,7 +9,7 @@ import {
   valuesFromForm,
 } from "./form_values.ts";
 
-const schema = pipelineBodySchemas().create;
+const schema = pipelineBodySchemas({ agents: agentRegistry }).create;
 
 Deno.test("valuesFromForm → bodyFromValues: a signal pipeline with new tickers and a step", () => {
   const values = valuesFromForm({

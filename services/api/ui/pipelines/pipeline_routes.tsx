@@ -7,7 +7,11 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import { DISPATCH_REASONS } from "../../../../shared/dispatch_stats.ts";
-import { pipelineBodySchemas } from "../../../../shared/schemas/pipeline_request.ts";
+import { agentRegistry } from "../../../../shared/agents/registry.ts";
+import {
+  pipelineBodyOf,
+  pipelineBodySchemas,
+} from "../../../../shared/schemas/pipeline_request.ts";
 import { createExecutionStore } from "../../execution_store.ts";
 import { runPipelineNow } from "../../manual_run.ts";
 import { createPipelineStore } from "../../pipeline_store.ts";
@@ -39,7 +43,10 @@ const EXECUTIONS_SHOWN = 50;
 export function pipelinePages(deps: UiDeps) {
   const store = createPipelineStore(deps.sql);
   const executions = createExecutionStore(deps.sql);
-  const schema = pipelineBodySchemas({ maxTickers: deps.config.API_MAX_TICKERS }).create;
+  const schema = pipelineBodySchemas({
+    agents: agentRegistry,
+    maxTickers: deps.config.API_MAX_TICKERS,
+  }).create;
 
   const page = (c: Context<UiEnv>, title: string, body: Child, status: 200 | 404 | 422 = 200) =>
     c.html(
@@ -197,7 +204,11 @@ export function pipelinePages(deps: UiDeps) {
       const active = (await c.req.parseBody())["is_active"] === "true";
       const id = c.req.param("id");
       const row = UUID.test(id)
-        ? await store.update(c.get("userId"), id, (current) => ({ ...current, is_active: active }))
+        ? await store.update(
+          c.get("userId"),
+          id,
+          (current) => pipelineBodyOf({ ...current, is_active: active }),
+        )
         : null;
       if (!row) return notFound(c);
       const back = c.req.header("referer");
