@@ -5,7 +5,7 @@
  * told its pipeline changed.
  */
 import type { Sql } from "../../../../shared/db.ts";
-import { errorMessage } from "../../../../shared/db.ts";
+import { errorMessage } from "../../../../shared/errors.ts";
 import type { Logger } from "../../../../shared/logging.ts";
 import { EXECUTION_CHANGES_CHANNEL } from "../../../../shared/names.ts";
 
