@@ -42,3 +42,9 @@ export function redisNames(prefix: string): RedisNames {
 
 /** Postgres NOTIFY channel announcing pipeline changes; payload: a PipelineChange JSON. */
 export const PIPELINE_CHANGES_CHANNEL = "tickwire_pipeline_changes";
+
+/**
+ * Postgres NOTIFY channel on which a statement-level trigger (migration 0014) announces whose
+ * executions changed; payload: comma-separated pipeline ids.
+ */
+export const EXECUTION_CHANGES_CHANNEL = "tickwire_execution_changes";

@@ -44,17 +44,22 @@ export function connectStores(
 }
 
 /**
- * Waits for Postgres, then Redis (see waitForService). Stopped (SIGTERM/SIGINT) while waiting,
- * it closes both and exits the process with code 0.
+ * Waits for Postgres, then Redis (see waitForService), taking each out of `missing` (what the
+ * service's /readyz lists) once it answers. Stopped (SIGTERM/SIGINT) while waiting, it closes
+ * both and exits the process with code 0.
  */
 export async function waitForStores(
   stores: Stores,
   config: Pick<Config, "databaseUrl" | "REDIS_URL">,
-  options: { signal: AbortSignal; log: Logger },
+  options: { signal: AbortSignal; log: Logger; missing?: Set<string> },
 ): Promise<void> {
+  const { missing = new Set() } = options;
   try {
+    missing.add("Postgres").add("Redis");
     await waitForService("Postgres", () => pingPostgres(stores.sql, config.databaseUrl), options);
+    missing.delete("Postgres");
     await waitForService("Redis", () => pingRedis(stores.redis, config.REDIS_URL), options);
+    missing.delete("Redis");
   } catch {
     stores.redis.disconnect();
     await stores.sql.end({ timeout: 1 });

@@ -8,15 +8,17 @@ import { errorMessage } from "../shared/errors.ts";
 import { exitOnConfigError } from "../shared/process.ts";
 import { kafkaDown, type KafkaStackOptions, kafkaStatus, kafkaUp } from "./kafka.ts";
 import { checkPostgres, checkRedis } from "./services.ts";
+import { ensureChromium } from "./chromium.ts";
 
 const USAGE = `Usage: deno task stack <command> [--quiet]
   up             check Postgres and Redis, migrate, start Kafka if none answers, create topics
   down [--purge] stop the Kafka this checkout started; --purge also deletes its data
-  status         print the state of kafka, postgres and redis; exit 1 if one is down`;
+  status         print the state of kafka, postgres and redis; exit 1 if one is down
+  browser        install Debian's chromium (for the web app's tests) when it is missing`;
 
 const [command, ...flags] = Deno.args;
 const unknown = flags.filter((f) => !["--quiet", "--purge"].includes(f));
-if (!command || !["up", "down", "status"].includes(command) || unknown.length > 0) {
+if (!command || !["up", "down", "status", "browser"].includes(command) || unknown.length > 0) {
   console.error(USAGE);
   Deno.exit(64);
 }
@@ -39,6 +41,9 @@ try {
     for (const [ok, line] of states) ok ? options.say(line) : console.error(line);
     if (states.some(([ok]) => !ok)) Deno.exit(1);
     await kafkaUp(options);
+  } else if (command === "browser") {
+    // Always says what it does: installing a browser is not something to do silently.
+    await ensureChromium({ say: (line) => console.log(line) });
   } else if (command === "down") {
     await kafkaDown({ ...options, purge: flags.includes("--purge") });
   } else {

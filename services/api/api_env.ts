@@ -8,6 +8,7 @@ import type { MetricsRegistry } from "../../shared/metrics.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import type { PublishSignals } from "./signal_intake.ts";
+import type { LiveHub } from "./ui/live/live_hub.ts";
 
 /** Dependencies of {@linkcode createApp}; nothing in the API opens a connection itself. */
 export interface ApiDeps {
@@ -25,6 +26,8 @@ export interface ApiDeps {
    * (acks=all); absent, the webhook intake answers 503.
    */
   publishSignals?: PublishSignals;
+  /** The web app's live hub; default one LISTEN on this `sql` (opened on first use). */
+  hub?: LiveHub;
   /** The caller's address for rate limiting; default the connection's (see client_address.ts). */
   clientAddress?: (c: Context) => string;
 }

@@ -27,6 +27,9 @@ import { deadLetterRoutes } from "./dead_letter_routes.ts";
 import { signalIntakeRoutes } from "./signal_intake.ts";
 import { signalSourceRoutes } from "./signal_source_routes.ts";
 import { type IntakeKeys, loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
+import { createSignIn } from "./sign_in.ts";
+import { createLiveHub } from "./ui/live/live_hub.ts";
+import { mountUi } from "./ui/ui_app.ts";
 
 /** Path of the generated OpenAPI document. */
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -107,6 +110,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     security: [{ bearer: [] }],
   });
   app.route("/", docsRoutes(OPENAPI_PATH));
+  const hub = deps.hub ?? createLiveHub(deps.sql, deps.log);
+  mountUi(app, { ...deps, hub }, createSignIn(deps), address);
 
   app.notFound((c) =>
     c.json({ error: `No route for ${c.req.method} ${c.req.path}`, details: [] }, 404)

@@ -4,30 +4,23 @@ import type { Context } from "hono";
 import type { ApiDeps } from "./api_env.ts";
 import { ApiError } from "./api_error.ts";
 import { credentialsSchema, tokenSchema, userSchema } from "./api_schemas.ts";
-import { issueToken, revokeToken } from "./api_tokens.ts";
+import { revokeToken } from "./api_tokens.ts";
 import { bearerAuth } from "./bearer_auth.ts";
-import { createLoginRateLimit } from "./login_rate_limit.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi_route.ts";
-import { hashPassword, verifyPassword } from "./password_hash.ts";
-
-const UNIQUE_VIOLATION = "23505";
+import { createSignIn } from "./sign_in.ts";
 
 /** The auth routes, mounted at /api/v1/auth. */
 export function authRoutes(deps: ApiDeps & { clientAddress: (c: Context) => string }) {
-  const { sql, config } = deps;
-  const limiter = createLoginRateLimit({
-    redis: deps.redis,
-    names: deps.names,
-    maxPerEmail: config.API_LOGIN_MAX_ATTEMPTS_PER_EMAIL,
-    maxPerAddress: config.API_LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
-    windowSeconds: config.API_LOGIN_WINDOW_SECONDS,
-  });
-  // Registration costs a KDF run too, so it shares the per-address and per-email budget.
-  const limit = async (c: Context, email: string) => {
-    const { allowed, retryAfter } = await limiter.attempt(email, deps.clientAddress(c));
-    if (!allowed) {
-      c.header("Retry-After", String(retryAfter));
-      throw new ApiError(429, `Too many attempts; retry in ${retryAfter} s`);
+  const signIn = createSignIn(deps);
+  // The limiter's 429 carries retry_after; HTTP clients read it from Retry-After.
+  const limited = async <T>(c: Context, attempt: () => Promise<T>): Promise<T> => {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 429) {
+        c.header("Retry-After", String(error.extra.retry_after));
+      }
+      throw error;
     }
   };
 
@@ -47,17 +40,11 @@ export function authRoutes(deps: ApiDeps & { clientAddress: (c: Context) => stri
       }),
       async (c) => {
         const { email, password } = c.req.valid("json");
-        await limit(c, email);
-        const passwordHash = await hashPassword(password);
-        try {
-          const [user] = await sql<[{ id: string; email: string }]>`
-            insert into users (email, password_hash) values (${email}, ${passwordHash})
-            returning id, email`;
-          return c.json(user, 201);
-        } catch (error) {
-          if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-          throw new ApiError(409, `Email "${email}" is already registered`);
-        }
+        const user = await limited(
+          c,
+          () => signIn.register(email, password, deps.clientAddress(c)),
+        );
+        return c.json(user, 201);
       },
     )
     .openapi(
@@ -75,14 +62,10 @@ export function authRoutes(deps: ApiDeps & { clientAddress: (c: Context) => stri
       }),
       async (c) => {
         const { email, password } = c.req.valid("json");
-        await limit(c, email);
-        const [user] = await sql<{ id: string; password_hash: string }[]>`
-          select id, password_hash from users where lower(email) = ${email}`;
-        // An unknown email costs the same KDF run, so timing does not tell who is registered.
-        const ok = await verifyPassword(password, user?.password_hash ?? null);
-        if (!user || !ok) throw new ApiError(401, "Invalid email or password");
-        await limiter.reset(email);
-        const { token, expires_at } = await issueToken(sql, user.id, config.API_TOKEN_TTL_SECONDS);
+        const { token, expires_at } = await limited(
+          c,
+          () => signIn.logIn(email, password, deps.clientAddress(c)),
+        );
         return c.json({ token, expires_at: expires_at.toISOString() }, 201);
       },
     )
@@ -93,11 +76,11 @@ export function authRoutes(deps: ApiDeps & { clientAddress: (c: Context) => stri
         tags: ["auth"],
         summary: "Log out: revoke the token of this request",
         security: [{ bearer: [] }],
-        middleware: [bearerAuth(sql)] as const,
+        middleware: [bearerAuth(deps.sql)] as const,
         responses: { 204: { description: "Revoked" }, ...errorResponses(401) },
       }),
       async (c) => {
-        await revokeToken(sql, c.get("tokenId"));
+        await revokeToken(deps.sql, c.get("tokenId"));
         return c.body(null, 204);
       },
     );

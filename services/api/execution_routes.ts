@@ -3,9 +3,6 @@
  * one execution, and the dispatcher's decision counts. Mounted at /api/v1 behind bearer auth.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { claimExecutions } from "../../shared/executions/claim.ts";
-import { enqueueJobs } from "../../shared/executions/enqueue.ts";
-import { errorMessage } from "../../shared/errors.ts";
 import { manualRunSchema } from "../../shared/schemas/pipeline_request.ts";
 import type { ApiDeps } from "./api_env.ts";
 import { ApiError, notFound } from "./api_error.ts";
@@ -21,6 +18,7 @@ import {
   pageQueryShape,
 } from "./api_schemas.ts";
 import { createExecutionStore, type ExecutionRow } from "./execution_store.ts";
+import { runPipelineNow } from "./manual_run.ts";
 import { createRouter, errorResponses, jsonResponse } from "./openapi_route.ts";
 import { cursorParam, pageOf } from "./page_cursor.ts";
 import { createPipelineStore } from "./pipeline_store.ts";
@@ -68,7 +66,7 @@ const tags = ["executions"];
 
 /** The execution routes. */
 export function executionRoutes(deps: ApiDeps) {
-  const { sql, redis, names, log } = deps;
+  const { sql, redis, names } = deps;
   const pipelines = createPipelineStore(sql);
   const executions = createExecutionStore(sql);
   const ownPipeline = async (ownerId: string, id: string) => {
@@ -105,38 +103,18 @@ export function executionRoutes(deps: ApiDeps) {
         if (!pipeline.is_active) {
           throw new ApiError(409, `Pipeline "${id}" is inactive; activate it to run it`);
         }
-        const claimed = await claimExecutions(sql, [{
-          pipeline_id: id,
-          trigger_kind: "manual",
-          signal_id: null,
-          signal,
-          signal_emitted_at: signal?.emitted_at ?? null,
-          received_at: new Date(),
-        }]);
-        const [execution] = claimed;
-        if (!execution) {
-          const active = await executions.activeId(id);
+        const run = await runPipelineNow(deps, id, signal);
+        if (!run.queued) {
           throw new ApiError(
             409,
-            active
-              ? `Pipeline "${id}" already has an active execution "${active}"`
+            run.activeId
+              ? `Pipeline "${id}" already has an active execution "${run.activeId}"`
               : `Pipeline "${id}" cannot start now; try again`,
             [],
-            { active_execution_id: active },
+            { active_execution_id: run.activeId },
           );
         }
-        try {
-          await enqueueJobs(redis, names, claimed, {
-            maxLength: deps.config.JOBS_STREAM_MAX_LENGTH,
-          });
-        } catch (error) {
-          // The execution is recorded as queued; the dispatcher's sweep enqueues it again.
-          log.error("Cannot enqueue manual run {executionId}: {error}", {
-            executionId: execution.id,
-            error: errorMessage(error),
-          });
-        }
-        const row = await executions.get(c.get("userId"), execution.id);
+        const row = await executions.get(c.get("userId"), run.executionId);
         return c.json(executionJson(row!), 202);
       },
     )

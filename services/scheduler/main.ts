@@ -12,7 +12,6 @@ const { log, signal } = await bootService({ service: "scheduler", config });
 // One connection holds the leader lock, one LISTENs, the rest claim.
 const stores = connectStores(config, { service: "scheduler", poolSize: 4, log });
 const { sql, redis } = stores;
-await waitForStores(stores, config, { signal, log });
 const scheduler = createScheduler({
   sql,
   connectLock: () =>
@@ -25,7 +24,15 @@ const scheduler = createScheduler({
   reloadSeconds: config.SCHEDULER_RELOAD_SECONDS,
   streamMaxLength: config.JOBS_STREAM_MAX_LENGTH,
 });
-const server = serveMetrics(scheduler.metrics.registry, config.METRICS_PORT_SCHEDULER, signal);
+// Served before the wait, so liveness answers and /readyz names what is still down.
+const missing = new Set<string>();
+const server = serveMetrics(
+  scheduler.metrics.registry,
+  config.METRICS_PORT_SCHEDULER,
+  signal,
+  () => [...missing],
+);
+await waitForStores(stores, config, { signal, log, missing });
 await scheduler.run(signal);
 await server.finished;
 redis.disconnect();

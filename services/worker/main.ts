@@ -21,10 +21,17 @@ const stores = connectStores(config, {
 });
 const { sql, redis } = stores;
 const names = redisNames(config.REDIS_KEY_PREFIX);
-await waitForStores(stores, config, { signal, log });
 const metrics = workerMetrics();
 collectQueueDepth(metrics.registry, redis, names);
-const server = serveMetrics(metrics.registry, config.METRICS_PORT_WORKER, signal);
+// Served before the wait, so liveness answers and /readyz names what is still down.
+const missing = new Set<string>();
+const server = serveMetrics(
+  metrics.registry,
+  config.METRICS_PORT_WORKER,
+  signal,
+  () => [...missing],
+);
+await waitForStores(stores, config, { signal, log, missing });
 const egress = egressPolicy(config.EGRESS_ALLOWED_NETWORKS);
 const worker = createWorker({ sql, redis, names, log, metrics, egress }, {
   consumer,

@@ -1,0 +1,68 @@
+/** `/executions/:id` and its "Run again" (the same manual run as the JSON API's). */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { tickerSignalSchema } from "../../../../shared/schemas/signal.ts";
+import { createExecutionStore } from "../../execution_store.ts";
+import { runPipelineNow } from "../../manual_run.ts";
+import { createPipelineStore } from "../../pipeline_store.ts";
+import { Layout } from "../layout.tsx";
+import { NotFoundPage } from "../not_found_page.tsx";
+import { csrfToken } from "../session/cookies.ts";
+import type { UiDeps, UiEnv } from "../ui_env.ts";
+import { ExecutionDetails } from "./execution_page.tsx";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The execution pages, mounted at the root behind the browser session. */
+export function executionPages(deps: UiDeps) {
+  const executions = createExecutionStore(deps.sql);
+  const pipelines = createPipelineStore(deps.sql);
+  const notFound = (c: Context<UiEnv>) =>
+    c.html(
+      <NotFoundPage
+        what={`Execution "${c.req.param("id")}"`}
+        csrf={csrfToken(c)}
+        email={c.get("email")}
+        path={c.req.path}
+      />,
+      404,
+    );
+  const own = async (c: Context<UiEnv>) => {
+    const id = c.req.param("id") ?? "";
+    const execution = UUID.test(id) ? await executions.get(c.get("userId"), id) : null;
+    const pipeline = execution ? await pipelines.get(c.get("userId"), execution.pipeline_id) : null;
+    return execution && pipeline ? { execution, pipeline } : null;
+  };
+
+  return new Hono<UiEnv>()
+    .get("/executions/:id", async (c) => {
+      const found = await own(c);
+      if (!found) return notFound(c);
+      const stepParams = Object.fromEntries(
+        found.pipeline.config.steps.map((s) => [s.id, s.params]),
+      );
+      return c.html(
+        <Layout title="Execution" path="/pipelines" csrf={csrfToken(c)} email={c.get("email")}>
+          <ExecutionDetails
+            execution={found.execution}
+            pipelineName={found.pipeline.name}
+            stepParams={stepParams}
+            csrf={csrfToken(c)}
+          />
+        </Layout>,
+      );
+    })
+    .post("/executions/:id/run-again", async (c) => {
+      const found = await own(c);
+      if (!found) return notFound(c);
+      const { pipeline, execution } = found;
+      const back = (notice: string) =>
+        c.redirect(`/pipelines/${pipeline.id}?notice=${encodeURIComponent(notice)}`, 303);
+      if (!pipeline.is_active) return back("Paused pipelines do not run; resume it first.");
+      const signal = tickerSignalSchema.safeParse(execution.signal);
+      const run = await runPipelineNow(deps, pipeline.id, signal.success ? signal.data : null);
+      return run.queued
+        ? c.redirect(`/executions/${run.executionId}`, 303)
+        : back("It is already running; the overlap policy skips this run.");
+    });
+}

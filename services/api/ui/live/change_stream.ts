@@ -1,0 +1,52 @@
+/**
+ * An event stream that re-renders one page section whenever the hub says it changed: changes that
+ * arrive while a render runs are coalesced into one more render, so a burst costs one query per
+ * open page, not one per execution. A comment every 15 s keeps proxies from closing it.
+ */
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import type { LiveHub } from "./live_hub.ts";
+
+/** Options of {@linkcode changeStream}. */
+export interface ChangeStreamOptions {
+  hub: LiveHub;
+  topic: string;
+  /** SSE event name (the htmx `sse-swap` name). */
+  event: string;
+  /** The section's HTML now. */
+  render: () => Promise<string>;
+  /** Keep-alive comment interval (default 15 000 ms). */
+  keepAliveMs?: number;
+}
+
+/** The streaming response. */
+export function changeStream(c: Context, options: ChangeStreamOptions): Response {
+  return streamSSE(c, async (stream) => {
+    let dirty = false;
+    let wake: (() => void) | null = null;
+    const unsubscribe = await options.hub.subscribe(options.topic, () => {
+      dirty = true;
+      wake?.();
+    });
+    const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
+    const keepAlive = setInterval(() => {
+      stream.write(": keep-alive\n\n").catch(() => {});
+    }, options.keepAliveMs ?? 15_000);
+    try {
+      // The page may have been rendered before this stream subscribed: send the current state.
+      dirty = true;
+      while (!stream.aborted && !stream.closed) {
+        if (!dirty) {
+          await Promise.race([closed, new Promise<void>((resolve) => wake = resolve)]);
+          wake = null;
+          continue;
+        }
+        dirty = false;
+        await stream.writeSSE({ event: options.event, data: await options.render() });
+      }
+    } finally {
+      clearInterval(keepAlive);
+      unsubscribe();
+    }
+  });
+}

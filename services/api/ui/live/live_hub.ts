@@ -1,0 +1,63 @@
+/**
+ * The one server-side hub behind every live page: a single Postgres LISTEN on
+ * EXECUTION_CHANGES_CHANNEL per API process (opened on the first subscriber), fanned out in memory
+ * to the open event streams. Pages never poll; each stream re-reads its own owner-scoped rows when
+ * told its pipeline changed.
+ */
+import type { Sql } from "../../../../shared/db.ts";
+import { errorMessage } from "../../../../shared/errors.ts";
+import type { Logger } from "../../../../shared/logging.ts";
+import { EXECUTION_CHANGES_CHANNEL } from "../../../../shared/names.ts";
+
+/** Topic of one pipeline's execution changes. */
+export const pipelineTopic = (pipelineId: string) => `pipeline:${pipelineId}`;
+
+/** Fan-out of change events by topic. */
+export interface LiveHub {
+  /** Calls `listener` on every event of `topic` until the returned function is called. */
+  subscribe(topic: string, listener: () => void): Promise<() => void>;
+  /** Delivers an event to a topic's subscribers (the LISTEN callback; tests). */
+  publish(topic: string): void;
+  /** Number of open subscriptions (for /metrics and tests). */
+  readonly size: number;
+}
+
+/** Creates the hub over `sql` (its LISTEN uses one dedicated connection of postgres.js). */
+export function createLiveHub(sql: Sql, log: Logger): LiveHub {
+  const topics = new Map<string, Set<() => void>>();
+  let listening: Promise<unknown> | null = null;
+  let size = 0;
+  const publish = (topic: string) => {
+    for (const listener of topics.get(topic) ?? []) {
+      try {
+        listener();
+      } catch (error) {
+        log.warn("Live listener failed: {error}", { error: errorMessage(error) });
+      }
+    }
+  };
+  const listen = () =>
+    listening ??= sql.listen(EXECUTION_CHANGES_CHANNEL, (payload) => {
+      for (const id of payload.split(",")) if (id) publish(pipelineTopic(id));
+    }).catch((error) => {
+      listening = null;
+      throw error;
+    });
+  return {
+    async subscribe(topic, listener) {
+      await listen();
+      let set = topics.get(topic);
+      if (!set) topics.set(topic, set = new Set());
+      set.add(listener);
+      size++;
+      return () => {
+        if (set.delete(listener)) size--;
+        if (set.size === 0) topics.delete(topic);
+      };
+    },
+    publish,
+    get size() {
+      return size;
+    },
+  };
+}

@@ -1,0 +1,222 @@
+/** The pipeline form (create and edit): every field labelled, its error beside it, values kept. */
+import { OVERLAP_POLICIES, TRIGGER_MODES } from "../../../../shared/schemas/pipeline.ts";
+import { SIGNAL_TYPES } from "../../../../shared/schemas/signal.ts";
+import { CsrfField } from "../layout.tsx";
+import type { FieldErrors, PipelineFormValues } from "./form_values.ts";
+import { StepEditor } from "./step_editor.tsx";
+
+/** Props of {@linkcode PipelineForm}. */
+export interface PipelineFormProps {
+  action: string;
+  csrf: string;
+  values: PipelineFormValues;
+  errors: FieldErrors;
+  /** Tickers the system has seen, offered by the multi-select. */
+  knownTickers: string[];
+}
+
+function FieldError(props: { name: string; errors: FieldErrors }) {
+  const message = props.errors[props.name];
+  return message ? <p class="error" id={`${props.name}-error`}>{message}</p> : null;
+}
+
+const invalid = (name: string, errors: FieldErrors, hint?: string) =>
+  errors[name]
+    ? { "aria-invalid": "true", "aria-describedby": `${name}-error` }
+    : hint
+    ? { "aria-describedby": hint }
+    : {};
+
+/** The form. */
+export function PipelineForm(props: PipelineFormProps) {
+  const { values: v, errors } = props;
+  const tickers = [...new Set([...props.knownTickers, ...v.scanner_tickers])].sort();
+  return (
+    <form method="post" action={props.action} class="stack card" novalidate>
+      <CsrfField csrf={props.csrf} />
+      {errors.form && <p class="alert" role="alert">{errors.form}</p>}
+      {Object.keys(errors).length > 0 && (
+        <p class="alert" role="alert">The pipeline was not saved: fix the fields marked below.</p>
+      )}
+      <div class="grid2">
+        <div class="field">
+          <label for="name">Name</label>
+          <input id="name" name="name" value={v.name} required {...invalid("name", errors)} />
+          <FieldError name="name" errors={errors} />
+        </div>
+        <div class="field">
+          <label for="trigger_mode">Trigger mode</label>
+          <select id="trigger_mode" name="trigger_mode" {...invalid("trigger_mode", errors)}>
+            {TRIGGER_MODES.map((m) => <option value={m} selected={m === v.trigger_mode}>{m}
+            </option>)}
+          </select>
+          <FieldError name="trigger_mode" errors={errors} />
+        </div>
+      </div>
+      <div class="field">
+        <label for="description">Description</label>
+        <input
+          id="description"
+          name="description"
+          value={v.description}
+          {...invalid("description", errors)}
+        />
+        <FieldError name="description" errors={errors} />
+      </div>
+      <div class="grid2">
+        <div class="field">
+          <label for="scanner_tickers">Scanner tickers</label>
+          <select
+            id="scanner_tickers"
+            name="scanner_tickers"
+            multiple
+            {...invalid("scanner_tickers", errors, "scanner_tickers-hint")}
+          >
+            {tickers.map((t) => (
+              <option value={t} selected={v.scanner_tickers.includes(t)}>{t}</option>
+            ))}
+          </select>
+          <p class="hint" id="scanner_tickers-hint">
+            Tickers seen in market data and signals. Ctrl or Shift selects several.
+          </p>
+          <FieldError name="scanner_tickers" errors={errors} />
+        </div>
+        <div class="field">
+          <label for="new_tickers">Other tickers</label>
+          <input
+            id="new_tickers"
+            name="new_tickers"
+            value={v.new_tickers}
+            placeholder="e.g. NVDA, BRK.B"
+            aria-describedby="new_tickers-hint"
+          />
+          <p class="hint" id="new_tickers-hint">Tickers not in the list, separated by commas.</p>
+        </div>
+      </div>
+
+      <fieldset data-mode="periodic" hidden={v.trigger_mode !== "periodic"}>
+        <legend>Schedule</legend>
+        <div class="grid2">
+          <div class="field">
+            <label for="schedule_kind">Runs</label>
+            <select id="schedule_kind" name="schedule_kind">
+              <option value="every" selected={v.schedule_kind === "every"}>every N seconds</option>
+              <option value="cron" selected={v.schedule_kind === "cron"}>on a cron schedule</option>
+            </select>
+          </div>
+          <div class="field">
+            <label for="every_seconds">Every (seconds)</label>
+            <input
+              id="every_seconds"
+              name="every_seconds"
+              inputmode="numeric"
+              value={v.every_seconds}
+              {...invalid("every_seconds", errors)}
+            />
+            <FieldError name="every_seconds" errors={errors} />
+          </div>
+          <div class="field">
+            <label for="cron">Cron expression</label>
+            <input
+              id="cron"
+              name="cron"
+              value={v.cron}
+              placeholder="*/5 * * * *"
+              {...invalid("cron", errors)}
+            />
+            <FieldError name="cron" errors={errors} />
+          </div>
+        </div>
+      </fieldset>
+
+      <fieldset data-mode="signal" hidden={v.trigger_mode !== "signal"}>
+        <legend>Signal filter</legend>
+        <div class="grid2">
+          <fieldset>
+            <legend>Signal types</legend>
+            {SIGNAL_TYPES.map((s) => (
+              <label style="margin-right:14px">
+                <input
+                  type="checkbox"
+                  name="signal_types"
+                  value={s}
+                  checked={v.signal_types.includes(s)}
+                />{" "}
+                {s}
+              </label>
+            ))}
+            <FieldError name="signal_types" errors={errors} />
+          </fieldset>
+          <div class="field">
+            <label for="min_confidence">Min confidence</label>
+            <input
+              id="min_confidence"
+              name="min_confidence"
+              inputmode="decimal"
+              value={v.min_confidence}
+              placeholder="0–100"
+              {...invalid("min_confidence", errors)}
+            />
+            <FieldError name="min_confidence" errors={errors} />
+          </div>
+          <div class="field">
+            <label for="scanners">Scanners</label>
+            <input
+              id="scanners"
+              name="scanners"
+              value={v.scanners}
+              placeholder="e.g. golden_cross, rsi"
+              {...invalid("scanners", errors)}
+            />
+            <FieldError name="scanners" errors={errors} />
+          </div>
+          <div class="field">
+            <label for="max_signal_age_seconds">Max signal age (seconds)</label>
+            <input
+              id="max_signal_age_seconds"
+              name="max_signal_age_seconds"
+              inputmode="numeric"
+              value={v.max_signal_age_seconds}
+              placeholder="no limit"
+              {...invalid("max_signal_age_seconds", errors)}
+            />
+            <FieldError name="max_signal_age_seconds" errors={errors} />
+          </div>
+        </div>
+      </fieldset>
+
+      <div class="grid2">
+        <div class="field">
+          <label for="overlap_policy">Overlap policy</label>
+          <select id="overlap_policy" name="overlap_policy" {...invalid("overlap_policy", errors)}>
+            {OVERLAP_POLICIES.map((p) => (
+              <option value={p} selected={p === v.overlap_policy}>{p}</option>
+            ))}
+          </select>
+          <FieldError name="overlap_policy" errors={errors} />
+        </div>
+        <div class="field">
+          <label for="max_attempts">Max attempts</label>
+          <input
+            id="max_attempts"
+            name="max_attempts"
+            inputmode="numeric"
+            value={v.max_attempts}
+            {...invalid("max_attempts", errors)}
+          />
+          <FieldError name="max_attempts" errors={errors} />
+        </div>
+      </div>
+      <div class="field">
+        <label>
+          <input type="checkbox" name="is_active" checked={v.is_active} /> Active
+        </label>
+      </div>
+      <StepEditor steps={v.steps} errors={errors} />
+      <div class="actions">
+        <button type="submit">Save</button>
+        <a href="/pipelines">Cancel</a>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,83 @@
+/** One pipeline: its settings at a glance, actions, dispatch counts and live executions. */
+import type { ExecutionRow } from "../../execution_store.ts";
+import type { PipelineRow } from "../../pipeline_store.ts";
+import { ExecutionsTable } from "../executions/executions_rows.tsx";
+import { CsrfField } from "../layout.tsx";
+
+/** Props of {@linkcode PipelineDetails}. */
+export interface PipelineDetailsProps {
+  pipeline: PipelineRow;
+  executions: ExecutionRow[];
+  dispatch: Record<string, number>;
+  csrf: string;
+  notice?: string | undefined;
+}
+
+/** The page body. */
+export function PipelineDetails(props: PipelineDetailsProps) {
+  const p = props.pipeline;
+  const schedule = p.schedule
+    ? "every_seconds" in p.schedule
+      ? `every ${p.schedule.every_seconds} s`
+      : `cron ${p.schedule.cron}`
+    : null;
+  return (
+    <>
+      <div class="page-head">
+        <h1>{p.name}</h1>
+        <span class={p.is_active ? "on" : "off"}>{p.is_active ? "active" : "paused"}</span>
+        <div class="actions">
+          <a class="button secondary" href={`/pipelines/${p.id}/edit`}>Edit</a>
+          <form method="post" action={`/pipelines/${p.id}/active`} class="inline">
+            <CsrfField csrf={props.csrf} />
+            <input type="hidden" name="is_active" value={p.is_active ? "false" : "true"} />
+            <button type="submit" class="secondary">{p.is_active ? "Pause" : "Resume"}</button>
+          </form>
+          <form method="post" action={`/pipelines/${p.id}/run`} class="inline">
+            <CsrfField csrf={props.csrf} />
+            <button type="submit">Run now</button>
+          </form>
+          <form
+            method="post"
+            action={`/pipelines/${p.id}/delete`}
+            class="inline"
+            hx-confirm={`Delete pipeline "${p.name}" and its executions?`}
+          >
+            <CsrfField csrf={props.csrf} />
+            <button type="submit" class="danger">Delete</button>
+          </form>
+        </div>
+      </div>
+      {props.notice && <p class="alert" role="status">{props.notice}</p>}
+      <section class="card">
+        <dl class="facts">
+          <dt>Trigger mode</dt>
+          <dd>{p.trigger_mode}{schedule ? ` (${schedule})` : ""}</dd>
+          <dt>Tickers</dt>
+          <dd>
+            {p.scanner_tickers.length
+              ? p.scanner_tickers.map((t) => <span class="tag">{t}</span>)
+              : "—"}
+          </dd>
+          {p.description && (
+            <>
+              <dt>Description</dt>
+              <dd>{p.description}</dd>
+            </>
+          )}
+          <dt>Steps</dt>
+          <dd>{p.config.steps.map((s) => `${s.id} (${s.agent})`).join(" → ") || "none"}</dd>
+          <dt>Overlap policy</dt>
+          <dd>{p.overlap_policy}</dd>
+          <dt>Dispatch (all time)</dt>
+          <dd>
+            {Object.entries(props.dispatch).map(([reason, n]) => `${reason.replace("_", " ")} ${n}`)
+              .join(" · ")}
+          </dd>
+        </dl>
+      </section>
+      <h2 id="executions-heading">Executions</h2>
+      <ExecutionsTable rows={props.executions} stream={`/pipelines/${p.id}/events`} />
+    </>
+  );
+}

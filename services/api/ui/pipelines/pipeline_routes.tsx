@@ -1,0 +1,244 @@
+/**
+ * `/pipelines…`: the list, the form (new and edit), one pipeline with its live executions, and
+ * pause/resume, run and delete. Every read and write goes through the JSON API's pipeline and
+ * execution stores, scoped to the signed-in owner.
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { Child } from "hono/jsx";
+import { DISPATCH_REASONS } from "../../../../shared/dispatch_stats.ts";
+import { agentRegistry } from "../../../../shared/agents/registry.ts";
+import {
+  pipelineBodyOf,
+  pipelineBodySchemas,
+} from "../../../../shared/schemas/pipeline_request.ts";
+import { createExecutionStore } from "../../execution_store.ts";
+import { runPipelineNow } from "../../manual_run.ts";
+import { createPipelineStore } from "../../pipeline_store.ts";
+import { ExecutionRows } from "../executions/executions_rows.tsx";
+import { Layout } from "../layout.tsx";
+import { changeStream } from "../live/change_stream.ts";
+import { pipelineTopic } from "../live/live_hub.ts";
+import { NotFoundPage } from "../not_found_page.tsx";
+import { csrfToken } from "../session/cookies.ts";
+import type { UiDeps, UiEnv } from "../ui_env.ts";
+import {
+  emptyValues,
+  type FieldErrors,
+  parseValues,
+  type PipelineFormValues,
+  valuesFromForm,
+  valuesFromPipeline,
+} from "./form_values.ts";
+import { PipelineForm } from "./pipeline_form.tsx";
+import { PipelineDetails } from "./pipeline_page.tsx";
+import { PipelinesTable } from "./pipelines_page.tsx";
+import { knownTickers, runSummaries } from "./run_summaries.ts";
+import { StepFieldset } from "./step_editor.tsx";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EXECUTIONS_SHOWN = 50;
+
+/** The pipeline pages, mounted at the root behind the browser session. */
+export function pipelinePages(deps: UiDeps) {
+  const store = createPipelineStore(deps.sql);
+  const executions = createExecutionStore(deps.sql);
+  const schema = pipelineBodySchemas({
+    agents: agentRegistry,
+    maxTickers: deps.config.API_MAX_TICKERS,
+  }).create;
+
+  const page = (c: Context<UiEnv>, title: string, body: Child, status: 200 | 404 | 422 = 200) =>
+    c.html(
+      <Layout title={title} path={c.req.path} csrf={csrfToken(c)} email={c.get("email")}>
+        {body}
+      </Layout>,
+      status,
+    );
+  const notFound = (c: Context<UiEnv>) =>
+    c.html(
+      <NotFoundPage
+        what={`Pipeline "${c.req.param("id")}"`}
+        csrf={csrfToken(c)}
+        email={c.get("email")}
+        path={c.req.path}
+      />,
+      404,
+    );
+  const own = (c: Context<UiEnv>) => {
+    const id = c.req.param("id") ?? "";
+    return UUID.test(id) ? store.get(c.get("userId"), id) : Promise.resolve(null);
+  };
+  const form = async (
+    c: Context<UiEnv>,
+    title: string,
+    action: string,
+    values: PipelineFormValues,
+    errors: FieldErrors,
+  ) =>
+    page(
+      c,
+      title,
+      <>
+        <h1>{title}</h1>
+        <PipelineForm
+          action={action}
+          csrf={csrfToken(c)}
+          values={values}
+          errors={errors}
+          knownTickers={await knownTickers(deps.sql, c.get("userId"))}
+        />
+      </>,
+      Object.keys(errors).length > 0 ? 422 : 200,
+    );
+  const executionRows = async (pipelineId: string) =>
+    (<ExecutionRows
+      rows={await executions.list(pipelineId, { limit: EXECUTIONS_SHOWN, after: null })}
+    />)
+      .toString();
+
+  return new Hono<UiEnv>()
+    .get("/", (c) => c.redirect("/pipelines", 303))
+    .get("/pipelines", async (c) => {
+      const owner = c.get("userId");
+      const [pipelines, summaries] = await Promise.all([
+        store.list(owner, { limit: 200 }),
+        runSummaries(deps.sql, owner),
+      ]);
+      return page(
+        c,
+        "Pipelines",
+        <>
+          <div class="page-head">
+            <h1>Pipelines</h1>
+            <div class="actions">
+              <a class="button" href="/pipelines/new">New pipeline</a>
+            </div>
+          </div>
+          <PipelinesTable
+            pipelines={pipelines}
+            summaries={summaries}
+            csrf={csrfToken(c)}
+            now={new Date()}
+          />
+        </>,
+      );
+    })
+    .get("/pipelines/new", (c) => form(c, "New pipeline", "/pipelines", emptyValues(), {}))
+    .get("/pipelines/step", (c) => {
+      const agent = c.req.query("add_agent") ?? "log";
+      const key = crypto.randomUUID().slice(0, 8);
+      const step = {
+        key,
+        id: `${agent}_${key.slice(0, 4)}`.replace(/[^a-z0-9_]/g, "_"),
+        agent,
+        params: {},
+      };
+      return c.html(<StepFieldset step={step} index={0} errors={{}} />);
+    })
+    .post("/pipelines", async (c) => {
+      const values = valuesFromForm(await c.req.parseBody({ all: true }));
+      const parsed = parseValues(schema, values);
+      if (!parsed.ok) return form(c, "New pipeline", "/pipelines", values, parsed.errors);
+      const row = await store.create(c.get("userId"), parsed.body);
+      return c.redirect(`/pipelines/${row.id}`, 303);
+    })
+    .get("/pipelines/:id", async (c) => {
+      const pipeline = await own(c);
+      if (!pipeline) return notFound(c);
+      const [rows, counts] = await Promise.all([
+        executions.list(pipeline.id, { limit: EXECUTIONS_SHOWN, after: null }),
+        deps.redis.hmget(
+          deps.names.dispatchStats,
+          ...DISPATCH_REASONS.map((r) => `${pipeline.id}:${r}`),
+        ),
+      ]);
+      const dispatch = Object.fromEntries(
+        DISPATCH_REASONS.map((r, i) => [r, Number(counts[i] ?? 0)]),
+      );
+      return page(
+        c,
+        pipeline.name,
+        <PipelineDetails
+          pipeline={pipeline}
+          executions={rows}
+          dispatch={dispatch}
+          csrf={csrfToken(c)}
+          notice={c.req.query("notice")}
+        />,
+      );
+    })
+    .get("/pipelines/:id/events", async (c) => {
+      const pipeline = await own(c);
+      if (!pipeline) return c.body(null, 404);
+      return changeStream(c, {
+        hub: deps.hub,
+        topic: pipelineTopic(pipeline.id),
+        event: "executions",
+        render: () => executionRows(pipeline.id),
+      });
+    })
+    .get("/pipelines/:id/edit", async (c) => {
+      const pipeline = await own(c);
+      if (!pipeline) return notFound(c);
+      return form(
+        c,
+        `Edit ${pipeline.name}`,
+        `/pipelines/${pipeline.id}`,
+        valuesFromPipeline(pipeline),
+        {},
+      );
+    })
+    .post("/pipelines/:id", async (c) => {
+      const pipeline = await own(c);
+      if (!pipeline) return notFound(c);
+      const values = valuesFromForm(await c.req.parseBody({ all: true }));
+      const parsed = parseValues(schema, values);
+      if (!parsed.ok) {
+        return form(c, `Edit ${pipeline.name}`, `/pipelines/${pipeline.id}`, values, parsed.errors);
+      }
+      await store.update(c.get("userId"), pipeline.id, () => parsed.body);
+      return c.redirect(`/pipelines/${pipeline.id}`, 303);
+    })
+    .post("/pipelines/:id/active", async (c) => {
+      const active = (await c.req.parseBody())["is_active"] === "true";
+      const id = c.req.param("id");
+      const row = UUID.test(id)
+        ? await store.update(
+          c.get("userId"),
+          id,
+          (current) => pipelineBodyOf({ ...current, is_active: active }),
+        )
+        : null;
+      if (!row) return notFound(c);
+      const back = c.req.header("referer");
+      return c.redirect(
+        back && new URL(back).pathname === "/pipelines" ? "/pipelines" : `/pipelines/${id}`,
+        303,
+      );
+    })
+    .post("/pipelines/:id/run", async (c) => {
+      const pipeline = await own(c);
+      if (!pipeline) return notFound(c);
+      if (!pipeline.is_active) {
+        return c.redirect(
+          `/pipelines/${pipeline.id}?notice=${
+            encodeURIComponent("Paused pipelines do not run; resume it first.")
+          }`,
+          303,
+        );
+      }
+      const run = await runPipelineNow(deps, pipeline.id, null);
+      return run.queued ? c.redirect(`/executions/${run.executionId}`, 303) : c.redirect(
+        `/pipelines/${pipeline.id}?notice=${
+          encodeURIComponent("It is already running; the overlap policy skips this run.")
+        }`,
+        303,
+      );
+    })
+    .post("/pipelines/:id/delete", async (c) => {
+      const id = c.req.param("id");
+      if (!UUID.test(id) || !(await store.remove(c.get("userId"), id))) return notFound(c);
+      return c.redirect("/pipelines", 303);
+    });
+}

@@ -1,0 +1,20 @@
+/** What the web app's handlers see: the API's dependencies plus the live hub, and context variables. */
+import type { ApiDeps } from "../api_env.ts";
+import type { LiveHub } from "./live/live_hub.ts";
+
+/** Dependencies of the web app. */
+export interface UiDeps extends ApiDeps {
+  /** Fans execution and signal events out to open pages. */
+  hub: LiveHub;
+}
+
+/** Context variables of the web app's routes. */
+export interface UiEnv {
+  Variables: {
+    requestId: string;
+    /** Set by the session middleware on signed-in routes. */
+    userId: string;
+    tokenId: string;
+    email: string;
+  };
+}
