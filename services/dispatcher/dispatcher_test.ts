@@ -384,3 +384,40 @@ Deno.test("dispatcher: a batch delivered again after a crash writes each dead le
     await second.stop();
   }
 });
+
+Deno.test("dispatcher: a signal the claim refuses (year 0, valid to the schema) is isolated and dead-lettered; its batch goes on", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  await insertPipeline(s.db.sql, owner, { overlap_policy: "allow" });
+  // One partition, produced before the start: the poison shares its batch with good signals.
+  for (
+    const value of [
+      { ...aapl, signal_id: "before" },
+      {
+        tickers: [{ ...aapl, signal_id: "beside" }, {
+          ...aapl,
+          emitted_at: "0000-01-01T00:00:00Z",
+        }],
+      },
+      { ...aapl, signal_id: "after" },
+    ]
+  ) await produce(s, [value]);
+  const d = start(s);
+  try {
+    await until("the commit", () => allCommitted(s), Boolean);
+    assert.deepEqual((await executions(s)).map((r) => r.signal_id).sort(), [
+      "after",
+      "before",
+      "beside",
+    ]);
+    const [letter] = await readDeadLetters(s, 1);
+    assert.equal(letter!.headers["tickwire-reason"], "poison");
+    assert.equal(letter!.headers["tickwire-signal-index"], "1");
+    assert.match(letter!.headers["tickwire-error"]!, /claim.*date\/time field value out of range/);
+    assert.equal(JSON.parse(String(letter!.value)).emitted_at, "0000-01-01T00:00:00Z");
+    assert.equal(d.dispatcher.metrics.badMessages.get({ reason: "poison" }), 1);
+    assert.equal(await deadLetterCount(s), 1);
+  } finally {
+    await d.stop();
+  }
+});
