@@ -28,6 +28,7 @@ import type { DispatcherMetrics } from "./metrics.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
 import { type BatchPlan, byPipeline, countClaims, planBatch, rejectionLogRow } from "./plan.ts";
 import { signalLogInsert, type SignalLogRow } from "../../shared/signal_log/signal_log_row.ts";
+import type { Progress } from "./progress.ts";
 
 /** Times a whole batch's claim fails with the same input fault before it is split. */
 export const POISON_AFTER_FAILURES = 3;
@@ -54,6 +55,8 @@ export interface BatchProcessorOptions {
   retry?: { baseMs: number; maxMs: number };
   /** Test hook run after the enqueue and before the commit. */
   beforeCommit?: () => Promise<void>;
+  /** Where the batch in flight, its failing stage and the last commit are reported. */
+  progress: Progress;
 }
 
 /** The offsets after a batch: one past the highest offset per partition. */
@@ -72,7 +75,7 @@ export function offsetsToCommit(messages: readonly DecodedMessage[]): CommitOffs
 
 /** Returns the function that processes one batch. */
 export function createBatchProcessor(options: BatchProcessorOptions) {
-  const { sql, redis, names, log, metrics, signal } = options;
+  const { sql, redis, names, log, metrics, signal, progress } = options;
   /**
    * Runs a stage until it succeeds, retrying every failure with backoff. With `giveUpAfter`, the
    * same input fault (input_fault.ts) that many times in a row is thrown instead, for the caller
@@ -83,7 +86,10 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     let repeats = 0;
     const outcome = await retryWithBackoff(async () => {
       try {
-        return { value: await operation() };
+        const value = await operation();
+        progress.failing = null;
+        metrics.stageFailures.set(0, { stage: name });
+        return { value };
       } catch (error) {
         if (!isInputFault(error)) throw error;
         repeats = errorMessage(error) === last ? repeats + 1 : 1;
@@ -97,6 +103,12 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
       maxMs: options.retry?.maxMs ?? 10_000,
       onRetry: (error, attempt, delayMs) => {
         metrics.retries.inc({ stage: name });
+        metrics.stageFailures.set(attempt, { stage: name });
+        progress.failing = {
+          stage: name,
+          failures: attempt,
+          error: errorMessage(error).slice(0, 500),
+        };
         log.warn(
           "Batch stage {stage} failed (attempt {attempt}), retrying in {delayMs} ms: {error}",
           { stage: name, attempt, delayMs, error: errorMessage(error) },
@@ -155,6 +167,7 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
 
   return async function processBatch(messages: DecodedMessage[]): Promise<void> {
     const startedMs = Date.now();
+    progress.batchStartedMs = startedMs;
     const plan = planBatch(messages, options.index(), startedMs);
     metrics.signalsConsumed.inc({}, plan.signals);
     const rejections: SignalLogRow[] = [];
@@ -241,6 +254,8 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
 
     await options.beforeCommit?.();
     await stage("commit", () => options.commit(offsetsToCommit(messages)));
+    progress.lastCommitMs = Date.now();
+    progress.batchStartedMs = null;
     metrics.batchSize.observe(plan.signals + letters.length);
     metrics.batchDuration.observe((Date.now() - startedMs) / 1000);
     log.debug("Batch of {signals} signals: {requests} requests, {claimed} claimed", {

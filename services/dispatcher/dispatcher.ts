@@ -20,6 +20,7 @@ import { decodeMessage } from "./decoded_message.ts";
 import { createDispatcherMetrics, type DispatcherMetrics } from "./metrics.ts";
 import { createPipelineCache } from "./pipeline_cache.ts";
 import { loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
+import { createProgress, stallReason } from "./progress.ts";
 import { runSweepLoop } from "./sweep.ts";
 import { runSignalLogRetention } from "../../shared/signal_log/retention.ts";
 
@@ -39,6 +40,7 @@ export type DispatcherConfig = Pick<
   | "WORKER_VISIBILITY_TIMEOUT_SECONDS"
   | "JOBS_STREAM_MAX_LENGTH"
   | "SIGNAL_RETENTION_DAYS"
+  | "DISPATCHER_STALL_SECONDS"
 >;
 
 /** Dependencies of {@linkcode createDispatcher}. */
@@ -61,6 +63,8 @@ export interface DispatcherDeps {
 export interface Dispatcher {
   metrics: DispatcherMetrics;
   joined: Promise<void>;
+  /** Why its batches stall (progress.ts), or nothing; /readyz lists it as missing. */
+  stalled(): string[];
   run(signal: AbortSignal): Promise<void>;
 }
 
@@ -71,6 +75,17 @@ const FETCH = { minBytes: 1, maxBytes: 16 << 20, maxBytesPerPartition: 2 << 20 }
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { config, sql, redis, kafka, names, log } = deps;
   const metrics = deps.metrics ?? createDispatcherMetrics();
+  const progress = createProgress(Date.now());
+  const lagByPartition = new Map<number, number>();
+  const stallMs = config.DISPATCHER_STALL_SECONDS * 1000;
+  const stalled = () => {
+    const reason = stallReason(progress, Date.now(), stallMs);
+    return reason === null ? [] : [`Dispatch (${reason})`];
+  };
+  metrics.registry.onCollect(() => {
+    metrics.secondsSinceLastCommit.set(Math.round((Date.now() - progress.lastCommitMs) / 1000));
+    metrics.stalled.set(stalled().length);
+  });
   const topic = config.KAFKA_SIGNAL_TOPIC;
   const consumer = kafka.consumer({
     groupId: config.KAFKA_CONSUMER_GROUP,
@@ -122,6 +137,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }),
       commit: (offsets) => consumer.commitOffsets(offsets),
       maxStreamLength: config.JOBS_STREAM_MAX_LENGTH,
+      progress,
       ...(deps.retry ? { retry: deps.retry } : {}),
       ...(deps.beforeCommit ? { beforeCommit: deps.beforeCommit } : {}),
     });
@@ -156,7 +172,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             decodeMessage(batch.topic, batch.partition, m, receivedAtMs, signing)
           ),
         );
-        metrics.consumerLag.set(Number(batch.offsetLag()), { partition: String(batch.partition) });
+        const lag = Number(batch.offsetLag());
+        metrics.consumerLag.set(lag, { partition: String(batch.partition) });
+        lagByPartition.set(batch.partition, lag);
+        progress.lag = [...lagByPartition.values()].reduce((a, b) => a + b, 0);
         resolveOffset(batch.lastOffset());
         await buffer.waitForRoom(heartbeat, signal);
       },
@@ -219,5 +238,5 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   };
 
-  return { metrics, joined: joinedPromise, run };
+  return { metrics, joined: joinedPromise, stalled, run };
 }
