@@ -1,8 +1,8 @@
-import assert from "node:assert/strict";
 import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { insertPipeline, insertUser } from "./fixtures/pipelines.ts";
-import { freePort, startService, waitFor } from "./fixtures/processes.ts";
+import { pollUntil } from "../shared/poll_until.ts";
+import { freePort, startService } from "./fixtures/processes.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 
 const PARTITIONS = 4;
@@ -53,28 +53,21 @@ Deno.test("dispatcher: after one of two dispatchers is killed (SIGKILL), the oth
     return row.n === PARTITIONS ? true : undefined;
   };
   try {
-    await waitFor(
-      "both dispatchers in the group",
-      async () => {
-        const { groups: [group] } = await admin.describeGroups([groupId]);
-        return group?.state === "Stable" && group.members.length === 2 ? true : undefined;
-      },
-      60_000,
-      200,
-    );
+    await pollUntil("both dispatchers in the group", async () => {
+      const { groups: [group] } = await admin.describeGroups([groupId]);
+      return group?.state === "Stable" && group.members.length === 2 ? true : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 200 });
     await sendRound("warm-up");
-    await waitFor("the warm-up round", () => executed("warm-up"), 30_000);
+    await pollUntil("the warm-up round", () => executed("warm-up"), { timeoutMs: 30_000 });
 
     dispatchers[0]!.child.kill("SIGKILL");
     const killedAt = Date.now();
     await sendRound("after-kill");
     // Half the partitions belonged to the killed dispatcher: they resume only once the group
     // coordinator has dropped it (the session timeout) and the survivor has taken them over.
-    await waitFor(
-      "every partition dispatched after the kill",
-      () => executed("after-kill"),
-      20_000,
-    );
+    await pollUntil("every partition dispatched after the kill", () => executed("after-kill"), {
+      timeoutMs: 20_000,
+    });
     const resumedMs = Date.now() - killedAt;
     console.log(`Dispatch resumed ${resumedMs} ms after the SIGKILL`);
   } finally {

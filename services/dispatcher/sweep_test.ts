@@ -4,6 +4,7 @@ import { claimExecutions } from "../../shared/executions/claim.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
+import { sleep } from "../../shared/sleep.ts";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { createTestRedis } from "../../tests/fixtures/redis.ts";
@@ -86,7 +87,7 @@ async function claimAndEnqueue(
     }]);
     await enqueueJobs(redis, names, [execution!]);
     claimed.push(execution!);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // distinct stream ids by time
+    await sleep(5); // distinct stream ids by time
   }
   return claimed;
 }
