@@ -49,6 +49,8 @@ export interface BacktestOptions {
   // deno-lint-ignore no-explicit-any
   agents: ReadonlyMap<string, Agent<any>>;
   log: Logger;
+  /** Awaited every 20 days, e.g. to let a server answer requests meanwhile; default none. */
+  pause?: () => Promise<void>;
 }
 
 /** What a backtest prints. */
@@ -132,7 +134,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   }) as never;
   let executions = 0;
 
-  for (const day of days) {
+  for (const [i, day] of days.entries()) {
+    if (options.pause && i % 20 === 19) await options.pause();
     market.today = day;
     for (const bar of barsByDay.get(day)!) {
       if (ledger.holds(bar.ticker)) await ledger.applyBar(bar);
