@@ -55,6 +55,8 @@ export const envSchema = z.object({
   JOBS_STREAM_MAX_LENGTH: int(1000).default(1_000_000),
   /** Days of signal log kept (daily partitions; older ones are dropped hourly). */
   SIGNAL_RETENTION_DAYS: int(1, 3650).default(30),
+  /** A dispatcher whose batch has not committed for this long reports not ready on /readyz. */
+  DISPATCHER_STALL_SECONDS: seconds(1).default(60),
 
   API_PORT: port.default(8000),
   API_MAX_TICKERS: int(1, 100_000).default(500),

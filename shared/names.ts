@@ -23,6 +23,8 @@ export interface RedisNames {
   intakeRate(sourceId: string, minute: number): string;
   /** Marker of an alert a webhook source already accepted (SET NX with the dedup window). */
   intakeSeen(sourceId: string, duplicateKey: string): string;
+  /** A backtest job of the API: its status and result as JSON (SET with a day's expiry). */
+  backtestJob(id: string): string;
 }
 
 /** Builds the names under `prefix` (REDIS_KEY_PREFIX, default "tickwire"). */
@@ -37,6 +39,7 @@ export function redisNames(prefix: string): RedisNames {
     loginAttempts: (scope, id) => `${prefix}:auth:attempts:${scope}:${id}`,
     intakeRate: (sourceId, minute) => `${prefix}:intake:rate:${sourceId}:${minute}`,
     intakeSeen: (sourceId, key) => `${prefix}:intake:seen:${sourceId}:${key}`,
+    backtestJob: (id) => `${prefix}:backtests:${id}`,
   };
 }
 

@@ -14,6 +14,7 @@ import type { Bar } from "../shared/market/bar.ts";
 import { writeBars } from "../shared/market/bars_store.ts";
 import { pipelineConfigSchemaFor } from "../shared/schemas/steps.ts";
 import { postgresLedger } from "../shared/ledger/ledger.ts";
+import { pipelineAccountName } from "../shared/ledger/accounts.ts";
 import { postgresMarket } from "../shared/market/market_data.ts";
 import type { TickerSignal } from "../shared/schemas/signal.ts";
 import { detectSignals } from "../services/signal_generator/detect_signals.ts";
@@ -119,7 +120,12 @@ async function goldenCrossSetup(db: TestDatabase) {
       steps: config.steps,
       context: {
         signal,
-        pipeline: { id: pipeline.id, owner_id: owner, name: pipeline.name },
+        pipeline: {
+          id: pipeline.id,
+          owner_id: owner,
+          name: pipeline.name,
+          account: pipelineAccountName(pipeline),
+        },
         execution: { id: executions.get(signal.signal_id!)!, trigger_kind: "signal", attempt },
         log: getLogger(["tickwire", "test"]),
         sql: db.sql,

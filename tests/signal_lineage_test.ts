@@ -49,6 +49,7 @@ async function stack(): Promise<Stack> {
         WORKER_VISIBILITY_TIMEOUT_SECONDS: 60,
         JOBS_STREAM_MAX_LENGTH: 10_000,
         SIGNAL_RETENTION_DAYS: 30,
+        DISPATCHER_STALL_SECONDS: 60,
       },
       sql: api.db.sql,
       redis: api.redis.redis,

@@ -20,6 +20,7 @@ import { executionRoutes } from "./execution_routes.ts";
 import { healthRoutes } from "./health_routes.ts";
 import { jsonBodyGuard } from "./json_body.ts";
 import { paperRoutes } from "./paper_routes.ts";
+import { backtestRoutes } from "./backtest_routes.ts";
 import { pipelineRoutes } from "./pipeline_routes.ts";
 import { signalRoutes } from "./signal_routes.ts";
 import { analyticsRoutes } from "./analytics_routes.ts";
@@ -78,6 +79,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.route("/api/v1/pipelines", pipelineRoutes(deps));
   app.route("/api/v1", executionRoutes(deps));
   app.route("/api/v1/paper", paperRoutes(deps));
+  app.route("/api/v1", backtestRoutes(deps));
   app.route("/api/v1", signalRoutes(deps));
   app.route("/api/v1", analyticsRoutes(deps));
   app.route("/api/v1", deadLetterRoutes(deps));

@@ -135,3 +135,58 @@ Deno.test("paper routes: mounted at /api/v1/paper behind bearer auth", async () 
   assert.equal((await api.call("GET", path, { token: alice.token })).body.items.length, 1);
   assert.equal((await api.call("GET", path, { token: bob.token })).status, 404);
 });
+
+Deno.test("paper routes: open an account, trade, read its stats, reset it; another user sees none of it", async () => {
+  await using api = await createTestApi();
+  const alice = await api.user();
+  const bob = await api.user();
+  const as = (user: { token: string }) => (method: string, path: string, body?: unknown) =>
+    api.call(method, `/api/v1/paper${path}`, { token: user.token, ...body ? { body } : {} });
+  const created = await as(alice)("POST", "/accounts", {
+    name: "swing",
+    starting_cash: 50_000,
+    currency: "EUR",
+  });
+  assert.equal(created.status, 201);
+  assert.deepEqual(
+    (({ name, currency, starting_cash, cash, equity }) => ({
+      name,
+      currency,
+      starting_cash,
+      cash,
+      equity,
+    }))(created.body),
+    { name: "swing", currency: "EUR", starting_cash: 50_000, cash: 50_000, equity: 50_000 },
+  );
+  const id = created.body.id;
+  assert.equal((await as(alice)("POST", "/accounts", { name: "swing" })).status, 409);
+  assert.equal((await as(alice)("POST", "/accounts", { name: "-bad" })).status, 422);
+  // Bob may use the same name: accounts are per user.
+  assert.equal((await as(bob)("POST", "/accounts", { name: "swing" })).status, 201);
+
+  // A round trip: buy 10 at 100, sell 10 at 120, one fee of 1 each: P&L 198, a win.
+  const order = (fields: Partial<OrderRequest>) =>
+    bookOrder(api.db.sql, buy(alice.id, { account: "swing", ...fields }));
+  await order({});
+  await order({ side: "sell", price: 120, bar_date: "2024-01-09" });
+  const stats = await as(alice)("GET", `/accounts/${id}/stats`);
+  assert.equal(stats.status, 200);
+  assert.deepEqual(
+    stats.body.trades.map((t: Record<string, unknown>) => [t.side, t.quantity, t.pnl, t.exit_date]),
+    [["long", 10, 198, "2024-01-09"]],
+  );
+  assert.equal(stats.body.stats.trades, 1);
+  assert.equal(stats.body.stats.win_rate_pct, 100);
+
+  assert.equal((await as(bob)("GET", `/accounts/${id}/stats`)).status, 404);
+  assert.equal((await as(bob)("POST", `/accounts/${id}/reset`)).status, 404);
+  const reset = await as(alice)("POST", `/accounts/${id}/reset`);
+  assert.equal(reset.status, 200);
+  assert.equal(reset.body.cash, 50_000);
+  assert.equal(reset.body.realised_pnl, 0);
+  const orders = await as(alice)("GET", `/accounts/${id}/orders`);
+  assert.deepEqual(orders.body.items, []);
+  const [left] = await api.db.sql<[{ count: number }]>`
+    select count(*)::int from paper_positions where account_id = ${id}`;
+  assert.equal(left.count, 0);
+});

@@ -21,9 +21,25 @@ Deno.test("pipelines: the seed's body creates a pipeline with every default fill
     max_signal_age_seconds: null,
     listen_to: null,
     max_attempts: 3,
+    account: null,
   });
   const stored = await api.call("GET", `/api/v1/pipelines/${id}`, { token });
   assert.deepEqual(stored.body, res.body);
+});
+
+Deno.test("pipelines: the paper account is named once, on the pipeline", async () => {
+  await using api = await createTestApi();
+  const { token } = await api.user();
+  const body = { ...SEED_BODY, account: "swing" };
+  const res = await api.call("POST", "/api/v1/pipelines", { token, body });
+  assert.equal(res.status, 201);
+  assert.equal(res.body.account, "swing");
+  const bad = await api.call("POST", "/api/v1/pipelines", {
+    token,
+    body: { ...SEED_BODY, account: "" },
+  });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(bad.body.details.map((d: { path: string }) => d.path), ["account"]);
 });
 
 Deno.test("pipelines: config defaults to no steps; every optional field is stored", async () => {

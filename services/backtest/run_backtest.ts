@@ -13,7 +13,7 @@
 import type { Logger } from "@logtape/logtape";
 import type { Agent } from "../../shared/agents/agent.ts";
 import { egressPolicy } from "../../shared/egress/egress_policy.ts";
-import { DEFAULT_STARTING_CASH } from "../../shared/ledger/accounts.ts";
+import { DEFAULT_STARTING_CASH, pipelineAccountName } from "../../shared/ledger/accounts.ts";
 import { type MemoryLedger, memoryLedger } from "../../shared/ledger/memory_ledger.ts";
 import type { Bar, PriceColumn } from "../../shared/market/bar.ts";
 import { memoryMarket } from "../../shared/market/market_data.ts";
@@ -24,8 +24,12 @@ import { toMatchablePipeline } from "../dispatcher/pipeline_index.ts";
 import { type DetectedSignal, detectSignals } from "../signal_generator/detect_signals.ts";
 import type { Scanner } from "../signal_generator/scanners/scanner.ts";
 import { runPipeline } from "../worker/run_pipeline.ts";
-import { type BacktestStats, backtestStats, type EquityPoint } from "./backtest_stats.ts";
-import { type Trade, tradesOf } from "./trades.ts";
+import {
+  type EquityPoint,
+  type LedgerStats,
+  ledgerStats,
+} from "../../shared/ledger/ledger_stats.ts";
+import { type Trade, tradesOf } from "../../shared/ledger/trades.ts";
 
 /** Options of {@linkcode runBacktest}. */
 export interface BacktestOptions {
@@ -45,6 +49,8 @@ export interface BacktestOptions {
   // deno-lint-ignore no-explicit-any
   agents: ReadonlyMap<string, Agent<any>>;
   log: Logger;
+  /** Awaited every 20 days, e.g. to let a server answer requests meanwhile; default none. */
+  pause?: () => Promise<void>;
 }
 
 /** What a backtest prints. */
@@ -57,7 +63,7 @@ export interface BacktestResult {
   /** Up to 20 distinct reasons runs failed, with counts. */
   failures: Record<string, number>;
   trades: Trade[];
-  stats: BacktestStats;
+  stats: LedgerStats;
   equity: EquityPoint[];
 }
 
@@ -128,7 +134,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   }) as never;
   let executions = 0;
 
-  for (const day of days) {
+  for (const [i, day] of days.entries()) {
+    if (options.pause && i % 20 === 19) await options.pause();
     market.today = day;
     for (const bar of barsByDay.get(day)!) {
       if (ledger.holds(bar.ticker)) await ledger.applyBar(bar);
@@ -145,7 +152,12 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
         defaultTimeoutSeconds: 30,
         context: {
           signal,
-          pipeline: { id: PIPELINE_ID, owner_id: OWNER, name: pipeline.name },
+          pipeline: {
+            id: PIPELINE_ID,
+            owner_id: OWNER,
+            name: pipeline.name,
+            account: pipelineAccountName({ id: PIPELINE_ID, account: pipeline.account }),
+          },
           execution: { id: `backtest-${++executions}`, trigger_kind: "signal", attempt: 1 },
           log,
           sql,
@@ -177,7 +189,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     runs,
     failures,
     trades,
-    stats: backtestStats({
+    stats: ledgerStats({
       equity,
       trades,
       startingCash: cash * Math.max(1, ledger.accounts.length),

@@ -10,17 +10,28 @@ import { errorMessage } from "../../shared/errors.ts";
 import type { Redis } from "../../shared/redis.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Logger } from "../../shared/logging.ts";
-import { type ClaimedExecution, claimExecutions } from "../../shared/executions/claim.ts";
+import {
+  type ClaimedExecution,
+  claimExecutions,
+  type ClaimRequest,
+} from "../../shared/executions/claim.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import { retryWithBackoff } from "../../shared/backoff.ts";
-import { type DeadLetter, deadLettersOf } from "./dead_letter.ts";
+import { type DeadLetter, deadLettersOf, poisonLetter } from "./dead_letter.ts";
+import { isInputFault } from "./input_fault.ts";
+import { type Isolated, isolateFaults } from "./isolate_faults.ts";
+import { type ClaimUnit, claimUnits } from "./claim_units.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 import { recordDispatchStats } from "../../shared/dispatch_stats.ts";
 import { dispatchStatsFieldParts } from "../../shared/redis_codec.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
-import { countClaims, planBatch, rejectionLogRow } from "./plan.ts";
-import { signalLogInsert } from "../../shared/signal_log/signal_log_row.ts";
+import { type BatchPlan, byPipeline, countClaims, planBatch, rejectionLogRow } from "./plan.ts";
+import { signalLogInsert, type SignalLogRow } from "../../shared/signal_log/signal_log_row.ts";
+import type { Progress } from "./progress.ts";
+
+/** Times a whole batch's claim fails with the same input fault before it is split. */
+export const POISON_AFTER_FAILURES = 3;
 
 /** Offsets to commit: the next offset to read, per topic and partition. */
 export type CommitOffsets = { topic: string; partition: number; offset: string }[];
@@ -44,6 +55,8 @@ export interface BatchProcessorOptions {
   retry?: { baseMs: number; maxMs: number };
   /** Test hook run after the enqueue and before the commit. */
   beforeCommit?: () => Promise<void>;
+  /** Where the batch in flight, its failing stage and the last commit are reported. */
+  progress: Progress;
 }
 
 /** The offsets after a batch: one past the highest offset per partition. */
@@ -62,35 +75,129 @@ export function offsetsToCommit(messages: readonly DecodedMessage[]): CommitOffs
 
 /** Returns the function that processes one batch. */
 export function createBatchProcessor(options: BatchProcessorOptions) {
-  const { sql, redis, names, log, metrics, signal } = options;
-  const stage = <T>(name: string, operation: () => Promise<T>) =>
-    retryWithBackoff(operation, {
+  const { sql, redis, names, log, metrics, signal, progress } = options;
+  /**
+   * Runs a stage until it succeeds, retrying every failure with backoff. With `giveUpAfter`, the
+   * same input fault (input_fault.ts) that many times in a row is thrown instead, for the caller
+   * to isolate; any other failure is retried until it passes or the dispatcher stops.
+   */
+  const stage = async <T>(name: string, operation: () => Promise<T>, giveUpAfter = Infinity) => {
+    let last = "";
+    let repeats = 0;
+    const outcome = await retryWithBackoff(async () => {
+      try {
+        const value = await operation();
+        progress.failing = null;
+        metrics.stageFailures.set(0, { stage: name });
+        return { value };
+      } catch (error) {
+        if (!isInputFault(error)) throw error;
+        repeats = errorMessage(error) === last ? repeats + 1 : 1;
+        last = errorMessage(error);
+        if (repeats >= giveUpAfter) return { fault: error };
+        throw error;
+      }
+    }, {
       signal,
       baseMs: options.retry?.baseMs ?? 200,
       maxMs: options.retry?.maxMs ?? 10_000,
       onRetry: (error, attempt, delayMs) => {
         metrics.retries.inc({ stage: name });
+        metrics.stageFailures.set(attempt, { stage: name });
+        progress.failing = {
+          stage: name,
+          failures: attempt,
+          error: errorMessage(error).slice(0, 500),
+        };
         log.warn(
           "Batch stage {stage} failed (attempt {attempt}), retrying in {delayMs} ms: {error}",
-          {
-            stage: name,
-            attempt,
-            delayMs,
-            error: errorMessage(error),
-          },
+          { stage: name, attempt, delayMs, error: errorMessage(error) },
         );
       },
     });
+    if ("fault" in outcome) throw outcome.fault;
+    return outcome.value;
+  };
+
+  /** One claim statement, with the signal log rows riding in it. */
+  const claimOnce = (requests: readonly ClaimRequest[], rows: readonly SignalLogRow[]) => {
+    metrics.dbStatements.inc({ statement: "claim" });
+    return claimExecutions(
+      sql,
+      requests,
+      rows.length > 0 ? { alongside: signalLogInsert(sql, rows) } : {},
+    );
+  };
+
+  /**
+   * The batch's claim and signal log, in one statement. When it fails POISON_AFTER_FAILURES times
+   * in a row with the same input fault, it is split by signal (claim_units.ts, isolate_faults.ts)
+   * until the signals that fail alone are found; those come back as faults, the rest is claimed.
+   */
+  const claim = async (
+    messages: readonly DecodedMessage[],
+    plan: BatchPlan,
+    rows: SignalLogRow[],
+  ): Promise<Isolated<ClaimUnit, ClaimedExecution>> => {
+    if (plan.requests.length === 0 && rows.length === 0) return { results: [], faults: [] };
+    try {
+      const claimed = await stage(
+        "claim",
+        () => claimOnce(plan.requests, rows),
+        POISON_AFTER_FAILURES,
+      );
+      return { results: claimed, faults: [] };
+    } catch (error) {
+      if (signal.aborted || !isInputFault(error)) throw error;
+      log.warn("Claim refused {attempts} times ({error}); looking for the signals that cause it", {
+        attempts: POISON_AFTER_FAILURES,
+        error: errorMessage(error),
+      });
+      return await isolateFaults(claimUnits(messages, plan, rows), {
+        isInputFault,
+        run: (units) =>
+          stage("claim", () => {
+            // A stable order keeps concurrent claims from taking row locks in opposite orders.
+            const requests = units.flatMap((u) => u.requests).sort(byPipeline);
+            return claimOnce(requests, units.flatMap((u) => u.log));
+          }, 1),
+      });
+    }
+  };
 
   return async function processBatch(messages: DecodedMessage[]): Promise<void> {
     const startedMs = Date.now();
+    progress.batchStartedMs = startedMs;
     const plan = planBatch(messages, options.index(), startedMs);
     metrics.signalsConsumed.inc({}, plan.signals);
+    const rejections: SignalLogRow[] = [];
     const letters: DeadLetter[] = [];
     for (const m of messages) {
       for (const letter of deadLettersOf(m)) {
         letters.push(letter);
-        plan.log.push(rejectionLogRow(letter, m.receivedAtMs, startedMs));
+        rejections.push(rejectionLogRow(letter, m.receivedAtMs, startedMs));
+      }
+    }
+
+    // Dies here (or anywhere before the commit): the batch is delivered again; the claim's unique
+    // indexes refuse what it already created, and the sweep enqueues what it created but did not.
+    const { results: claimed, faults } = await claim(messages, plan, [...plan.log, ...rejections]);
+    const poisoned: SignalLogRow[] = [];
+    for (const { item, error } of faults) {
+      if (item.signal === null) {
+        log.error("A signal log row of {topic}/{partition}@{offset} was refused: {error}", {
+          topic: item.message.topic,
+          partition: item.message.partition,
+          offset: item.message.offset,
+          error: errorMessage(error),
+        });
+        continue;
+      }
+      const letter = poisonLetter(item.message, item.index, item.signal, "claim", error);
+      letters.push(letter);
+      poisoned.push(rejectionLogRow(letter, item.message.receivedAtMs, startedMs));
+      for (const r of item.requests) {
+        plan.matched.set(r.pipeline_id, (plan.matched.get(r.pipeline_id) ?? 1) - 1);
       }
     }
     for (const letter of letters) {
@@ -107,16 +214,14 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
         },
       );
     }
+    // Dies here: letters already acknowledged are marked and not sent again (dead_letter.ts).
     await stage("dead_letter", () => options.deadLetter(letters));
 
-    // The signal log rides in the claim statement: still one statement per batch.
-    let claimed: ClaimedExecution[] = [];
-    if (plan.requests.length > 0 || plan.log.length > 0) {
-      claimed = await stage("claim", () => {
-        metrics.dbStatements.inc({ statement: "claim" });
-        return claimExecutions(sql, plan.requests, {
-          alongside: signalLogInsert(sql, plan.log),
-        });
+    // Poisoned signals are logged as rejected: one more statement, only when there are some.
+    if (poisoned.length > 0) {
+      await stage("signal_log", () => {
+        metrics.dbStatements.inc({ statement: "signal_log" });
+        return signalLogInsert(sql, poisoned).then(() => {});
       });
     }
     countClaims(plan, claimed);
@@ -149,6 +254,8 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
 
     await options.beforeCommit?.();
     await stage("commit", () => options.commit(offsetsToCommit(messages)));
+    progress.lastCommitMs = Date.now();
+    progress.batchStartedMs = null;
     metrics.batchSize.observe(plan.signals + letters.length);
     metrics.batchDuration.observe((Date.now() - startedMs) / 1000);
     log.debug("Batch of {signals} signals: {requests} requests, {claimed} claimed", {

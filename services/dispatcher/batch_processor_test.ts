@@ -6,6 +6,7 @@ import { createTestRedis } from "../../tests/fixtures/redis.ts";
 import { type CommitOffsets, createBatchProcessor } from "./batch_processor.ts";
 import { decodeMessage } from "./decoded_message.ts";
 import { createDispatcherMetrics } from "./metrics.ts";
+import { createProgress } from "./progress.ts";
 import { PipelineIndex, toMatchablePipeline } from "./pipeline_index.ts";
 import { pollUntil } from "../../shared/poll_until.ts";
 
@@ -16,6 +17,7 @@ Deno.test("batch processor: Postgres and Redis failures are retried, nothing com
   const p = await insertPipeline(db.sql, owner);
   const metrics = createDispatcherMetrics();
   const commits: CommitOffsets[] = [];
+  const progress = createProgress(Date.now());
   const process = createBatchProcessor({
     sql: db.sql,
     redis: r.redis,
@@ -28,6 +30,7 @@ Deno.test("batch processor: Postgres and Redis failures are retried, nothing com
     maxStreamLength: 1000,
     signal: new AbortController().signal,
     retry: { baseMs: 20, maxMs: 50 },
+    progress,
   });
   const value = new TextEncoder().encode('{"ticker":"AAPL","signal":"BULLISH","confidence":90}');
   const messages = [4, 5].map((offset) =>
@@ -50,6 +53,7 @@ Deno.test("batch processor: Postgres and Redis failures are retried, nothing com
     });
   await waitFor("claim");
   assert.equal(commits.length, 0);
+  assert.equal(progress.failing?.stage, "claim");
   await db.sql`alter table pipeline_executions_away rename to pipeline_executions`;
   await waitFor("enqueue");
   assert.equal(commits.length, 0);

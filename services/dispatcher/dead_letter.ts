@@ -15,6 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Message, Producer } from "kafkajs";
+import { errorMessage } from "../../shared/errors.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
@@ -72,6 +73,27 @@ export function deadLettersOf(m: DecodedMessage): DeadLetter[] {
     error: r.error,
     payload: encoder.encode(JSON.stringify(r.entry) ?? "null"),
   }));
+}
+
+/** The letter of one signal that a stage refuses on its own (`index`: its place in the message). */
+export function poisonLetter(
+  m: DecodedMessage,
+  index: number,
+  signal: unknown,
+  stage: string,
+  error: unknown,
+): DeadLetter {
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    timestampMs: m.timestampMs,
+    key: m.key,
+    signalIndex: index,
+    reason: "poison",
+    error: `Stage "${stage}" fails for this signal alone: ${errorMessage(error)}`,
+    payload: encoder.encode(JSON.stringify(signal) ?? "null"),
+  };
 }
 
 /** The Kafka message of a letter, its payload capped at `maxPayloadBytes`. */

@@ -20,6 +20,7 @@ import { decodeMessage } from "./decoded_message.ts";
 import { createDispatcherMetrics, type DispatcherMetrics } from "./metrics.ts";
 import { createPipelineCache } from "./pipeline_cache.ts";
 import { loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
+import { createProgress, stallReason } from "./progress.ts";
 import { runSweepLoop } from "./sweep.ts";
 import { runSignalLogRetention } from "../../shared/signal_log/retention.ts";
 
@@ -39,6 +40,7 @@ export type DispatcherConfig = Pick<
   | "WORKER_VISIBILITY_TIMEOUT_SECONDS"
   | "JOBS_STREAM_MAX_LENGTH"
   | "SIGNAL_RETENTION_DAYS"
+  | "DISPATCHER_STALL_SECONDS"
 >;
 
 /** Dependencies of {@linkcode createDispatcher}. */
@@ -61,20 +63,46 @@ export interface DispatcherDeps {
 export interface Dispatcher {
   metrics: DispatcherMetrics;
   joined: Promise<void>;
+  /** Why its batches stall (progress.ts), or nothing; /readyz lists it as missing. */
+  stalled(): string[];
   run(signal: AbortSignal): Promise<void>;
 }
 
 /** Kafka fetch: answer as soon as one byte is there (a lone signal is not held). */
 const FETCH = { minBytes: 1, maxBytes: 16 << 20, maxBytesPerPartition: 2 << 20 };
 
+/**
+ * Group membership timing. A dispatcher killed outright (SIGKILL, a lost machine) never leaves the
+ * group: its partitions wait until the coordinator drops it after `sessionTimeout`, then the
+ * others take them over at their next heartbeat. kafkajs' defaults (30 s, 3 s) stalled half of
+ * dispatch for about 30 s; 6 s (the broker's default group.min.session.timeout.ms) and a heartbeat
+ * every second bring it back within 10 s. A live dispatcher heartbeats from its fetch loop and
+ * while waiting for room in the buffer, so a long claim does not cost it its partitions; a stopped
+ * one (SIGTERM) leaves the group at once. `rebalanceTimeout` bounds how long a rebalance waits for
+ * a slow member to rejoin (default 60 s).
+ */
+const MEMBERSHIP = { sessionTimeout: 6000, heartbeatInterval: 1000, rebalanceTimeout: 20_000 };
+
 /** Wires the dispatcher; nothing connects before `run`. */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { config, sql, redis, kafka, names, log } = deps;
   const metrics = deps.metrics ?? createDispatcherMetrics();
+  const progress = createProgress(Date.now());
+  const lagByPartition = new Map<number, number>();
+  const stallMs = config.DISPATCHER_STALL_SECONDS * 1000;
+  const stalled = () => {
+    const reason = stallReason(progress, Date.now(), stallMs);
+    return reason === null ? [] : [`Dispatch (${reason})`];
+  };
+  metrics.registry.onCollect(() => {
+    metrics.secondsSinceLastCommit.set(Math.round((Date.now() - progress.lastCommitMs) / 1000));
+    metrics.stalled.set(stalled().length);
+  });
   const topic = config.KAFKA_SIGNAL_TOPIC;
   const consumer = kafka.consumer({
     groupId: config.KAFKA_CONSUMER_GROUP,
     ...FETCH,
+    ...MEMBERSHIP,
     maxWaitTimeInMs: Math.min(5000, Math.max(100, config.BATCH_TIMEOUT_SECONDS * 1000)),
   });
   // Idempotent: the client's own retries of a dead-letter send add no copy.
@@ -122,6 +150,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }),
       commit: (offsets) => consumer.commitOffsets(offsets),
       maxStreamLength: config.JOBS_STREAM_MAX_LENGTH,
+      progress,
       ...(deps.retry ? { retry: deps.retry } : {}),
       ...(deps.beforeCommit ? { beforeCommit: deps.beforeCommit } : {}),
     });
@@ -156,7 +185,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             decodeMessage(batch.topic, batch.partition, m, receivedAtMs, signing)
           ),
         );
-        metrics.consumerLag.set(Number(batch.offsetLag()), { partition: String(batch.partition) });
+        const lag = Number(batch.offsetLag());
+        metrics.consumerLag.set(lag, { partition: String(batch.partition) });
+        lagByPartition.set(batch.partition, lag);
+        progress.lag = [...lagByPartition.values()].reduce((a, b) => a + b, 0);
         resolveOffset(batch.lastOffset());
         await buffer.waitForRoom(heartbeat, signal);
       },
@@ -219,5 +251,5 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   };
 
-  return { metrics, joined: joinedPromise, run };
+  return { metrics, joined: joinedPromise, stalled, run };
 }

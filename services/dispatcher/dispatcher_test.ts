@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { serviceLogger } from "../../shared/logging.ts";
+import { serveMetrics } from "../../shared/metrics.ts";
 import { createTestDatabase, type TestDatabase } from "../../tests/fixtures/database.ts";
 import { createTestKafka, type TestKafka } from "../../tests/fixtures/kafka.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
@@ -41,7 +42,8 @@ async function stack(): Promise<Stack & AsyncDisposable> {
   };
 }
 
-function start(s: Stack, extra: Partial<DispatcherDeps> = {}) {
+function start(s: Stack, extra: Partial<DispatcherDeps> & { stallSeconds?: number } = {}) {
+  const { stallSeconds = 60, ...deps } = extra;
   const controller = new AbortController();
   const dispatcher = createDispatcher({
     config: {
@@ -58,6 +60,7 @@ function start(s: Stack, extra: Partial<DispatcherDeps> = {}) {
       WORKER_VISIBILITY_TIMEOUT_SECONDS: 60,
       JOBS_STREAM_MAX_LENGTH: 10_000,
       SIGNAL_RETENTION_DAYS: 30,
+      DISPATCHER_STALL_SECONDS: stallSeconds,
     },
     sql: s.db.sql,
     redis: s.r.redis,
@@ -65,7 +68,7 @@ function start(s: Stack, extra: Partial<DispatcherDeps> = {}) {
     names: s.r.names,
     log: serviceLogger("dispatcher", "test"),
     retry: { baseMs: 50, maxMs: 200 },
-    ...extra,
+    ...deps,
   });
   const running = dispatcher.run(controller.signal);
   return {
@@ -382,5 +385,80 @@ Deno.test("dispatcher: a batch delivered again after a crash writes each dead le
     assert.equal((await executions(s)).length, 1, "the valid ticker of the mixed message ran");
   } finally {
     await second.stop();
+  }
+});
+
+Deno.test("dispatcher: a signal the claim refuses (year 0, valid to the schema) is isolated and dead-lettered; its batch goes on", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  await insertPipeline(s.db.sql, owner, { overlap_policy: "allow" });
+  // One partition, produced before the start: the poison shares its batch with good signals.
+  for (
+    const value of [
+      { ...aapl, signal_id: "before" },
+      {
+        tickers: [{ ...aapl, signal_id: "beside" }, {
+          ...aapl,
+          emitted_at: "0000-01-01T00:00:00Z",
+        }],
+      },
+      { ...aapl, signal_id: "after" },
+    ]
+  ) await produce(s, [value]);
+  const d = start(s);
+  try {
+    await until("the commit", () => allCommitted(s), Boolean);
+    assert.deepEqual((await executions(s)).map((r) => r.signal_id).sort(), [
+      "after",
+      "before",
+      "beside",
+    ]);
+    const [letter] = await readDeadLetters(s, 1);
+    assert.equal(letter!.headers["tickwire-reason"], "poison");
+    assert.equal(letter!.headers["tickwire-signal-index"], "1");
+    assert.match(letter!.headers["tickwire-error"]!, /claim.*date\/time field value out of range/);
+    assert.equal(JSON.parse(String(letter!.value)).emitted_at, "0000-01-01T00:00:00Z");
+    assert.equal(d.dispatcher.metrics.badMessages.get({ reason: "poison" }), 1);
+    assert.equal(await deadLetterCount(s), 1);
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("dispatcher: not ready while a batch cannot commit past the stall bound, and the metrics say why", async () => {
+  await using s = await stack();
+  const owner = await insertUser(s.db.sql);
+  await insertPipeline(s.db.sql, owner);
+  const controller = new AbortController();
+  const d = start(s, { stallSeconds: 1 });
+  const server = serveMetrics(
+    d.dispatcher.metrics.registry,
+    0,
+    controller.signal,
+    d.dispatcher.stalled,
+  );
+  const base = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
+  const get = async (path: string) => {
+    const res = await fetch(base + path);
+    return { status: res.status, text: await res.text() };
+  };
+  try {
+    assert.equal((await get("/readyz")).status, 200);
+    await s.db.sql`alter table pipeline_executions rename to pipeline_executions_away`;
+    await produce(s, [aapl]);
+    const stalled = await until("not ready", () => get("/readyz"), (r) => r.status === 503);
+    assert.match(stalled.text, /claim/);
+    const metrics = (await get("/metrics")).text;
+    assert.match(metrics, /^tickwire_dispatcher_stalled 1$/m);
+    assert.match(metrics, /^tickwire_dispatcher_stage_failures\{stage="claim"\} [1-9]/m);
+    assert.match(metrics, /^tickwire_dispatcher_seconds_since_last_commit [1-9]/m);
+    await s.db.sql`alter table pipeline_executions_away rename to pipeline_executions`;
+    await until("the commit", () => allCommitted(s), Boolean);
+    await until("ready again", () => get("/readyz"), (r) => r.status === 200);
+    assert.match((await get("/metrics")).text, /^tickwire_dispatcher_stalled 0$/m);
+  } finally {
+    controller.abort();
+    await server.finished;
+    await d.stop();
   }
 });

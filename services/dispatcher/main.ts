@@ -31,12 +31,13 @@ const dispatcher = createDispatcher({
   names: redisNames(config.REDIS_KEY_PREFIX),
   log,
 });
-// Served before the waits, so liveness answers while a dependency is still down.
+// Served before the waits, so liveness answers while a dependency is still down. Once running,
+// a stalled dispatcher (progress.ts) is not ready either, and says why.
 const server = serveMetrics(
   dispatcher.metrics.registry,
   config.METRICS_PORT_DISPATCHER,
   signal,
-  () => [...missing],
+  () => [...missing, ...dispatcher.stalled()],
 );
 
 const waitFor = async (what: string, check: () => Promise<unknown>) => {

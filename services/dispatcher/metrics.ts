@@ -35,6 +35,18 @@ export function createDispatcherMetrics(registry = new MetricsRegistry()) {
     ),
     jobsEnqueued: registry.counter(m("jobs_enqueued_total"), "Jobs put on the stream, by source"),
     retries: registry.counter(m("retries_total"), "Failed attempts retried, by stage"),
+    stageFailures: registry.gauge(
+      m("stage_failures"),
+      "Failed attempts in a row of each stage of the batch in flight (0 once it passes)",
+    ),
+    secondsSinceLastCommit: registry.gauge(
+      m("seconds_since_last_commit"),
+      "Seconds since offsets were last committed (or the dispatcher started)",
+    ),
+    stalled: registry.gauge(
+      m("stalled"),
+      "1 while no commit for longer than DISPATCHER_STALL_SECONDS with work waiting (/readyz is 503)",
+    ),
     pipelinesIndexed: registry.gauge(m("pipelines_indexed"), "Active signal pipelines in memory"),
   };
 }

@@ -7,6 +7,7 @@
 import type { ClaimRequest } from "../../shared/executions/claim.ts";
 import type { OverlapPolicy } from "../../shared/schemas/pipeline.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
+import { toStorableJson } from "../../shared/schemas/storable_text.ts";
 import { DispatchStats } from "../../shared/dispatch_stats.ts";
 import { hearsSignal } from "../../shared/signals/signal_scope.ts";
 import { decideSignal } from "./match.ts";
@@ -25,6 +26,8 @@ export interface BatchPlan {
   stats: DispatchStats;
   /** The signal log's rows of the accepted signals (rejections: {@linkcode rejectionLogRow}). */
   log: SignalLogRow[];
+  /** Where each request's signal came from (its message and place in it), for dead letters. */
+  origins: Map<ClaimRequest, { message: DecodedMessage; index: number }>;
   /** Signals in good messages. */
   signals: number;
 }
@@ -47,6 +50,7 @@ export function planBatch(
     matched: new Map(),
     stats: new DispatchStats(),
     log: [],
+    origins: new Map(),
     signals: 0,
   };
   const kept = new Map<string, number>();
@@ -57,12 +61,13 @@ export function planBatch(
     const { indexes } = m.parsed;
     m.parsed.signals.forEach((signal, i) => {
       plan.signals++;
-      const signalId = signalIdOf(m, indexes[i] ?? i, signal.signal_id);
+      const position = indexes[i] ?? i;
+      const signalId = signalIdOf(m, position, signal.signal_id);
       const emittedAtMs = signal.emitted_at ? Date.parse(signal.emitted_at) : m.timestampMs;
       plan.log.push({
         ...logOrigin(m.topic, m.partition, m.offset, m.receivedAtMs, nowMs),
         signal_id: signalId,
-        signal_index: indexes[i] ?? i,
+        signal_index: position,
         ticker: signal.ticker,
         direction: signal.signal,
         confidence: signal.confidence,
@@ -88,23 +93,27 @@ export function planBatch(
         if (count >= KEEP[pipeline.overlapPolicy] || seen.has(pair)) continue;
         kept.set(pipeline.id, count + 1);
         seen.add(pair);
-        plan.requests.push({
+        const request: ClaimRequest = {
           pipeline_id: pipeline.id,
           trigger_kind: "signal",
           signal_id: signalId,
           signal: { ...signal, signal_id: signalId },
           signal_emitted_at: new Date(emittedAtMs).toISOString(),
           received_at: receivedAt,
-        });
+        };
+        plan.requests.push(request);
+        plan.origins.set(request, { message: m, index: position });
       }
     });
   }
   // A stable order keeps concurrent claims from taking row locks in opposite orders.
-  plan.requests.sort((
-    a,
-    b,
-  ) => (a.pipeline_id < b.pipeline_id ? -1 : a.pipeline_id > b.pipeline_id ? 1 : 0));
+  plan.requests.sort(byPipeline);
   return plan;
+}
+
+/** Orders claim requests by pipeline id. */
+export function byPipeline(a: ClaimRequest, b: ClaimRequest): number {
+  return a.pipeline_id < b.pipeline_id ? -1 : a.pipeline_id > b.pipeline_id ? 1 : 0;
 }
 
 function logOrigin(
@@ -138,7 +147,8 @@ export function rejectionLogRow(
     signal_id: `kafka:${letter.topic}:${letter.partition}:${letter.offset}:${index}`,
     signal_index: index,
     reject_reason: letter.reason,
-    error: letter.error.slice(0, MAX_REJECT_ERROR_LENGTH),
+    // An error may quote the input (a JSON syntax error does): it must not fail the statement.
+    error: toStorableJson(letter.error.slice(0, MAX_REJECT_ERROR_LENGTH)),
   };
 }
 

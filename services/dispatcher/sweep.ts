@@ -1,6 +1,7 @@
 /**
  * The sweep: an execution claimed but never put on the stream (a crash between claim and XADD,
- * or an entry trimmed away) is found by age and enqueued again. A duplicate stream entry is
+ * or an entry trimmed away) is found by age and enqueued again; one whose entry the stream lost
+ * (deleted, trimmed) is found at once by stream_repair.ts. A duplicate stream entry is
  * harmless: the worker's queued→running compare-and-set runs an execution once.
  *
  * It also requeues an execution left `running` by a worker that stopped heartbeating long after
@@ -13,6 +14,7 @@ import { sleep } from "../../shared/sleep.ts";
 import type { Redis } from "../../shared/redis.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
+import { findLostJobs } from "./stream_repair.ts";
 
 /** Options of {@linkcode sweepQueued}. */
 export interface SweepOptions {
@@ -36,12 +38,13 @@ export interface SweepOptions {
 export async function sweepQueued(
   sql: Sql,
   redis: Redis,
-  names: Pick<RedisNames, "jobsStream">,
+  names: Pick<RedisNames, "jobsStream" | "workersGroup">,
   options: SweepOptions,
 ): Promise<number> {
   const abandoned = options.abandonedAfterSeconds === undefined
     ? []
     : await requeueAbandoned(sql, options.abandonedAfterSeconds, options.limit ?? 2000);
+  const lost = await findLostJobs(sql, redis, names, options.limit ?? 2000);
   // $1: minimum age in seconds; $2: row limit.
   const rows = await sql<{ id: string; pipeline_id: string }[]>`
     with due as (
@@ -55,7 +58,8 @@ export async function sweepQueued(
     update pipeline_executions e set enqueued_at = now()
     from due where e.id = due.id
     returning e.id, e.pipeline_id`;
-  const jobs = [...abandoned, ...rows];
+  // Dies here: the rows are marked but not on the stream; the age rule sends them later.
+  const jobs = [...abandoned, ...lost, ...rows];
   await enqueueJobs(redis, names, jobs, { maxLength: options.maxLength });
   return jobs.length;
 }
@@ -83,7 +87,7 @@ async function requeueAbandoned(sql: Sql, afterSeconds: number, limit: number) {
 export interface SweepLoopOptions extends SweepOptions {
   sql: Sql;
   redis: Redis;
-  names: Pick<RedisNames, "jobsStream">;
+  names: Pick<RedisNames, "jobsStream" | "workersGroup">;
   intervalMs: number;
   signal: AbortSignal;
   /** Called after each sweep with the count, or the error (the loop goes on). */

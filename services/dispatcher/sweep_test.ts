@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
+import type { Sql } from "../../shared/db.ts";
 import { claimExecutions } from "../../shared/executions/claim.ts";
+import { enqueueJobs } from "../../shared/executions/enqueue.ts";
+import type { RedisNames } from "../../shared/names.ts";
+import type { Redis } from "../../shared/redis.ts";
+import { sleep } from "../../shared/sleep.ts";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { createTestRedis } from "../../tests/fixtures/redis.ts";
@@ -60,4 +65,69 @@ Deno.test("sweep: a running execution whose worker stopped heartbeating long ago
   assert.equal(entries.length, 1);
   assert.equal(entries[0]![1][3], abandoned.id);
   assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 0, "requeued once");
+});
+
+/** Claims one execution per signal id on `pipelineId` and puts each on the stream in turn. */
+async function claimAndEnqueue(
+  sql: Sql,
+  redis: Redis,
+  names: RedisNames,
+  pipelineId: string,
+  signalIds: string[],
+) {
+  const claimed = [];
+  for (const signal_id of signalIds) {
+    const [execution] = await claimExecutions(sql, [{
+      pipeline_id: pipelineId,
+      trigger_kind: "signal",
+      signal_id,
+      signal: null,
+      signal_emitted_at: null,
+      received_at: null,
+    }]);
+    await enqueueJobs(redis, names, [execution!]);
+    claimed.push(execution!);
+    await sleep(5); // distinct stream ids by time
+  }
+  return claimed;
+}
+
+const streamIds = async (redis: Redis, names: RedisNames) =>
+  (await redis.xrange(names.jobsStream, "-", "+")).map(([, fields]) => fields[1]);
+
+Deno.test("sweep: a deleted jobs stream is recreated with the workers' group and its queued executions enqueued once", async () => {
+  await using db = await createTestDatabase();
+  await using r = await createTestRedis();
+  const owner = await insertUser(db.sql);
+  const p = await insertPipeline(db.sql, owner, { overlap_policy: "allow" });
+  await r.redis.xgroup("CREATE", r.names.jobsStream, r.names.workersGroup, "0", "MKSTREAM");
+  const claimed = await claimAndEnqueue(db.sql, r.redis, r.names, p.id, ["a", "b"]);
+  await db.sql`update pipeline_executions set queued_at = queued_at - interval '10 seconds'`;
+  await r.redis.del(r.names.jobsStream);
+
+  // Queued 10 s ago (the age rule would wait SWEEP_MIN_AGE_SECONDS): the repair does not.
+  const options = { minAgeSeconds: 3600, maxLength: 1000 };
+  assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 2);
+  assert.deepEqual((await streamIds(r.redis, r.names)).sort(), claimed.map((e) => e.id).sort());
+  const groups = await r.redis.xinfo("GROUPS", r.names.jobsStream) as unknown[][];
+  assert.deepEqual(groups.map((g) => g[1]), [r.names.workersGroup]);
+  assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 0, "repaired once");
+  assert.equal(await r.redis.xlen(r.names.jobsStream), 2);
+});
+
+Deno.test("sweep: entries trimmed from the jobs stream are put back for the executions still queued, and only those", async () => {
+  await using db = await createTestDatabase();
+  await using r = await createTestRedis();
+  const owner = await insertUser(db.sql);
+  const p = await insertPipeline(db.sql, owner, { overlap_policy: "allow" });
+  const [a, b, c, d] = await claimAndEnqueue(db.sql, r.redis, r.names, p.id, ["a", "b", "c", "d"]);
+  // a ran already; the entries of a and b are trimmed away; c and d keep theirs.
+  await db.sql`update pipeline_executions set status = 'succeeded', active_slot = null
+    where id = ${a!.id}`;
+  await r.redis.xtrim(r.names.jobsStream, "MAXLEN", 2);
+
+  const options = { minAgeSeconds: 3600, maxLength: 1000 };
+  assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 1);
+  assert.deepEqual(await streamIds(r.redis, r.names), [c!.id, d!.id, b!.id]);
+  assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 0, "repaired once");
 });

@@ -15,6 +15,7 @@ const execution = (fields: Partial<DeliveredExecution>): DeliveredExecution => (
   id: E1,
   pipeline_id: P,
   previous_status: "queued",
+  pipeline_account: null,
   started: false,
   attempts: 0,
   max_attempts: 3,

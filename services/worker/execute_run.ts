@@ -24,6 +24,7 @@ import { sleep } from "../../shared/sleep.ts";
 import type { DeliveredExecution } from "./start_executions.ts";
 import { jobFields } from "../../shared/schemas/job.ts";
 import { postgresLedger } from "../../shared/ledger/ledger.ts";
+import { pipelineAccountName } from "../../shared/ledger/accounts.ts";
 import { postgresMarket } from "../../shared/market/market_data.ts";
 
 /** What {@linkcode executeRun} needs. */
@@ -70,7 +71,12 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
       defaultTimeoutSeconds: r.options.stepTimeoutSeconds,
       context: {
         signal: prepared.signal,
-        pipeline: { id: e.pipeline_id, owner_id: e.owner_id, name: e.pipeline_name },
+        pipeline: {
+          id: e.pipeline_id,
+          owner_id: e.owner_id,
+          name: e.pipeline_name,
+          account: pipelineAccountName({ id: e.pipeline_id, account: e.pipeline_account }),
+        },
         execution: { id: e.id, trigger_kind: e.trigger_kind, attempt: e.attempts },
         log,
         sql: r.sql,

@@ -16,14 +16,8 @@ export interface StreamEntry {
 type Names = Pick<RedisNames, "jobsStream" | "workersGroup">;
 type RawEntry = [string, string[] | null];
 
-/** Creates the group (and stream) if missing; an existing group is kept as is. */
-export async function ensureGroup(redis: Redis, names: Names): Promise<void> {
-  try {
-    await redis.xgroup("CREATE", names.jobsStream, names.workersGroup, "0", "MKSTREAM");
-  } catch (error) {
-    if (!String((error as Error).message).startsWith("BUSYGROUP")) throw error;
-  }
-}
+/** Creates the group (and stream) if missing; the dispatcher's sweep does the same. */
+export { ensureJobsGroup as ensureGroup } from "../../shared/executions/jobs_group.ts";
 
 /** Reads up to `count` new entries, blocking up to `blockMs` (use a connection of its own). */
 export async function readNew(

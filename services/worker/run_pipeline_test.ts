@@ -41,7 +41,7 @@ function options(steps: Step[], stop = new AbortController().signal): RunPipelin
     defaultTimeoutSeconds: 0.05,
     context: {
       signal: { ticker: "AAPL", signal: "BULLISH", confidence: 60 },
-      pipeline: { id: "p", owner_id: "u", name: "n" },
+      pipeline: { id: "p", owner_id: "u", name: "n", account: "default" },
       execution: { id: "e", trigger_kind: "signal", attempt: 1 },
       log: getLogger(["test"]),
       sql: undefined as never,

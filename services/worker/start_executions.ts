@@ -22,6 +22,8 @@ export interface DeliveredExecution extends Pick<Execution, "id" | "pipeline_id"
   signal: unknown;
   error: string | null;
   pipeline_name: string;
+  /** The pipeline's `account` field (null: its own account). */
+  pipeline_account: string | null;
   owner_id: string;
   config: unknown;
 }
@@ -62,7 +64,8 @@ export async function startExecutions(sql: Sql, o: StartOptions): Promise<Delive
            case when e.status = 'queued' and e.enqueued_at > now() then e.enqueued_at end as due_at,
            (e.status = 'running' and coalesce(e.heartbeat_at, e.started_at, e.queued_at)
              < now() - make_interval(secs => ${o.visibilityTimeoutSeconds})) as stale,
-           e.trigger_kind, e.signal, e.error, p.name as pipeline_name, p.owner_id, p.config
+           e.trigger_kind, e.signal, e.error, p.name as pipeline_name, p.owner_id, p.config,
+           p.account as pipeline_account
     from pipeline_executions e
     join pipelines p on p.id = e.pipeline_id
     left join started s on s.id = e.id

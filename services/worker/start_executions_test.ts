@@ -5,6 +5,7 @@ const execution = (fields: Partial<DeliveredExecution>): DeliveredExecution => (
   id: "e",
   pipeline_id: "p",
   previous_status: "queued",
+  pipeline_account: null,
   started: false,
   attempts: 0,
   max_attempts: 3,

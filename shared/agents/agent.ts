@@ -12,7 +12,8 @@ import type { TickerSignal } from "../schemas/signal.ts";
 export interface AgentContext {
   /** The triggering signal; null for periodic and manual runs without one. */
   signal: TickerSignal | null;
-  pipeline: { id: string; owner_id: string; name: string };
+  /** `account`: the paper account its trading steps use (see pipelineAccountName). */
+  pipeline: { id: string; owner_id: string; name: string; account: string };
   execution: Pick<Execution, "id" | "trigger_kind"> & { attempt: number };
   /** The running step (its id keys per-step idempotency, e.g. one paper order per step). */
   step?: { id: string };

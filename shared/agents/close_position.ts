@@ -9,15 +9,12 @@
 import { z } from "zod";
 import { defineAgent } from "./agent.ts";
 import { tradeTarget } from "./step_inputs.ts";
-import { accountNameSchema } from "../ledger/accounts.ts";
 import { round } from "../ledger/position_math.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
 
 const bps = z.number().min(0).max(10_000);
 
 export const closePositionParams = z.object({
-  /** Paper account; default "default". */
-  account: accountNameSchema.default("default"),
   /** Ticker; default the signal's. */
   ticker: tickerSchema.optional(),
   /** Share of the position to close, in percent; default 100 (all of it). */
@@ -45,7 +42,7 @@ export const closePositionAgent = defineAgent({
   params: closePositionParams,
   async run(params, ctx) {
     const target = await tradeTarget(ctx.market, "close_position", params.ticker, ctx.signal);
-    const account = await ctx.ledger.account(ctx.pipeline.owner_id, params.account);
+    const account = await ctx.ledger.account(ctx.pipeline.owner_id, ctx.pipeline.account);
     const { positions } = await ctx.ledger.value(account);
     const held = positions.find((p) => p.ticker === target.ticker)?.quantity ?? 0;
     const quantity = closeQuantity(held, params.percent);
@@ -53,7 +50,7 @@ export const closePositionAgent = defineAgent({
     if (quantity === 0) return { output: { ...base, status: "flat", closed_quantity: 0 } };
     const booking = await ctx.ledger.book({
       owner_id: ctx.pipeline.owner_id,
-      account: params.account,
+      account: ctx.pipeline.account,
       execution_id: ctx.execution.id,
       step_id: ctx.step?.id ?? "close_position",
       signal_id: ctx.signal?.signal_id ?? null,

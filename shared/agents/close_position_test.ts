@@ -25,7 +25,7 @@ Deno.test("paper_order exits, then close_position: the long opened with its stop
   await using db = await createTestDatabase();
   const owner = await insertUser(db.sql);
   const pipeline = await insertPipeline(db.sql, owner);
-  const ids = { id: pipeline.id, owner_id: owner, name: pipeline.name };
+  const ids = { id: pipeline.id, owner_id: owner, name: pipeline.name, account: "default" };
   const buy = agentContext(db.sql, owner, {
     signal: {
       ticker: "AAPL",

@@ -14,7 +14,6 @@ import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { exitParams, resolveExits } from "./exit_params.ts";
 import { stepInput, targetSide, tradeTarget } from "./step_inputs.ts";
-import { accountNameSchema } from "../ledger/accounts.ts";
 import { PATH_PATTERN } from "../rules/path.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
 
@@ -26,8 +25,6 @@ export const paperOrderParams = z.object({
     z.number().positive().finite(),
     z.string().regex(PATH_PATTERN, "must be a number or a dotted path such as size.quantity"),
   ]),
-  /** Paper account; default "default". */
-  account: accountNameSchema.default("default"),
   /** Ticker; default the signal's. */
   ticker: tickerSchema.optional(),
   /** Default: the signal's direction (BULLISH buys). */
@@ -65,7 +62,7 @@ export const paperOrderAgent = defineAgent({
     const exits = params.exits ? resolveExits(params.exits, side, target.price, ctx) : null;
     const booking = await ctx.ledger.book({
       owner_id: ctx.pipeline.owner_id,
-      account: params.account,
+      account: ctx.pipeline.account,
       execution_id: ctx.execution.id,
       step_id: ctx.step?.id ?? "paper_order",
       signal_id: ctx.signal?.signal_id ?? null,
@@ -83,7 +80,7 @@ export const paperOrderAgent = defineAgent({
     const output = {
       order_id: order.id,
       status: order.status,
-      account: params.account,
+      account: ctx.pipeline.account,
       ticker: order.ticker,
       side: order.side,
       quantity: order.quantity,

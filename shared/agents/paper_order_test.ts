@@ -17,7 +17,7 @@ async function runContext(sql: Sql, signal: TickerSignal) {
     returning id`;
   return agentContext(sql, owner, {
     signal,
-    pipeline: { id: pipeline.id, owner_id: owner, name: pipeline.name },
+    pipeline: { id: pipeline.id, owner_id: owner, name: pipeline.name, account: "default" },
     execution: { id: execution.id, trigger_kind: "signal", attempt: 1 },
     step: { id: "order" },
     outputs: { size: { quantity: 200 } },

@@ -11,7 +11,6 @@ import { z } from "zod";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { stepInput, targetSide, tradeTarget } from "./step_inputs.ts";
-import { accountNameSchema } from "../ledger/accounts.ts";
 import { round, type Side } from "../ledger/position_math.ts";
 import { PATH_PATTERN } from "../rules/path.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
@@ -20,8 +19,6 @@ const pct = z.number().positive().max(100);
 const path = z.string().regex(PATH_PATTERN, "must be a dotted path such as indicators.atr14");
 
 export const positionSizerParams = z.object({
-  /** Paper account; default "default". */
-  account: accountNameSchema.default("default"),
   /** Ticker; default the signal's. */
   ticker: tickerSchema.optional(),
   /** Default: the signal's direction (BULLISH buys). */
@@ -106,7 +103,7 @@ export const positionSizerAgent = defineAgent({
     }
     stop_distance = round(stop_distance);
 
-    const account = await ctx.ledger.account(ctx.pipeline.owner_id, params.account);
+    const account = await ctx.ledger.account(ctx.pipeline.owner_id, ctx.pipeline.account);
     const valuation = await ctx.ledger.value(account);
     const held = valuation.positions.map((p) => p.ticker);
     const output = {

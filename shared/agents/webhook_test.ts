@@ -33,7 +33,7 @@ function hookServer(statuses: number[]) {
 function context(abort = new AbortController().signal): AgentContext {
   return {
     signal: { ticker: "AAPL", signal: "BULLISH", confidence: 85 },
-    pipeline: { id: "p1", owner_id: "u1", name: "AAPL trader" },
+    pipeline: { id: "p1", owner_id: "u1", name: "AAPL trader", account: "default" },
     execution: { id: "e1", trigger_kind: "signal", attempt: 1 },
     outputs: { gate: { passed: true } },
     abort,
@@ -55,7 +55,7 @@ Deno.test("webhook: posts the context as JSON signed with HMAC-SHA256", async ()
   const [request] = hook.received;
   assert.deepEqual(JSON.parse(request!.body), {
     execution: { id: "e1", trigger_kind: "signal", attempt: 1 },
-    pipeline: { id: "p1", owner_id: "u1", name: "AAPL trader" },
+    pipeline: { id: "p1", owner_id: "u1", name: "AAPL trader", account: "default" },
     signal: { ticker: "AAPL", signal: "BULLISH", confidence: 85 },
     outputs: { gate: { passed: true } },
   });

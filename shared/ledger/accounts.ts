@@ -1,19 +1,20 @@
 /** Paper accounts: created on first use per user and name, valued at the latest stored closes. */
-import { z } from "zod";
 import type { Queryable } from "../db.ts";
 import { type Position, round, unrealisedPnl } from "./position_math.ts";
 
 /** Cash a new paper account starts with, in its currency. */
 export const DEFAULT_STARTING_CASH = 100_000;
 
-/** The name of the account agents use unless told otherwise. */
+/** The name of an account opened without one (e.g. by a test or a direct order). */
 export const DEFAULT_ACCOUNT = "default";
 
-/** An account name as agents' params give it. */
-export const accountNameSchema = z.string().regex(
-  /^[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$/,
-  "must be 1-63 letters, digits, spaces, _ or -",
-);
+/**
+ * The account a pipeline trades in: the one its `account` field names, else its own,
+ * `pipeline-<id>`, so that one pipeline's fills never starve another of cash.
+ */
+export function pipelineAccountName(pipeline: { id: string; account: string | null }): string {
+  return pipeline.account ?? `pipeline-${pipeline.id}`;
+}
 
 /** A paper account (numbers, not numeric strings). */
 export interface PaperAccount {

@@ -8,6 +8,7 @@ import { Cron } from "croner";
 import { z } from "zod";
 import { type SignalConditions, signalConditionsSchema } from "./signal_conditions.ts";
 import { privateSourceSchema } from "./signal.ts";
+import { accountNameSchema } from "./account_name.ts";
 import { pipelineConfigSchema } from "./steps.ts";
 import { tickerSchema } from "./ticker.ts";
 
@@ -91,6 +92,8 @@ export const pipelineSchema = z.object({
   max_signal_age_seconds: z.number().int().min(1).max(MAX_SIGNAL_AGE_SECONDS).nullable(),
   listen_to: listenToSchema.nullable(),
   max_attempts: z.number().int().min(1).max(100),
+  /** Paper account of the trading steps; null: the pipeline's own (`pipeline-<id>`). */
+  account: accountNameSchema.nullable(),
   created_at: z.date(),
   updated_at: z.date(),
 });

@@ -87,6 +87,7 @@ export function pipelineBodySchemas(options: PipelineBodyOptions) {
     max_signal_age_seconds: fields.max_signal_age_seconds.default(null),
     listen_to: fields.listen_to.default(null),
     max_attempts: fields.max_attempts.default(3),
+    account: fields.account.default(null),
   }).strict().superRefine(checkTriggerRules);
   const patch = z.object(fields).partial().strict();
   return { create, patch, run: manualRunSchema };

@@ -4,9 +4,9 @@
  * the same price). Its P&L is the ledger's realised P&L less every fee the trade paid; a trade
  * still open is valued at the latest close and has null exit fields.
  */
-import type { ExitReason } from "../../shared/ledger/exits.ts";
-import type { MemoryFill } from "../../shared/ledger/memory_ledger.ts";
-import { round } from "../../shared/ledger/position_math.ts";
+import type { ExitReason } from "./exits.ts";
+import type { MemoryFill } from "./memory_ledger.ts";
+import { round } from "./position_math.ts";
 
 /** One round trip. */
 export interface Trade {

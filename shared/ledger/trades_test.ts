@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MemoryFill } from "../../shared/ledger/memory_ledger.ts";
+import type { MemoryFill } from "./memory_ledger.ts";
 import { tradesOf } from "./trades.ts";
 
 const fill = (fields: Partial<MemoryFill>): MemoryFill => ({

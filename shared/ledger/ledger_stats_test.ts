@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Trade } from "./trades.ts";
-import { backtestStats, maxDrawdown, sharpe } from "./backtest_stats.ts";
+import { ledgerStats, maxDrawdown, sharpe } from "./ledger_stats.ts";
 
 const trade = (pnl: number, closed = true) => ({ pnl, exit_date: closed ? "x" : null }) as Trade;
 const point = (date: string, equity: number, invested = 0) => ({
@@ -12,7 +12,7 @@ const point = (date: string, equity: number, invested = 0) => ({
 
 Deno.test("stats: drawdown, win rate, profit factor, returns and exposure by hand", () => {
   assert.equal(maxDrawdown([100, 120, 90, 130, 117]), 0.25);
-  const stats = backtestStats({
+  const stats = ledgerStats({
     equity: [
       point("2020-01-01", 100_000),
       point("2020-07-01", 120_000, 50_000),

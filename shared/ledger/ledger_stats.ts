@@ -1,10 +1,10 @@
 /**
- * A backtest's figures, pure. Returns are in percent. The Sharpe ratio is that of daily equity
+ * The figures of an equity curve and its trades (a backtest, a paper account), pure. Returns are in percent. The Sharpe ratio is that of daily equity
  * returns (risk-free rate 0), annualised by √252; CAGR uses calendar years of 365.25 days between
  * the first and last bar; exposure is the share of bars that ended with a position open; the
  * buy-and-hold return is the average over the tickers of last ÷ first price of the span.
  */
-import { round } from "../../shared/ledger/position_math.ts";
+import { round } from "./position_math.ts";
 import type { Trade } from "./trades.ts";
 
 /** Equity at one bar's close. */
@@ -16,8 +16,8 @@ export interface EquityPoint {
   invested: number;
 }
 
-/** What {@linkcode backtestStats} reports. */
-export interface BacktestStats {
+/** What {@linkcode ledgerStats} reports. */
+export interface LedgerStats {
   /** Closed trades. */
   trades: number;
   open_trades: number;
@@ -35,12 +35,12 @@ export interface BacktestStats {
 }
 
 /** The figures of an equity curve and its trades. */
-export function backtestStats(input: {
+export function ledgerStats(input: {
   equity: readonly EquityPoint[];
   trades: readonly Trade[];
   startingCash: number;
   buyAndHold: readonly { first: number | undefined; last: number | undefined }[];
-}): BacktestStats {
+}): LedgerStats {
   const { equity, startingCash } = input;
   const closed = input.trades.filter((t) => t.exit_date !== null);
   const wins = closed.filter((t) => t.pnl > 0);
