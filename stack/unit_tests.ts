@@ -1,7 +1,8 @@
 /**
  * `deno task test:unit`: the tests that need no stack, in seconds. The rule, so that a new pure
  * test joins by itself: a `*_test.ts` file is a unit test unless its local imports reach one of
- * the {@linkcode STACK_FIXTURES} (a real database, Redis prefix, Kafka topic or service process).
+ * the {@linkcode STACK_FIXTURES} (a real database, Redis prefix, Kafka topic, service process or
+ * browser).
  * (Denying the network to the stack's ports would catch a test that reaches it another way, but
  * any --deny flag also takes away what only --allow-all grants, e.g. reading /proc/<pid>.)
  */
@@ -12,6 +13,7 @@ export const STACK_FIXTURES = [
   "tests/fixtures/redis.ts",
   "tests/fixtures/kafka.ts",
   "tests/fixtures/processes.ts",
+  "tests/fixtures/browser.ts",
 ];
 
 const ROOT = new URL("../", import.meta.url);
