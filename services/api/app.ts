@@ -27,6 +27,7 @@ import { analyticsRoutes } from "./analytics_routes.ts";
 import { deadLetterRoutes } from "./dead_letter_routes.ts";
 import { signalIntakeRoutes } from "./signal_intake.ts";
 import { signalSourceRoutes } from "./signal_source_routes.ts";
+import { scannerRoutes } from "./scanner_routes.ts";
 import { type IntakeKeys, loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
 import { createSignIn } from "./sign_in.ts";
 import { createLiveHub } from "./ui/live/live_hub.ts";
@@ -69,6 +70,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       "/api/v1/dead-letters",
       "/api/v1/signal-sources",
       "/api/v1/signal-sources/*",
+      "/api/v1/scanners",
+      "/api/v1/scanners/*",
     ]
   ) {
     app.use(path, auth);
@@ -91,6 +94,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       throw error;
     });
   app.route("/api/v1/signal-sources", signalSourceRoutes(deps, intakeKeys));
+  app.route("/api/v1/scanners", scannerRoutes(deps));
   app.route(
     "/hooks",
     signalIntakeRoutes({ ...deps, keys: intakeKeys, publish: deps.publishSignals }),

@@ -1,0 +1,92 @@
+/** The signal log as a page: newest first, filtered by ticker, scanner and direction. */
+import type { SignalRow } from "../../signal_store.ts";
+import { timestamp } from "../format.ts";
+
+/** Props of {@linkcode SignalsList}. */
+export interface SignalsListProps {
+  signals: readonly SignalRow[];
+  filters: {
+    ticker?: string | undefined;
+    scanner?: string | undefined;
+    direction?: string | undefined;
+  };
+  /** Query string of the next page, or null at the end. */
+  next: string | null;
+}
+
+/** The page body. */
+export function SignalsList(props: SignalsListProps) {
+  const f = props.filters;
+  return (
+    <>
+      <div class="page-head">
+        <h1>Signals</h1>
+        <div class="actions">
+          <a href="/analytics">Analytics</a>
+        </div>
+      </div>
+      <form method="get" action="/signals" class="filters card" role="search">
+        <div class="field">
+          <label for="ticker">Ticker</label>
+          <input id="ticker" name="ticker" value={f.ticker ?? ""} />
+        </div>
+        <div class="field">
+          <label for="scanner">Scanner</label>
+          <input id="scanner" name="scanner" value={f.scanner ?? ""} />
+        </div>
+        <div class="field">
+          <label for="direction">Direction</label>
+          <select id="direction" name="direction">
+            <option value="">any</option>
+            {["BULLISH", "BEARISH"].map((d) => (
+              <option value={d} selected={f.direction === d}>{d}</option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Filter</button>
+      </form>
+      {props.signals.length === 0
+        ? <p class="card empty">No signals yet.</p>
+        : (
+          <div class="table-wrap">
+            <table>
+              <caption class="skip">Signals, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Received</th>
+                  <th scope="col">Ticker</th>
+                  <th scope="col">Direction</th>
+                  <th scope="col" class="num">Confidence</th>
+                  <th scope="col" class="hide-narrow">Scanner</th>
+                  <th scope="col" class="hide-narrow">Origin</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.signals.map((s) => (
+                  <tr>
+                    <td>
+                      <a href={`/signals/${encodeURIComponent(s.signal_id)}`}>
+                        {timestamp(s.received_at)}
+                      </a>
+                    </td>
+                    <td>{s.ticker}</td>
+                    <td class={s.direction ?? ""}>{s.direction}</td>
+                    <td class="num">{s.confidence}</td>
+                    <td class="hide-narrow">{s.scanner ?? "—"}</td>
+                    <td class="hide-narrow muted">
+                      {s.topic}/{s.partition}@{s.kafka_offset}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      {props.next && (
+        <p>
+          <a href={`/signals?${props.next}`}>Older signals</a>
+        </p>
+      )}
+    </>
+  );
+}
