@@ -34,6 +34,8 @@ export function printRule(node: RuleNode): string {
       return `not ${wrap(node.operand, precedence(node))}`;
     case "negate":
       return `-${wrap(node.operand, precedence(node))}`;
+    case "call":
+      return `${node.name}(${node.args.map(printRule).join(", ")})`;
     default: {
       const own = precedence(node);
       // a - (b - c): the right operand of the same level keeps its parentheses.
@@ -72,6 +74,8 @@ function pathsOf(node: RuleNode): string[] {
     case "not":
     case "negate":
       return pathsOf(node.operand);
+    case "call":
+      return node.args.flatMap(pathsOf);
     default:
       return [...pathsOf(node.left), ...pathsOf(node.right)];
   }
