@@ -8,7 +8,9 @@ import { bodyLimit } from "hono/body-limit";
 import type { SignIn } from "../sign_in.ts";
 import { assetRoutes } from "./assets.ts";
 import { executionPages } from "./executions/execution_routes.tsx";
+import { paperPages } from "./paper/paper_routes.tsx";
 import { pipelinePages } from "./pipelines/pipeline_routes.tsx";
+import { signalPages } from "./signals/signals_routes.tsx";
 import { browserSession } from "./session/browser_session.ts";
 import { csrfGuard } from "./session/csrf_guard.ts";
 import { signInRoutes } from "./session/sign_in_routes.tsx";
@@ -22,6 +24,9 @@ export const SIGNED_IN_PATHS = [
   "/pipelines",
   "/pipelines/*",
   "/executions/*",
+  "/signals",
+  "/signals/*",
+  "/paper",
 ];
 
 /** Whether a route path belongs to the web app (HTML pages and assets, not the JSON API). */
@@ -46,6 +51,6 @@ export function mountUi(
   for (const path of SIGNED_IN_PATHS) app.use(path, session);
   app.route("/", assetRoutes());
   app.route("/", signInRoutes(deps, signIn, address));
-  const pages = [pipelinePages, executionPages];
+  const pages = [pipelinePages, executionPages, signalPages, paperPages];
   for (const routes of pages) app.route("/", routes(deps) as unknown as Hono<UiEnv>);
 }

@@ -20,6 +20,10 @@ export interface LiveHub {
   publish(topic: string): void;
   /** Number of open subscriptions (for /metrics and tests). */
   readonly size: number;
+  /** Resolves when {@linkcode LiveHub.close} is called: open streams end so the server can stop. */
+  readonly closed: Promise<void>;
+  /** Ends every open stream (on shutdown). */
+  close(): void;
 }
 
 /** Creates the hub over `sql` (its LISTEN uses one dedicated connection of postgres.js). */
@@ -27,6 +31,7 @@ export function createLiveHub(sql: Sql, log: Logger): LiveHub {
   const topics = new Map<string, Set<() => void>>();
   let listening: Promise<unknown> | null = null;
   let size = 0;
+  const closing = Promise.withResolvers<void>();
   const publish = (topic: string) => {
     for (const listener of topics.get(topic) ?? []) {
       try {
@@ -59,5 +64,7 @@ export function createLiveHub(sql: Sql, log: Logger): LiveHub {
     get size() {
       return size;
     },
+    closed: closing.promise,
+    close: () => closing.resolve(),
   };
 }
