@@ -1,13 +1,16 @@
 /**
- * The one server-side hub behind every live page: a single Postgres LISTEN on
- * EXECUTION_CHANGES_CHANNEL per API process (opened on the first subscriber), fanned out in memory
- * to the open event streams. Pages never poll; each stream re-reads its own owner-scoped rows when
+ * The one server-side hub behind every live page: one Postgres LISTEN connection per API process
+ * (opened on the first subscriber) on EXECUTION_CHANGES_CHANNEL and SIGNAL_LOG_CHANNEL, fanned
+ * out in memory to the open event streams. Pages never poll; each stream re-reads its own owner-scoped rows when
  * told its pipeline changed.
  */
 import type { Sql } from "../../../../shared/db.ts";
 import { errorMessage } from "../../../../shared/errors.ts";
 import type { Logger } from "../../../../shared/logging.ts";
-import { EXECUTION_CHANGES_CHANNEL } from "../../../../shared/names.ts";
+import { EXECUTION_CHANGES_CHANNEL, SIGNAL_LOG_CHANNEL } from "../../../../shared/names.ts";
+
+/** Topic announcing that the signal log grew. */
+export const SIGNALS_TOPIC = "signals";
 
 /** Topic of one pipeline's execution changes. */
 export const pipelineTopic = (pipelineId: string) => `pipeline:${pipelineId}`;
@@ -42,9 +45,12 @@ export function createLiveHub(sql: Sql, log: Logger): LiveHub {
     }
   };
   const listen = () =>
-    listening ??= sql.listen(EXECUTION_CHANGES_CHANNEL, (payload) => {
-      for (const id of payload.split(",")) if (id) publish(pipelineTopic(id));
-    }).catch((error) => {
+    listening ??= Promise.all([
+      sql.listen(EXECUTION_CHANGES_CHANNEL, (payload) => {
+        for (const id of payload.split(",")) if (id) publish(pipelineTopic(id));
+      }),
+      sql.listen(SIGNAL_LOG_CHANNEL, () => publish(SIGNALS_TOPIC)),
+    ]).catch((error) => {
       listening = null;
       throw error;
     });
