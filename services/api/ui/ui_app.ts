@@ -5,6 +5,7 @@
 import type { Hono } from "hono";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { compress } from "hono/compress";
 import type { SignIn } from "../sign_in.ts";
 import { assetRoutes } from "./assets.ts";
 import { executionPages } from "./executions/execution_routes.tsx";
@@ -49,6 +50,9 @@ export function mountUi(
   const session = browserSession(deps.sql);
   for (const path of [...PUBLIC_PATHS, ...SIGNED_IN_PATHS]) app.use(path, limit, csrfGuard());
   for (const path of SIGNED_IN_PATHS) app.use(path, session);
+  // Scripts and styles compress well (htmx 52 KB → ~16 KB); pages stay uncompressed, so event
+  // streams are never buffered by a compressor.
+  app.use("/ui/assets/*", compress());
   app.route("/", assetRoutes());
   app.route("/", signInRoutes(deps, signIn, address));
   const pages = [pipelinePages, executionPages, signalPages, paperPages];
