@@ -36,8 +36,8 @@ export function paperPages(deps: UiDeps) {
         <section class="card">
           <h1>Paper account</h1>
           <p class="empty">
-            No paper account yet. A pipeline with a <code>paper_order</code> step opens the account
-            <code>default</code> on its first order.
+            No paper account yet. A pipeline with a <code>paper_order</code>{" "}
+            step opens its account with its first order.
           </p>
         </section>,
       );
