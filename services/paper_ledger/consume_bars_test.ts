@@ -61,7 +61,7 @@ Deno.test("paper ledger: bars from Kafka hit a long's stop once, the same bar tw
     fromBeginning: true,
   }, stop.signal);
   try {
-    await pollUntil("every message", async () => metrics.invalid.total() === 1 || undefined);
+    await pollUntil("every message", () => metrics.invalid.total() === 1 || undefined);
   } finally {
     stop.abort();
     await consuming;
