@@ -109,6 +109,8 @@ export const envSchema = z.object({
   METRICS_PORT_SCHEDULER: port.default(9103),
   METRICS_PORT_SIGNAL_GENERATOR: port.default(9104),
   METRICS_PORT_PAPER_LEDGER: port.default(9105),
+  /** The API's /metrics (and /healthz, /readyz), off its public port. */
+  METRICS_PORT_API: port.default(9106),
 
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
@@ -147,11 +149,58 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     }));
   }
   const c = parsed.data;
+  const problems = crossFieldProblems(c);
+  if (problems.length > 0) throw new ConfigError(problems);
   const databaseUrl = c.DATABASE_URL ??
     `postgres://${encodeURIComponent(c.POSTGRES_USER)}${
       c.POSTGRES_PASSWORD ? `:${encodeURIComponent(c.POSTGRES_PASSWORD)}` : ""
     }@${c.POSTGRES_HOST}:${c.POSTGRES_PORT}/${encodeURIComponent(c.POSTGRES_DB)}`;
   return { ...c, databaseUrl };
+}
+
+/**
+ * Rules between variables, each accepted alone, whose combination causes duplicate runs or
+ * stalls; each problem names every variable involved with its value.
+ */
+export function crossFieldProblems(c: z.infer<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  const pair = (a: keyof typeof c, b: keyof typeof c) => `${a}=${c[a]} and ${b}=${c[b]}`;
+  if (c.WORKER_HEARTBEAT_SECONDS * 3 > c.WORKER_VISIBILITY_TIMEOUT_SECONDS) {
+    // A late heartbeat lets another worker reclaim a live run: it runs (and calls out) twice.
+    const most = Math.floor((c.WORKER_VISIBILITY_TIMEOUT_SECONDS / 3) * 100) / 100;
+    problems.push(
+      `${pair("WORKER_HEARTBEAT_SECONDS", "WORKER_VISIBILITY_TIMEOUT_SECONDS")}: the heartbeat ` +
+        `must be at most a third of the visibility timeout (here ${most} s), or a running ` +
+        `pipeline is taken over by another worker and runs twice`,
+    );
+  }
+  if (c.WORKER_RETRY_BASE_SECONDS > c.WORKER_RETRY_MAX_SECONDS) {
+    problems.push(
+      `${pair("WORKER_RETRY_BASE_SECONDS", "WORKER_RETRY_MAX_SECONDS")}: the first retry delay ` +
+        `must not exceed the longest one`,
+    );
+  }
+  if (c.BATCH_SIZE > c.BATCH_MAX_SIZE) {
+    problems.push(
+      `${pair("BATCH_SIZE", "BATCH_MAX_SIZE")}: a batch could never fill (the consumer pauses ` +
+        `at BATCH_MAX_SIZE), so every signal would wait for BATCH_TIMEOUT_SECONDS`,
+    );
+  }
+  // Services started together (deno task start) would fight over a port: one stops, for good.
+  const ports = [
+    "API_PORT",
+    "METRICS_PORT_DISPATCHER",
+    "METRICS_PORT_WORKER",
+    "METRICS_PORT_SCHEDULER",
+    "METRICS_PORT_SIGNAL_GENERATOR",
+    "METRICS_PORT_PAPER_LEDGER",
+    "METRICS_PORT_API",
+  ] as const;
+  for (const [i, a] of ports.entries()) {
+    const b = ports.slice(i + 1).find((other) => c[other] === c[a] && c[a] !== 0);
+    if (b) problems.push(`${pair(a, b)}: two services cannot listen on one port`);
+  }
+  return problems;
 }
 
 /** Comma-separated list → trimmed, non-empty items. */

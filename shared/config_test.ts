@@ -73,3 +73,39 @@ Deno.test("parseConfig: EGRESS_ALLOWED_NETWORKS takes CIDRs and addresses, and n
   assert.ok(err instanceof ConfigError);
   assert.match(err.message, /EGRESS_ALLOWED_NETWORKS="127\.0\.0\.1\/32,intranet": must be/);
 });
+
+Deno.test("parseConfig: a heartbeat over a third of the visibility timeout is refused, naming both", () => {
+  // WORKER_VISIBILITY_TIMEOUT_SECONDS=5 with the default 10 s heartbeat ran webhooks twice.
+  const err = caught(() => parseConfig({ WORKER_VISIBILITY_TIMEOUT_SECONDS: "5" }));
+  assert.ok(err instanceof ConfigError);
+  assert.equal(err.problems.length, 1);
+  assert.match(
+    err.problems[0]!,
+    /^WORKER_HEARTBEAT_SECONDS=10 and WORKER_VISIBILITY_TIMEOUT_SECONDS=5: the heartbeat must be at most a third of the visibility timeout/,
+  );
+  assert.equal(
+    parseConfig({ WORKER_VISIBILITY_TIMEOUT_SECONDS: "5", WORKER_HEARTBEAT_SECONDS: "1.5" })
+      .WORKER_HEARTBEAT_SECONDS,
+    1.5,
+  );
+});
+
+Deno.test("parseConfig: every cross-field problem is listed, each naming its variables", () => {
+  const err = caught(() =>
+    parseConfig({
+      WORKER_RETRY_BASE_SECONDS: "600",
+      WORKER_RETRY_MAX_SECONDS: "60",
+      BATCH_SIZE: "500",
+      BATCH_MAX_SIZE: "100",
+      METRICS_PORT_WORKER: "8000",
+    })
+  );
+  assert.ok(err instanceof ConfigError);
+  assert.deepEqual(err.problems.map((p) => p.split(":")[0]), [
+    "WORKER_RETRY_BASE_SECONDS=600 and WORKER_RETRY_MAX_SECONDS=60",
+    "BATCH_SIZE=500 and BATCH_MAX_SIZE=100",
+    "API_PORT=8000 and METRICS_PORT_WORKER=8000",
+  ]);
+  // Port 0 (any free port) may repeat.
+  assert.equal(parseConfig({ API_PORT: "0", METRICS_PORT_WORKER: "0" }).API_PORT, 0);
+});

@@ -18,53 +18,48 @@ function labelKey(labels: Labels): string {
   }}`;
 }
 
-/** A monotonically increasing count. */
-export class Counter implements Metric {
-  #values = new Map<string, number>();
+/** Values by label set: what counters and gauges share. */
+abstract class LabelledValues implements Metric {
+  protected values = new Map<string, number>();
   constructor(readonly name: string, readonly help: string) {}
-  /** Adds `by` (default 1). */
-  inc(labels: Labels = {}, by = 1): void {
-    const key = labelKey(labels);
-    this.#values.set(key, (this.#values.get(key) ?? 0) + by);
-  }
+  /** The Prometheus type, and whether an unlabelled 0 is rendered before the first change. */
+  protected abstract readonly type: "counter" | "gauge";
+  protected abstract readonly zeroWhenEmpty: boolean;
   /** The current value for `labels` (for tests and logs). */
   get(labels: Labels = {}): number {
-    return this.#values.get(labelKey(labels)) ?? 0;
+    return this.values.get(labelKey(labels)) ?? 0;
   }
-  /** The sum over every label set (for the console summary). */
+  /** The sum over every label set (e.g. for the console summary, or lag over all partitions). */
   total(): number {
     let sum = 0;
-    for (const v of this.#values.values()) sum += v;
+    for (const v of this.values.values()) sum += v;
     return sum;
   }
   render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    if (this.#values.size === 0) lines.push(`${this.name} 0`);
-    for (const [key, v] of this.#values) lines.push(`${this.name}${key} ${v}`);
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
+    if (this.values.size === 0 && this.zeroWhenEmpty) lines.push(`${this.name} 0`);
+    for (const [key, v] of this.values) lines.push(`${this.name}${key} ${v}`);
     return lines.join("\n");
   }
 }
 
+/** A monotonically increasing count. */
+export class Counter extends LabelledValues {
+  protected readonly type = "counter";
+  protected readonly zeroWhenEmpty = true;
+  /** Adds `by` (default 1). */
+  inc(labels: Labels = {}, by = 1): void {
+    const key = labelKey(labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+}
+
 /** A value that goes up and down; `collect` (optional) refreshes it at scrape time. */
-export class Gauge implements Metric {
-  #values = new Map<string, number>();
-  constructor(readonly name: string, readonly help: string) {}
+export class Gauge extends LabelledValues {
+  protected readonly type = "gauge";
+  protected readonly zeroWhenEmpty = false;
   set(value: number, labels: Labels = {}): void {
-    this.#values.set(labelKey(labels), value);
-  }
-  get(labels: Labels = {}): number {
-    return this.#values.get(labelKey(labels)) ?? 0;
-  }
-  /** The sum over every label set, e.g. lag over all partitions. */
-  total(): number {
-    let sum = 0;
-    for (const v of this.#values.values()) sum += v;
-    return sum;
-  }
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
-    for (const [key, v] of this.#values) lines.push(`${this.name}${key} ${v}`);
-    return lines.join("\n");
+    this.values.set(labelKey(labels), value);
   }
 }
 

@@ -27,9 +27,26 @@ export function connectRedis(url: string, options: RedisOptions): Redis {
     enableAutoPipelining: false,
     retryStrategy: (times) => exponentialDelay(times + 1, 100, 5000),
   });
-  // Without a listener ioredis prints a stack trace on every reconnect attempt; instead say once
-  // that Redis is unreachable and once that it is back (commands queue meanwhile).
-  const { log } = options;
+  reportOutages(redis, url, options.log);
+  return redis;
+}
+
+/**
+ * Another connection to the same server with the same options (e.g. for blocking reads), that
+ * reports outages like {@linkcode connectRedis} does; ioredis' own `duplicate()` copies no listener.
+ */
+export function duplicateRedis(redis: Redis, log: Logger): Redis {
+  const copy = redis.duplicate();
+  const { host, port } = redis.options;
+  reportOutages(copy, `redis://${host}:${port}`, log);
+  return copy;
+}
+
+/**
+ * Without a listener ioredis prints a stack trace on every reconnect attempt; instead say once
+ * that Redis is unreachable and once that it is back (commands queue meanwhile).
+ */
+function reportOutages(redis: Redis, url: string, log: Logger): void {
   let down = false;
   redis.on("error", (error: Error) => {
     if (down) return;
@@ -44,7 +61,6 @@ export function connectRedis(url: string, options: RedisOptions): Redis {
     down = false;
     log.info("Redis at {url} reachable again", { url: redactUrl(url) });
   });
-  return redis;
 }
 
 /** Runs PING; throws an Error naming the URL and how to start Redis. */

@@ -28,6 +28,15 @@ Deno.test({
     await using kafka = await createTestKafka(3);
     const dlq = await kafka.createTopic(1);
     const apiPort = freePort();
+    const dispatcherMetricsPort = freePort();
+    /** Waits until the dispatcher has `n` signal pipelines in its index (it heard of them). */
+    const indexed = (n: number) =>
+      pollUntil(`the dispatcher to index ${n} pipelines`, async () => {
+        const res = await fetch(`http://127.0.0.1:${dispatcherMetricsPort}/metrics`);
+        const text = await res.text();
+        const count = /^tickwire_dispatcher_pipelines_indexed (\S+)$/m.exec(text)?.[1];
+        return Number(count) >= n ? true : undefined;
+      }, { timeoutMs: 10_000, intervalMs: 50 });
     const env = {
       DATABASE_URL: db.url,
       REDIS_KEY_PREFIX: redis.prefix,
@@ -36,10 +45,12 @@ Deno.test({
       KAFKA_DEAD_LETTER_TOPIC: dlq,
       KAFKA_CONSUMER_GROUP: `${kafka.topic}-dispatcher`,
       API_PORT: String(apiPort),
-      METRICS_PORT_DISPATCHER: String(freePort()),
+      METRICS_PORT_DISPATCHER: String(dispatcherMetricsPort),
       METRICS_PORT_WORKER: String(freePort()),
       METRICS_PORT_SCHEDULER: String(freePort()),
+      METRICS_PORT_API: String(freePort()),
       WORKER_VISIBILITY_TIMEOUT_SECONDS: "5",
+      WORKER_HEARTBEAT_SECONDS: "1",
       SCHEDULER_TICK_SECONDS: "0.5",
     };
     const services: ServiceProcess[] = ["api", "dispatcher", "worker", "scheduler"]
@@ -79,8 +90,7 @@ Deno.test({
         }, token);
         assert.equal(created.status, 201, JSON.stringify(created.body));
         const pipelineId = (created.body as { id: string }).id;
-        // Created via the API and matched within one second.
-        await new Promise((r) => setTimeout(r, 1000));
+        await indexed(1);
         await publish({ tickers: [{ ticker: "AAPL", signal: "BULLISH", confidence: 85 }] });
         const execution = await pollUntil("the signal's execution to succeed", async () => {
           const [e] = await executions(base, pipelineId, token);
@@ -106,7 +116,7 @@ Deno.test({
         await db
           .sql`insert into pipeline_executions (pipeline_id, trigger_kind, active_slot, status)
                      values (${pipelineId}, 'manual', 0, 'running')`;
-        await new Promise((r) => setTimeout(r, 1000));
+        await indexed(2);
         for (let i = 0; i < 10; i++) {
           await publish({ tickers: [{ ticker: "NVDA", signal: "BEARISH", confidence: 60 + i }] });
         }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createTestKafka } from "./fixtures/kafka.ts";
+import { withTimeout } from "../shared/timeout.ts";
 
 Deno.test("kafka: produce then consume with kafkajs under Deno", async () => {
   await using t = await createTestKafka(3);
@@ -13,15 +14,23 @@ Deno.test("kafka: produce then consume with kafkajs under Deno", async () => {
   await consumer.connect();
   await consumer.subscribe({ topic: t.topic, fromBeginning: true });
   const received: string[] = [];
-  await new Promise<void>((resolve) => {
-    consumer.run({
-      eachMessage: ({ message }) => {
-        received.push(message.value!.toString());
-        if (received.length === sent.length) resolve();
-        return Promise.resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
+  try {
+    // Fails instead of hanging when the messages never arrive.
+    await withTimeout(
+      new Promise<void>((resolve) => {
+        consumer.run({
+          eachMessage: ({ message }) => {
+            received.push(message.value!.toString());
+            if (received.length === sent.length) resolve();
+            return Promise.resolve();
+          },
+        });
+      }),
+      30_000,
+      `the consumer to receive ${sent.length} messages`,
+    );
+  } finally {
+    await consumer.disconnect();
+  }
   assert.deepEqual(received.sort(), sent.map((m) => m.value).sort());
 });

@@ -28,6 +28,7 @@ Deno.test({
       DATABASE_URL: db.url,
       REDIS_KEY_PREFIX: redis.prefix,
       API_PORT: String(port),
+      METRICS_PORT_API: String(freePort()),
     });
     const dir = await Deno.makeTempDir({ prefix: "tw-readme-" });
     try {

@@ -181,7 +181,7 @@ export function analyticsRoutes(deps: ApiDeps) {
           from: new Date(Date.now() - 30 * DAY_MS).toISOString(),
           to: new Date().toISOString(),
         };
-        const rows = await store.quality(range, {
+        const rows = await store.quality(c.get("userId"), range, {
           scanner: query.scanner,
           horizon: query.horizon_bars,
         });

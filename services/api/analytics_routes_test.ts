@@ -56,6 +56,18 @@ Deno.test("signal quality: hit rate and forward return after N bars match a hand
   );
   assert.equal(bearish.hit_rate, 0);
 
+  // Another user's private signal counts for its owner only.
+  const owner = await api.user();
+  await sql`insert into signal_log ${
+    sql({ ...signal("p", "BULLISH", 71, "2025-01-02"), owner_id: owner.id, source: "webhook:x" })
+  }`;
+  const cells = async (token: string) =>
+    (await api.call("GET", "/api/v1/analytics/signal-quality?scanner=rsi&horizon_bars=2", {
+      token,
+    })).body.rows.map((r: { direction: string; signals: number }) => [r.direction, r.signals]);
+  assert.deepEqual(await cells(user.token), [["BEARISH", 2], ["BULLISH", 3]]);
+  assert.deepEqual(await cells(owner.token), [["BEARISH", 2], ["BULLISH", 4]]);
+
   const other = await api.call("GET", "/api/v1/analytics/signal-quality?scanner=macd", {
     token: user.token,
   });

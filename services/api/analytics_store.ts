@@ -5,6 +5,7 @@
  */
 import type { Sql } from "../../shared/db.ts";
 import { decisionsOf } from "./signal_decisions.ts";
+import { visibleTo } from "./signal_store.ts";
 
 /** How the funnel is grouped. */
 export const FUNNEL_GROUPS = ["pipeline", "scanner", "ticker", "direction"] as const;
@@ -71,14 +72,15 @@ export interface QualityRow {
 
 /** Creates the store over `sql`. */
 export function createAnalyticsStore(sql: Sql) {
-  const accepted = (range: TimeRange) =>
-    sql`select * from signal_log where reject_reason is null
+  // Another user's private signals count nowhere, not even as a number.
+  const accepted = (range: TimeRange, viewer: string) =>
+    sql`select * from signal_log where reject_reason is null and ${visibleTo(sql, viewer)}
       and received_at >= ${range.from}::timestamptz and received_at < ${range.to}::timestamptz`;
 
   return {
     /** Decision counts per group; with `pipeline`, only signals that reached the pipeline. */
     funnel(ownerId: string, range: TimeRange, groupBy: FunnelGroup) {
-      const d = decisionsOf(sql, ownerId, accepted(range), {
+      const d = decisionsOf(sql, ownerId, accepted(range, ownerId), {
         keepUnreached: groupBy !== "pipeline",
       });
       const key = {
@@ -121,7 +123,7 @@ export function createAnalyticsStore(sql: Sql) {
             (extract(epoch from queued_at - received_at) * 1000)::float8 as received_to_claimed,
             (extract(epoch from started_at - queued_at) * 1000)::float8 as claimed_to_started,
             (extract(epoch from finished_at - started_at) * 1000)::float8 as started_to_finished
-          from (${decisionsOf(sql, ownerId, accepted(range))}) d
+          from (${decisionsOf(sql, ownerId, accepted(range, ownerId))}) d
           where decision = 'claimed'
         )
         select pipeline_id, min(pipeline_name) as pipeline_name,
@@ -164,13 +166,17 @@ export function createAnalyticsStore(sql: Sql) {
      * follow its bar_date; it hit when the close then is beyond the close at bar_date (or the
      * signal's price) in the signalled direction. The forward return is exit / entry - 1.
      */
-    quality(range: TimeRange, options: { scanner?: string | undefined; horizon: number }) {
+    quality(
+      viewer: string,
+      range: TimeRange,
+      options: { scanner?: string | undefined; horizon: number },
+    ) {
       return sql<QualityRow[]>`
         with s as (
           select distinct on (signal_id) signal_id, ticker, scanner, direction, confidence,
             bar_date, price
           from signal_log
-          where reject_reason is null and bar_date is not null
+          where reject_reason is null and bar_date is not null and ${visibleTo(sql, viewer)}
             and received_at >= ${range.from}::timestamptz and received_at < ${range.to}::timestamptz
             ${options.scanner ? sql`and scanner = ${options.scanner}` : sql``}
           order by signal_id, received_at

@@ -19,7 +19,7 @@ export interface ApiDeps {
   log: Logger;
   /** Admin client /readyz asks for cluster metadata (connected on demand). */
   kafkaAdmin: Admin;
-  /** Registry /metrics renders; default a new one. */
+  /** Registry the access log counts requests in (main.ts serves it on METRICS_PORT_API). */
   metrics?: MetricsRegistry;
   /**
    * Sends webhook signals to the signal topic and resolves once Kafka acknowledged them

@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { errorMessage } from "../../shared/errors.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
+import { isPostgresUnavailable } from "../../shared/postgres_unavailable.ts";
 import { accessLog } from "./access_log.ts";
 import type { ApiDeps, ApiEnv } from "./api_env.ts";
 import { ApiError } from "./api_error.ts";
@@ -26,6 +27,7 @@ import { analyticsRoutes } from "./analytics_routes.ts";
 import { deadLetterRoutes } from "./dead_letter_routes.ts";
 import { signalIntakeRoutes } from "./signal_intake.ts";
 import { signalSourceRoutes } from "./signal_source_routes.ts";
+import { scannerRoutes } from "./scanner_routes.ts";
 import { type IntakeKeys, loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
 import { createSignIn } from "./sign_in.ts";
 import { createLiveHub } from "./ui/live/live_hub.ts";
@@ -33,6 +35,9 @@ import { mountUi } from "./ui/ui_app.ts";
 
 /** Path of the generated OpenAPI document. */
 export const OPENAPI_PATH = "/api/v1/openapi.json";
+
+/** Retry-After of a 503 while Postgres is unreachable. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** Builds the app; `deps.metrics` defaults to a new registry. */
 export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
@@ -65,12 +70,14 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       "/api/v1/dead-letters",
       "/api/v1/signal-sources",
       "/api/v1/signal-sources/*",
+      "/api/v1/scanners",
+      "/api/v1/scanners/*",
     ]
   ) {
     app.use(path, auth);
   }
 
-  app.route("/", healthRoutes({ ...deps, metrics }));
+  app.route("/", healthRoutes(deps));
   app.route("/api/v1/auth", authRoutes({ ...deps, clientAddress: address }));
   app.route("/api/v1/pipelines", pipelineRoutes(deps));
   app.route("/api/v1", executionRoutes(deps));
@@ -87,6 +94,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       throw error;
     });
   app.route("/api/v1/signal-sources", signalSourceRoutes(deps, intakeKeys));
+  app.route("/api/v1/scanners", scannerRoutes(deps));
   app.route(
     "/hooks",
     signalIntakeRoutes({ ...deps, keys: intakeKeys, publish: deps.publishSignals }),
@@ -118,6 +126,16 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     if (error instanceof ApiError) return c.json(error.body(), error.status);
     if (error instanceof HTTPException) {
       return c.json({ error: error.message || "Bad request", details: [] }, error.status);
+    }
+    if (isPostgresUnavailable(error)) {
+      // Down or restarting: clients should come back, not report a bug.
+      deps.log.warn("Postgres unavailable on {method} {path}: {error}", {
+        method: c.req.method,
+        path: c.req.path,
+        error: errorMessage(error),
+      });
+      c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+      return c.json({ error: "The database is unavailable; retry shortly", details: [] }, 503);
     }
     deps.log.error("Unhandled error on {method} {path}: {error}", {
       method: c.req.method,

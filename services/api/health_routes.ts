@@ -1,7 +1,9 @@
-/** `/healthz` (process up), `/readyz` (Postgres, Redis, Kafka reachable) and `/metrics`. */
+/**
+ * `/healthz` (process up) and `/readyz` (Postgres, Redis, Kafka reachable). `/metrics` is not
+ * here: main.ts serves it on METRICS_PORT_API, like every service, off the public port.
+ */
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorMessage } from "../../shared/errors.ts";
-import { METRICS_CONTENT_TYPE, type MetricsRegistry } from "../../shared/metrics.ts";
 import { withTimeout } from "../../shared/timeout.ts";
 import type { ApiDeps } from "./api_env.ts";
 import { createRouter, jsonResponse } from "./openapi_route.ts";
@@ -23,7 +25,7 @@ async function probe(run: () => Promise<unknown>, timeoutMs: number): Promise<st
 }
 
 /** The health routes, mounted at the root. */
-export function healthRoutes(deps: ApiDeps & { metrics: MetricsRegistry }) {
+export function healthRoutes(deps: ApiDeps) {
   const { sql, redis, kafkaAdmin, config } = deps;
   const timeoutMs = config.API_READY_TIMEOUT_SECONDS * 1000;
   return createRouter()
@@ -67,19 +69,5 @@ export function healthRoutes(deps: ApiDeps & { metrics: MetricsRegistry }) {
         });
         return c.json({ status: "unavailable" as const, checks }, 503);
       },
-    )
-    .openapi(
-      createRoute({
-        method: "get",
-        path: "/metrics",
-        tags: ["health"],
-        security: [],
-        summary: "Prometheus metrics (text exposition format)",
-        responses: {
-          200: { description: "Metrics", content: { "text/plain": { schema: z.string() } } },
-        },
-      }),
-      async (c) =>
-        c.text(await deps.metrics.render(), 200, { "content-type": METRICS_CONTENT_TYPE }),
     );
 }

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { connectPostgres } from "../../shared/db.ts";
+import { MetricsRegistry } from "../../shared/metrics.ts";
 import { serviceLogger } from "../../shared/logging.ts";
 import { connectRedis } from "../../shared/redis.ts";
 import { createTestApi } from "./test_api.ts";
@@ -46,14 +48,15 @@ Deno.test("readyz: 503 naming Redis when it is unreachable", async () => {
   }
 });
 
-Deno.test("metrics: requests counted by route pattern and status, in Prometheus text", async () => {
-  await using api = await createTestApi();
+Deno.test("metrics: not on the API's port (they go to METRICS_PORT_API), still counted", async () => {
+  const metrics = new MetricsRegistry();
+  await using api = await createTestApi({}, { metrics });
   const { token } = await api.user();
   await api.call("GET", `/api/v1/pipelines/${crypto.randomUUID()}`, { token });
   const res = await api.app.request("/metrics");
-  assert.equal(res.status, 200);
-  assert.match(res.headers.get("content-type")!, /^text\/plain; version=0\.0\.4/);
-  const text = await res.text();
+  assert.equal(res.status, 404);
+  await res.body?.cancel();
+  const text = await metrics.render();
   assert.match(
     text,
     /^http_requests_total\{method="GET",route="\/api\/v1\/pipelines\/:id",status="404"\} 1$/m,
@@ -66,4 +69,21 @@ Deno.test("metrics: requests counted by route pattern and status, in Prometheus 
     text,
     /^http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/pipelines\/:id"\} 1$/m,
   );
+});
+
+Deno.test("Postgres unreachable: 503 with Retry-After, not 500", async () => {
+  const sql = connectPostgres(`postgres://root@127.0.0.1:${closedPort()}/none`, { max: 1 });
+  try {
+    await using api = await createTestApi({}, { sql });
+    const listed = await api.call("GET", "/api/v1/pipelines", { token: "tw_whatever" });
+    assert.equal(listed.status, 503, JSON.stringify(listed.body));
+    assert.equal(listed.headers.get("retry-after"), "5");
+    assert.equal(listed.body.error, "The database is unavailable; retry shortly");
+    const registered = await api.call("POST", "/api/v1/auth/register", {
+      body: { email: "x@example.com", password: "a long enough password" },
+    });
+    assert.equal(registered.status, 503);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
 });

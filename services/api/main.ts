@@ -3,6 +3,7 @@ import { parseConfig } from "../../shared/config.ts";
 import { pingPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka } from "../../shared/kafka.ts";
+import { MetricsRegistry, serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { pingRedis } from "../../shared/redis.ts";
@@ -37,7 +38,11 @@ for (const check of [pingPostgres(sql, config.databaseUrl), pingRedis(redis, con
 const hub = createLiveHub(sql, log);
 signal.addEventListener("abort", () => hub.close());
 
+const metrics = new MetricsRegistry();
+// Off the public port: request counts and latencies are for the operator, not every client.
+const metricsServer = serveMetrics(metrics, config.METRICS_PORT_API, signal);
 const app = createApp({
+  metrics,
   sql,
   redis,
   names: redisNames(config.REDIS_KEY_PREFIX),
@@ -58,7 +63,7 @@ const server = Deno.serve({
     }),
 }, app.fetch);
 
-await server.finished;
+await Promise.all([server.finished, metricsServer.finished]);
 log.info("API stopped; closing connections");
 await Promise.allSettled([
   sql.end({ timeout: 5 }),

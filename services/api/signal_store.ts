@@ -50,13 +50,18 @@ export interface SignalFilters {
   to?: string | undefined;
 }
 
+/** Signal log rows `viewer` may see: public signals and their own private ones. */
+export function visibleTo(sql: Sql, viewer: string) {
+  return sql`(owner_id is null or owner_id = ${viewer}::uuid)`;
+}
+
 /** Creates the store over `sql`. */
 export function createSignalStore(sql: Sql) {
   const columns = sql`signal_id, ticker, direction, confidence, scanner, bar_date::text,
     price, topic, partition, kafka_offset::text, signal_index, emitted_at, received_at,
     decided_at, logged_at, reject_reason, error, received_at::text as sort_key`;
   // $viewer: the caller; another user's private signal behaves as absent.
-  const visible = (viewer: string) => sql`(owner_id is null or owner_id = ${viewer}::uuid)`;
+  const visible = (viewer: string) => visibleTo(sql, viewer);
   const where = (f: SignalFilters, viewer: string) =>
     sql`reject_reason is null and ${visible(viewer)}
       ${f.ticker ? sql`and ticker = ${f.ticker}` : sql``}

@@ -30,6 +30,15 @@ export interface SignalGeneratorOptions {
   historyBars?: number;
   /** Stores each day's bars, warm-up included, before its signals go out (agents read them). */
   storeBars?: (bars: readonly Bar[]) => Promise<void>;
+  /**
+   * More signals of each live day, published with the built-ins' (the users' expression scanners,
+   * see user_scanners.ts); counted under the metric label scanner="user".
+   */
+  moreSignals?: (
+    day: readonly Bar[],
+    history: ReadonlyMap<string, readonly Bar[]>,
+    emittedAt: string,
+  ) => TickerSignal[];
   /** Called after each live day's scan (prints the table on a TTY). */
   onScan?: (date: string, signals: readonly TickerSignal[]) => void;
 }
@@ -71,6 +80,9 @@ export async function runSignalGenerator(
         .map((s): TickerSignal => ({ ...s, emitted_at: emittedAt }));
     });
     for (const s of signals) metrics.signalsEmitted.inc({ scanner: s.scanner! });
+    const more = options.moreSignals?.(bars, history, emittedAt) ?? [];
+    if (more.length > 0) metrics.signalsEmitted.inc({ scanner: "user" }, more.length);
+    signals.push(...more);
     options.publish(signals);
     options.onScan?.(bars[0]?.date ?? "", signals);
     // A zero interval still yields, so the publisher and the metrics server keep running.

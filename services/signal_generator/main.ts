@@ -19,6 +19,7 @@ import { serveMetrics } from "../../shared/metrics.ts";
 import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { tickerSchema } from "../../shared/schemas/ticker.ts";
 import { runSignalGenerator } from "./generator.ts";
+import { userScannerSignals, watchUserScanners } from "./user_scanners.ts";
 import { createGeneratorMetrics, generatorSummary } from "./generator_metrics.ts";
 import { selectScanners } from "./scanners/registry.ts";
 import { createSignalPublisher } from "./signal_publisher.ts";
@@ -108,9 +109,23 @@ try {
     everySeconds: config.LOG_SUMMARY_SECONDS,
     signal,
   });
+  const userScanners = await watchUserScanners({
+    sql,
+    log,
+    priceColumn: config.SIGNAL_PRICE_COLUMN,
+  }, signal);
   const { days } = await runSignalGenerator({
     source,
     scanners,
+    moreSignals(day, history, emittedAt) {
+      const signingKey = userScanners.signingKey();
+      if (!signingKey) return [];
+      return userScannerSignals(day, history, userScanners.current(), {
+        priceColumn: config.SIGNAL_PRICE_COLUMN,
+        signingKey,
+        emittedAt,
+      });
+    },
     priceColumn: config.SIGNAL_PRICE_COLUMN,
     publish: publisher.publish,
     log,

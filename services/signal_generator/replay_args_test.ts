@@ -38,3 +38,29 @@ Deno.test("replay args: clear errors", () => {
   assert.throws(() => parseReplayArgs(["replay", "x", "--ticker", "$"]), /Invalid --ticker "\$"/);
   assert.throws(() => parseReplayArgs(["replay", "x", "--bogus"]), /bogus/);
 });
+
+Deno.test("replay args: --expression makes one expression scanner; bad options are named", () => {
+  const command = parseReplayArgs([
+    "replay",
+    "x.csv",
+    "--expression",
+    "crossunder(rsi(close, 14), 70)",
+    "--direction",
+    "bearish",
+    "--confidence",
+    "80",
+  ]);
+  assert.deepEqual(command.scanners.map((s) => s.name), ["expression"]);
+  assert.throws(
+    () => parseReplayArgs(["replay", "x.csv", "--expression", "rsi(close) >"]),
+    /Cannot parse expression at column 13: expected a number/,
+  );
+  assert.throws(
+    () => parseReplayArgs(["replay", "x.csv", "--expression", "close > 1", "--scanners", "rsi"]),
+    /not both/,
+  );
+  assert.throws(
+    () => parseReplayArgs(["replay", "x.csv", "--expression", "close > 1", "--direction", "UP"]),
+    /Invalid --direction "UP"/,
+  );
+});

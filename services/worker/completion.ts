@@ -1,11 +1,12 @@
 /** What a finished run becomes: a final status, or a retry after a backoff. */
+import type { FinalStatus } from "../../shared/schemas/execution.ts";
 import type { Completion } from "./finish_execution.ts";
 import type { RunOutcome } from "./run_pipeline.ts";
 
 /** The completion to record, the metric it counts as, and the dead-letter reason if any. */
 export interface CompletionPlan {
   completion: Completion;
-  counted: "succeeded" | "skipped" | "failed" | "retried";
+  counted: FinalStatus | "retried";
   deadLetterReason: string | null;
 }
 

@@ -4,13 +4,14 @@
  * worker after its heartbeat went stale can never overwrite the new owner's result.
  */
 import type { Sql } from "../../shared/db.ts";
+import type { FinalStatus } from "../../shared/schemas/execution.ts";
 import type { RunResult, StepRecord } from "./run_pipeline.ts";
 import { toStorableJson } from "../../shared/schemas/storable_text.ts";
 
 /** What to write: a final status, or back to queued for a retry due at `retryAt`. */
 export type Completion =
   | {
-    status: "succeeded" | "skipped" | "failed";
+    status: FinalStatus;
     steps: readonly StepRecord[];
     result: RunResult | null;
     error: string | null;

@@ -22,7 +22,7 @@ import { errorMessage } from "../../shared/errors.ts";
 import { type EgressPolicy, egressPolicy } from "../../shared/egress/egress_policy.ts";
 import { createGroupCommit } from "../../shared/group_commit.ts";
 import type { RedisNames } from "../../shared/names.ts";
-import type { Redis } from "../../shared/redis.ts";
+import { duplicateRedis, type Redis } from "../../shared/redis.ts";
 import { sleep } from "../../shared/sleep.ts";
 import { CONFIG_DEFAULTS } from "../../shared/config.ts";
 import { createBatchedWrites } from "./batched_writes.ts";
@@ -31,6 +31,7 @@ import { executeRun } from "./execute_run.ts";
 import { createReclaimer, ensureGroup, readNew, type StreamEntry, touch } from "./job_stream.ts";
 import { type WorkerMetrics, workerMetrics } from "./metrics.ts";
 import { runReadLoop } from "./read_loop.ts";
+import { pruneIdleConsumers } from "./prune_consumers.ts";
 import { promoteDueRetries } from "./retry_schedule.ts";
 import { createSlots } from "./slots.ts";
 import { type DeliveredExecution, startExecutions } from "./start_executions.ts";
@@ -72,6 +73,11 @@ export interface WorkerOptions {
   streamMaxLength?: number;
   /** Longest blocking read, also the pace of retry promotion; default 500 ms. */
   blockMs?: number;
+  /**
+   * Consumers of the group idle this long with nothing pending are deleted (killed workers);
+   * default 10 × the visibility timeout.
+   */
+  pruneIdleConsumersSeconds?: number;
 }
 
 /** A worker; `run` returns after shutdown when `signal` aborts. */
@@ -241,11 +247,13 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   }
 
   async function run(signal: AbortSignal): Promise<void> {
-    const reader = redis.duplicate();
+    const reader = duplicateRedis(redis, log);
     const reclaim = createReclaimer(redis, names, o.consumer);
     const beat = setInterval(() => void heartbeat(), o.heartbeatSeconds * 1000);
     const reclaimEveryMs = Math.max(250, Math.min(visibilityMs / 2, 5000));
     let nextReclaim = 0;
+    const pruneIdleMs = (o.pruneIdleConsumersSeconds ?? 10 * o.visibilityTimeoutSeconds) * 1000;
+    let nextPrune = 0;
     let nextPromote = 0;
     let groupReady = false;
     /** Stage 1's source: due retries promoted, then reclaimed entries first, else new ones. */
@@ -255,6 +263,10 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       if (now >= nextPromote) {
         await promoteDueRetries(redis, names, now, { maxLength: o.streamMaxLength });
         nextPromote = now + o.blockMs;
+      }
+      if (now >= nextPrune) {
+        nextPrune = now + Math.min(pruneIdleMs / 2, 60_000);
+        await pruneConsumers(pruneIdleMs);
       }
       if (now >= nextReclaim) {
         const reclaimed = await reclaim(count, visibilityMs);
@@ -285,6 +297,21 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     clearInterval(beat);
     reader.disconnect();
     log.info("Worker {consumer} stopped", o);
+  }
+
+  /** Deletes consumers of killed workers; a failure only delays it to the next round. */
+  async function pruneConsumers(idleMs: number): Promise<void> {
+    try {
+      const pruned = await pruneIdleConsumers(redis, names, { idleMs, keep: o.consumer });
+      if (pruned.length > 0) {
+        log.info("Removed {count} idle consumers from the group: {names}", {
+          count: pruned.length,
+          names: pruned.join(", "),
+        });
+      }
+    } catch (error) {
+      log.warn("Cannot prune idle consumers: {error}", { error: errorMessage(error) });
+    }
   }
 
   /** Lets deliveries in flight finish until the deadline, then interrupts the rest (left pending). */

@@ -265,3 +265,38 @@ Deno.test("worker: a non-retryable failure fails at once; a malformed entry is d
     await worker.stop();
   }
 });
+
+Deno.test("worker: a consumer gone idle with nothing pending is pruned from the group", async () => {
+  await using db = await createTestDatabase();
+  await using t = await createTestRedis();
+  const { jobsStream, workersGroup } = t.names;
+  await t.redis.xgroup("CREATE", jobsStream, workersGroup, "0", "MKSTREAM");
+  // A killed worker: it read and acknowledged, then vanished. Another died holding an entry.
+  await t.redis.xgroup("CREATECONSUMER", jobsStream, workersGroup, "killed");
+  await t.redis.xadd(jobsStream, "*", "execution_id", "x");
+  await t.redis.xreadgroup(
+    "GROUP",
+    workersGroup,
+    "holding",
+    "COUNT",
+    1,
+    "STREAMS",
+    jobsStream,
+    ">",
+  );
+  const consumers = async () =>
+    ((await t.redis.xinfo("CONSUMERS", jobsStream, workersGroup)) as unknown[][])
+      .map((c) => String(c[1]));
+  assert.deepEqual((await consumers()).sort(), ["holding", "killed"]);
+  // Visibility 0.3 s: idle consumers go after 10 × 0.3 s; the held entry is reclaimed at once.
+  const worker = startWorker(db.sql, t, { visibilityTimeoutSeconds: 0.3, heartbeatSeconds: 0.1 });
+  try {
+    const left = await pollUntil("the dead consumers to be pruned", async () => {
+      const names = await consumers();
+      return names.includes("killed") || names.includes("holding") ? undefined : names;
+    }, { timeoutMs: 20_000 });
+    assert.equal(left.length, 1, `only the live worker is left: ${left}`);
+  } finally {
+    await worker.stop();
+  }
+});

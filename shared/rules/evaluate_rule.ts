@@ -57,6 +57,9 @@ function evaluate(node: RuleNode, scope: unknown): Value {
         ? left * right
         : left / right;
     }
+    case "call":
+      // parseRule refuses calls unless given functions; rules are parsed without any.
+      throw new TypeError(`Rule function "${node.name}" at column ${node.column} is not available`);
   }
 }
 

@@ -11,7 +11,11 @@
  *   sum     := product (("+" | "-") product)*
  *   product := unary (("*" | "/") unary)*
  *   unary   := "-" unary | primary
- *   primary := number | string | true | false | null | path | "(" or ")"
+ *   primary := number | string | true | false | null | call | path | "(" or ")"
+ *   call    := name "(" (or ("," or)*)? ")"       only names in `functions` (see ParseOptions)
+ *
+ * and, where `crossover`/`crossunder` are functions, `a crosses above b` for `crossover(a, b)`
+ * and `a crosses below b` for `crossunder(a, b)` at the comparison level.
  */
 
 /** Comparison operators. */
@@ -26,7 +30,16 @@ export type RuleNode =
   | { kind: "not" | "negate"; operand: RuleNode; column: number }
   | { kind: "logical"; op: "and" | "or"; left: RuleNode; right: RuleNode; column: number }
   | { kind: "compare"; op: CompareOp; left: RuleNode; right: RuleNode; column: number }
-  | { kind: "arith"; op: ArithOp; left: RuleNode; right: RuleNode; column: number };
+  | { kind: "arith"; op: ArithOp; left: RuleNode; right: RuleNode; column: number }
+  | { kind: "call"; name: string; args: RuleNode[]; column: number };
+
+/** Options of {@linkcode parseRule}. */
+export interface ParseOptions {
+  /** Function names calls may use; default none (a rule calls no functions). */
+  functions?: readonly string[];
+  /** What the source is called in error messages; default "rule". */
+  what?: string;
+}
 
 type Token =
   | { type: "number"; value: number; column: number; text: string }
@@ -38,16 +51,18 @@ type Token =
 /** Longest rule accepted, in characters. */
 export const MAX_RULE_LENGTH = 2000;
 
-const OPERATORS = ["==", "!=", "<=", ">=", "<", ">", "(", ")", "+", "-", "*", "/"];
+const OPERATORS = ["==", "!=", "<=", ">=", "<", ">", "(", ")", "+", "-", "*", "/", ","];
 const WORDS = new Set(["and", "or", "not", "true", "false", "null"]);
 const HINTS: Record<string, string> = { "=": '"=="', "!": '"not"', "&": '"and"', "|": '"or"' };
 
 /** Parses `source`; throws a SyntaxError naming the column and what was found. */
-export function parseRule(source: string): RuleNode {
+export function parseRule(source: string, options: ParseOptions = {}): RuleNode {
+  const what = options.what ?? "rule";
+  const functions = options.functions ?? [];
   if (source.length > MAX_RULE_LENGTH) {
-    throw new SyntaxError(`Cannot parse rule: longer than ${MAX_RULE_LENGTH} characters`);
+    throw new SyntaxError(`Cannot parse ${what}: longer than ${MAX_RULE_LENGTH} characters`);
   }
-  const tokens = tokenize(source);
+  const tokens = tokenize(source, what);
   let index = 0;
   const peek = () => tokens[index]!;
   const isOp = (...ops: string[]) => peek().type === "op" && ops.includes(peek().text);
@@ -55,8 +70,23 @@ export function parseRule(source: string): RuleNode {
     const t = peek();
     const found = t.type === "end" ? "the end" : `"${t.text}"`;
     throw new SyntaxError(
-      `Cannot parse rule at column ${t.column}: expected ${expected}, found ${found}`,
+      `Cannot parse ${what} at column ${t.column}: expected ${expected}, found ${found}`,
     );
+  };
+  const isWord = (offset: number, ...words: string[]) => {
+    const t = tokens[index + offset];
+    return t?.type === "path" && t.path.length === 1 && words.includes(t.path[0]!);
+  };
+  const call = (name: string, column: number, args: RuleNode[]): RuleNode => {
+    if (!functions.includes(name)) {
+      const known = functions.length > 0
+        ? `; expected one of ${functions.join(", ")}`
+        : " (rules call no functions)";
+      throw new SyntaxError(
+        `Cannot parse ${what} at column ${column}: unknown function "${name}"${known}`,
+      );
+    }
+    return { kind: "call", name, args, column };
   };
 
   const binary = <K extends "logical" | "compare" | "arith">(
@@ -80,7 +110,14 @@ export function parseRule(source: string): RuleNode {
     const { column } = tokens[index++]!;
     return { kind: "not", operand: not(), column };
   };
-  const compare = (): RuleNode => binary("compare", ["==", "!=", "<", "<=", ">", ">="], sum, true);
+  const compare = (): RuleNode => {
+    const left = binary("compare", ["==", "!=", "<", "<=", ">", ">="], sum, true);
+    if (left.kind === "compare" || !isWord(0, "crosses")) return left;
+    const { column } = tokens[index++]!;
+    if (!isWord(0, "above", "below")) fail('"above" or "below" after "crosses"');
+    const direction = (tokens[index++] as { path: string[] }).path[0];
+    return call(direction === "above" ? "crossover" : "crossunder", column, [left, sum()]);
+  };
   const sum = (): RuleNode => binary("arith", ["+", "-"], product);
   const product = (): RuleNode => binary("arith", ["*", "/"], unary);
   const unary = (): RuleNode => {
@@ -96,7 +133,24 @@ export function parseRule(source: string): RuleNode {
     }
     if (t.type === "path") {
       index++;
-      return { kind: "path", path: t.path, column: t.column };
+      if (!isOp("(")) return { kind: "path", path: t.path, column: t.column };
+      if (t.path.length > 1) {
+        throw new SyntaxError(
+          `Cannot parse ${what} at column ${t.column}: "${t.text}" is not a function name`,
+        );
+      }
+      index++;
+      const args: RuleNode[] = [];
+      if (!isOp(")")) {
+        args.push(or());
+        while (isOp(",")) {
+          index++;
+          args.push(or());
+        }
+      }
+      if (!isOp(")")) fail('"," or ")"');
+      index++;
+      return call(t.text, t.column, args);
     }
     if (isOp("true", "false", "null")) {
       index++;
@@ -118,7 +172,7 @@ export function parseRule(source: string): RuleNode {
   return tree;
 }
 
-function tokenize(source: string): Token[] {
+function tokenize(source: string, what: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {
@@ -137,7 +191,7 @@ function tokenize(source: string): Token[] {
     if (ch === '"' || ch === "'") {
       const end = source.indexOf(ch, i + 1);
       if (end < 0) {
-        throw new SyntaxError(`Cannot parse rule at column ${column}: string is not closed`);
+        throw new SyntaxError(`Cannot parse ${what} at column ${column}: string is not closed`);
       }
       const text = source.slice(i, end + 1);
       tokens.push({ type: "string", value: text.slice(1, -1), column, text });
@@ -149,7 +203,9 @@ function tokenize(source: string): Token[] {
       const text = path[0];
       if (source[i + text.length] === ".") {
         throw new SyntaxError(
-          `Cannot parse rule at column ${column + text.length}: expected a name after "${text}."`,
+          `Cannot parse ${what} at column ${
+            column + text.length
+          }: expected a name after "${text}."`,
         );
       }
       tokens.push(
@@ -163,7 +219,7 @@ function tokenize(source: string): Token[] {
     const op = OPERATORS.find((o) => source.startsWith(o, i));
     if (!op) {
       const hint = HINTS[ch] ? `; use ${HINTS[ch]}` : "";
-      throw new SyntaxError(`Cannot parse rule at column ${column}: unexpected "${ch}"${hint}`);
+      throw new SyntaxError(`Cannot parse ${what} at column ${column}: unexpected "${ch}"${hint}`);
     }
     tokens.push({ type: "op", text: op, column });
     i += op.length;

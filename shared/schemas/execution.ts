@@ -14,6 +14,8 @@ export type TriggerKind = z.infer<typeof triggerKindSchema>;
 export const EXECUTION_STATUSES = ["queued", "running", "succeeded", "failed", "skipped"] as const;
 export const executionStatusSchema = z.enum(EXECUTION_STATUSES);
 export type ExecutionStatus = z.infer<typeof executionStatusSchema>;
+/** The statuses a run ends in. */
+export type FinalStatus = Exclude<ExecutionStatus, "queued" | "running">;
 
 /** An execution as stored (the columns of `pipeline_executions` that anyone reads back). */
 export const executionSchema = z.object({

@@ -11,7 +11,8 @@ import { assetRoutes } from "./assets.ts";
 import { executionPages } from "./executions/execution_routes.tsx";
 import { paperPages } from "./paper/paper_routes.tsx";
 import { pipelinePages } from "./pipelines/pipeline_routes.tsx";
-import { signalPages } from "./signals/signals_routes.tsx";
+import { liveSignalRoutes } from "./signals/live_signals.tsx";
+import { signalPages } from "./signals/signal_pages.tsx";
 import { browserSession } from "./session/browser_session.ts";
 import { csrfGuard } from "./session/csrf_guard.ts";
 import { signInRoutes } from "./session/sign_in_routes.tsx";
@@ -28,6 +29,7 @@ export const SIGNED_IN_PATHS = [
   "/signals",
   "/signals/*",
   "/paper",
+  "/analytics",
 ];
 
 /** Whether a route path belongs to the web app (HTML pages and assets, not the JSON API). */
@@ -55,6 +57,7 @@ export function mountUi(
   app.use("/ui/assets/*", compress());
   app.route("/", assetRoutes());
   app.route("/", signInRoutes(deps, signIn, address));
-  const pages = [pipelinePages, executionPages, signalPages, paperPages];
+  // The live stream's static path goes before the signal pages' `/signals/:id`.
+  const pages = [pipelinePages, executionPages, liveSignalRoutes, signalPages, paperPages];
   for (const routes of pages) app.route("/", routes(deps) as unknown as Hono<UiEnv>);
 }

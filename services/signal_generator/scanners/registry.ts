@@ -14,7 +14,7 @@ export const scannerRegistry: ReadonlyMap<ScannerName, Scanner> = new Map(
     rsiScanner(),
     macdScanner(),
     bollingerScanner(),
-  ].map((s) => [s.name, s]),
+  ].map((s) => [s.name as ScannerName, s]),
 );
 
 /** The scanners named in `names` (SIGNAL_SCANNERS or --scanners); throws on an unknown name. */

@@ -1,4 +1,5 @@
 /** What a scanner is: a pure function from a price series to the bars where it fires. */
+import type { Bar } from "../../../shared/market/bar.ts";
 import type { SCANNER_NAMES, SignalType } from "../../../shared/schemas/signal.ts";
 
 /** A scanner's name, as carried in the signal's `scanner` field. */
@@ -12,10 +13,15 @@ export interface ScanHit {
   confidence: number;
 }
 
-/** A named scan over one ticker's prices (oldest first), returning every bar where it fires. */
+/**
+ * A named scan over one ticker's prices (oldest first), returning every bar where it fires. The
+ * built-ins read the prices; an expression scanner reads the bars (volume, high, low too).
+ */
 export interface Scanner {
-  name: ScannerName;
-  scan(prices: readonly number[]): ScanHit[];
+  /** A built-in's {@linkcode ScannerName}, or an expression scanner's own name. */
+  name: string;
+  /** `bars` are the ones `prices` came from; only an expression scanner needs them. */
+  scan(prices: readonly number[], bars?: readonly Bar[]): ScanHit[];
 }
 
 /** A raw score rounded to a whole number and clamped to 0–100. */

@@ -1,26 +1,39 @@
-/** The live signals feed: filters by ticker, scanner and direction, newest first. */
-import { SIGNAL_TYPES } from "../../../../shared/schemas/signal.ts";
-import { timestamp } from "../format.ts";
+/** The signal log as a page: newest first, filtered by ticker, scanner and direction. */
 import type { SignalRow } from "../../signal_store.ts";
-import type { SignalFilter } from "./signal_filter.ts";
+import { timestamp } from "../format.ts";
 
-/** Rows of signals (prepended by the stream as they arrive). */
-export function SignalRows(props: { rows: SignalRow[] }) {
+/** Props of {@linkcode SignalsList}. */
+export interface SignalsListProps {
+  signals: readonly SignalRow[];
+  filters: {
+    ticker?: string | undefined;
+    scanner?: string | undefined;
+    direction?: string | undefined;
+  };
+  /** Query string of the next page, or null at the end. */
+  next: string | null;
+  /** Event stream that prepends new signals (the first page only). */
+  stream?: string | undefined;
+}
+
+/** The rows of `signals`; the live stream sends them too. */
+export function SignalTableRows(props: { signals: readonly SignalRow[] }) {
   return (
     <>
-      {props.rows.map((s) => (
+      {props.signals.map((s) => (
         <tr>
           <td>
-            <time datetime={s.received_at.toISOString()} title={timestamp(s.received_at)}>
-              {timestamp(s.received_at).slice(11, 19)}
-            </time>
+            <a href={`/signals/${encodeURIComponent(s.signal_id)}`}>
+              {timestamp(s.received_at)}
+            </a>
           </td>
           <td>{s.ticker}</td>
           <td class={s.direction ?? ""}>{s.direction}</td>
           <td class="num">{s.confidence}</td>
-          <td>{s.scanner ?? ""}</td>
-          <td class="hide-narrow">{s.bar_date ?? ""}</td>
-          <td class="num hide-narrow">{s.price ?? ""}</td>
+          <td class="hide-narrow">{s.scanner ?? "—"}</td>
+          <td class="hide-narrow muted">
+            {s.topic}/{s.partition}@{s.kafka_offset}
+          </td>
         </tr>
       ))}
     </>
@@ -28,63 +41,68 @@ export function SignalRows(props: { rows: SignalRow[] }) {
 }
 
 /** The page body. */
-export function SignalsFeed(
-  props: { filter: SignalFilter; rows: SignalRow[]; stream: string },
-) {
-  const f = props.filter;
+export function SignalsList(props: SignalsListProps) {
+  const f = props.filters;
   return (
     <>
       <div class="page-head">
         <h1>Signals</h1>
+        <div class="actions">
+          <a href="/analytics">Analytics</a>
+        </div>
       </div>
-      <form method="get" action="/signals" class="filters card">
+      <form method="get" action="/signals" class="filters card" role="search">
         <div class="field">
-          <label for="filter-ticker">Ticker</label>
-          <input id="filter-ticker" name="ticker" value={f.ticker ?? ""} placeholder="any" />
+          <label for="ticker">Ticker</label>
+          <input id="ticker" name="ticker" value={f.ticker ?? ""} />
         </div>
         <div class="field">
-          <label for="filter-scanner">Scanner</label>
-          <input id="filter-scanner" name="scanner" value={f.scanner ?? ""} placeholder="any" />
+          <label for="scanner">Scanner</label>
+          <input id="scanner" name="scanner" value={f.scanner ?? ""} />
         </div>
         <div class="field">
-          <label for="filter-direction">Direction</label>
-          <select id="filter-direction" name="direction">
+          <label for="direction">Direction</label>
+          <select id="direction" name="direction">
             <option value="">any</option>
-            {SIGNAL_TYPES.map((d) => <option value={d} selected={f.direction === d}>{d}</option>)}
+            {["BULLISH", "BEARISH"].map((d) => (
+              <option value={d} selected={f.direction === d}>{d}</option>
+            ))}
           </select>
         </div>
-        <div class="actions">
-          <button type="submit">Filter</button>
-          <a href="/signals">Clear</a>
-        </div>
+        <button type="submit">Filter</button>
       </form>
-      <div hx-ext="sse" sse-connect={props.stream}>
-        <p class="live-state" aria-hidden="true">live updates</p>
-        <div class="table-wrap">
-          <table>
-            <caption class="skip">Signals, newest first, updated live</caption>
-            <thead>
-              <tr>
-                <th scope="col">Received (UTC)</th>
-                <th scope="col">Ticker</th>
-                <th scope="col">Direction</th>
-                <th scope="col" class="num">Confidence</th>
-                <th scope="col">Scanner</th>
-                <th scope="col" class="hide-narrow">Bar date</th>
-                <th scope="col" class="num hide-narrow">Price</th>
-              </tr>
-            </thead>
-            <tbody id="signals" sse-swap="signals" hx-swap="afterbegin">
-              <SignalRows rows={props.rows} />
-            </tbody>
-          </table>
-        </div>
-        {props.rows.length === 0 && (
-          <p class="empty" id="signals-empty">
-            Waiting for signals; they appear here as they arrive.
-          </p>
+      <div {...(props.stream ? { "hx-ext": "sse", "sse-connect": props.stream } : {})}>
+        {props.stream && <p class="live-state" aria-hidden="true">live updates</p>}
+        {props.signals.length === 0 && <p class="card empty">No signals yet.</p>}
+        {(props.signals.length > 0 || props.stream) && (
+          <div class="table-wrap">
+            <table>
+              <caption class="skip">Signals, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Received</th>
+                  <th scope="col">Ticker</th>
+                  <th scope="col">Direction</th>
+                  <th scope="col" class="num">Confidence</th>
+                  <th scope="col" class="hide-narrow">Scanner</th>
+                  <th scope="col" class="hide-narrow">Origin</th>
+                </tr>
+              </thead>
+              <tbody
+                id="signals"
+                {...(props.stream ? { "sse-swap": "signals", "hx-swap": "afterbegin" } : {})}
+              >
+                <SignalTableRows signals={props.signals} />
+              </tbody>
+            </table>
+          </div>
         )}
       </div>
+      {props.next && (
+        <p>
+          <a href={`/signals?${props.next}`}>Older signals</a>
+        </p>
+      )}
     </>
   );
 }

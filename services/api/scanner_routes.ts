@@ -1,0 +1,176 @@
+/**
+ * `/api/v1/scanners`: a user's expression scanners. An expression is checked when it is stored
+ * (422 naming the column and what was expected, or the unknown function or name), and can be
+ * previewed on the stored bars before it is enabled.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  compileExpression,
+  evaluateExpression,
+} from "../../shared/expressions/scanner_expression.ts";
+import { createScannerStore } from "../../shared/expressions/user_scanner_store.ts";
+import { readBars } from "../../shared/market/bars_store.ts";
+import {
+  MAX_SCANNERS_PER_USER,
+  scannerSource,
+  type UserScanner,
+  userScannerBodySchema,
+} from "../../shared/schemas/user_scanner.ts";
+import type { ApiDeps } from "./api_env.ts";
+import { ApiError, notFound } from "./api_error.ts";
+import { idParamSchema } from "./api_schemas.ts";
+import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi_route.ts";
+
+/** Most stored bars a preview reads per ticker (the latest ones). */
+export const PREVIEW_MAX_BARS = 5000;
+
+const scannerSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  source: z.string().openapi({ description: "The name pipelines list in `listen_to.sources`" }),
+  tickers: z.array(z.string()),
+  expression: z.string(),
+  direction: z.enum(["BULLISH", "BEARISH"]),
+  confidence: z.number(),
+  is_active: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi("Scanner");
+
+const previewSchema = z.object({
+  bars: z.number().int().openapi({ description: "Stored bars scanned, all tickers" }),
+  fires: z.array(z.object({ ticker: z.string(), date: z.string(), price: z.number() })),
+}).openapi("ScannerPreview");
+
+const bodySchema = userScannerBodySchema.openapi("ScannerCreate", {
+  description: "e.g. crossover(sma(close, 50), sma(close, 200))",
+});
+
+const tags = ["scanners"];
+
+function scannerJson(row: UserScanner): z.infer<typeof scannerSchema> {
+  const { owner_id: _owner, created_at, updated_at, ...fields } = row;
+  return {
+    ...fields,
+    source: scannerSource(row.id),
+    created_at: created_at.toISOString(),
+    updated_at: updated_at.toISOString(),
+  };
+}
+
+/** The scanner routes, mounted at /api/v1/scanners behind bearer auth. */
+export function scannerRoutes(deps: ApiDeps) {
+  const store = createScannerStore(deps.sql);
+  const own = async (ownerId: string, id: string) => {
+    const row = await store.get(ownerId, id);
+    if (!row) throw notFound("Scanner", id);
+    return row;
+  };
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/",
+        tags,
+        summary: "Create an expression scanner",
+        request: { body: jsonBody(bodySchema) },
+        responses: {
+          201: jsonResponse(scannerSchema, "The stored scanner"),
+          ...errorResponses(401, 409, 413, 415, 422),
+        },
+      }),
+      async (c) => {
+        const userId = c.get("userId");
+        if ((await store.count(userId)) >= MAX_SCANNERS_PER_USER) {
+          throw new ApiError(409, `A user may have at most ${MAX_SCANNERS_PER_USER} scanners`);
+        }
+        return c.json(scannerJson(await store.create(userId, c.req.valid("json"))), 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/",
+        tags,
+        summary: "List your scanners",
+        responses: {
+          200: jsonResponse(z.object({ items: z.array(scannerSchema) }), "Every scanner"),
+          ...errorResponses(401),
+        },
+      }),
+      async (c) => c.json({ items: (await store.list(c.get("userId"))).map(scannerJson) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}",
+        tags,
+        summary: "Read a scanner",
+        request: { params: idParamSchema },
+        responses: { 200: jsonResponse(scannerSchema, "The scanner"), ...errorResponses(401, 404) },
+      }),
+      async (c) => c.json(scannerJson(await own(c.get("userId"), c.req.valid("param").id)), 200),
+    )
+    .openapi(
+      createRoute({
+        method: "put",
+        path: "/{id}",
+        tags,
+        summary: "Replace a scanner (e.g. is_active to enable or pause it)",
+        request: { params: idParamSchema, body: jsonBody(bodySchema) },
+        responses: {
+          200: jsonResponse(scannerSchema, "The stored scanner"),
+          ...errorResponses(401, 404, 413, 415, 422),
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const row = await store.update(c.get("userId"), id, c.req.valid("json"));
+        if (!row) throw notFound("Scanner", id);
+        return c.json(scannerJson(row), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "delete",
+        path: "/{id}",
+        tags,
+        summary: "Delete a scanner",
+        request: { params: idParamSchema },
+        responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404) },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        if (!(await store.remove(c.get("userId"), id))) throw notFound("Scanner", id);
+        return c.body(null, 204);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/preview",
+        tags,
+        summary: "The dates the scanner would have fired on the stored bars",
+        request: { params: idParamSchema },
+        responses: {
+          200: jsonResponse(previewSchema, "Every fire, oldest first per ticker"),
+          ...errorResponses(401, 404),
+        },
+      }),
+      async (c) => {
+        const scanner = await own(c.get("userId"), c.req.valid("param").id);
+        const expression = compileExpression(scanner.expression);
+        let bars = 0;
+        const fires: z.infer<typeof previewSchema>["fires"] = [];
+        for (const ticker of scanner.tickers) {
+          const series = await readBars(deps.sql, ticker, { limit: PREVIEW_MAX_BARS });
+          bars += series.length;
+          evaluateExpression(expression, series).forEach((fired, i) => {
+            const bar = series[i]!;
+            if (fired) fires.push({ ticker, date: bar.date, price: bar.close });
+          });
+        }
+        return c.json({ bars, fires }, 200);
+      },
+    );
+}

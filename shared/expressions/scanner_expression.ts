@@ -1,0 +1,245 @@
+/**
+ * Scanner expressions: a declarative language over daily bars, parsed by the rule parser (with
+ * function calls enabled) and checked here before anything runs. Nothing a user writes is ever
+ * executed as code; the checked tree is evaluated over whole series by
+ * {@linkcode evaluateExpression}.
+ *
+ * `crossover(sma(close, 50), sma(close, 200))`, `rsi(close, 14) crosses below 70`,
+ * `close > bollinger_upper(close, 20, 2) and volume > sma(volume, 20) * 1.5`.
+ *
+ * An expression fires on every bar where it is true. Costs are capped: at most
+ * {@linkcode MAX_EXPRESSION_NODES} nodes, periods up to {@linkcode MAX_PERIOD}, and a summed
+ * per-bar cost (a window of N bars costs N) of at most {@linkcode MAX_COST_PER_BAR}.
+ */
+import type { Bar, PriceColumn } from "../market/bar.ts";
+import { parseRule, type RuleNode } from "../rules/rule_parser.ts";
+import {
+  type Arg,
+  type BooleanSeries,
+  type NumberSeries,
+  SERIES_FUNCTIONS,
+  SERIES_NAMES,
+} from "./series_functions.ts";
+
+/** Most nodes in one expression. */
+export const MAX_EXPRESSION_NODES = 100;
+/** Longest period (bars) any function may take. */
+export const MAX_PERIOD = 1000;
+/** Most work per bar one expression may cost. */
+export const MAX_COST_PER_BAR = 5000;
+
+/** A checked expression, ready to evaluate. */
+export interface CompiledExpression {
+  source: string;
+  tree: RuleNode;
+  /** Work per bar, the capped quantity. */
+  cost: number;
+}
+
+type Checked = { type: "number" | "boolean"; constant?: number; cost: number; nodes: number };
+
+/** Parses and checks `source`; throws a SyntaxError naming the column and the problem. */
+export function compileExpression(source: string): CompiledExpression {
+  const tree = parseRule(source, {
+    functions: Object.keys(SERIES_FUNCTIONS),
+    what: "expression",
+  });
+  const checked = check(tree);
+  if (checked.type !== "boolean") {
+    throw new SyntaxError(
+      'Cannot use expression: it is a number, not a condition (compare it, e.g. "... > 0")',
+    );
+  }
+  if (checked.nodes > MAX_EXPRESSION_NODES) {
+    throw new SyntaxError(
+      `Cannot use expression: ${checked.nodes} terms, more than ${MAX_EXPRESSION_NODES}`,
+    );
+  }
+  if (checked.cost > MAX_COST_PER_BAR) {
+    throw new SyntaxError(
+      `Cannot use expression: it costs ${checked.cost} per bar, more than ${MAX_COST_PER_BAR}`,
+    );
+  }
+  return { source, tree, cost: checked.cost };
+}
+
+const fail = (column: number, message: string): never => {
+  throw new SyntaxError(`Cannot use expression at column ${column}: ${message}`);
+};
+
+function check(node: RuleNode): Checked {
+  switch (node.kind) {
+    case "literal":
+      if (typeof node.value === "number") {
+        return { type: "number", constant: node.value, cost: 0, nodes: 1 };
+      }
+      if (typeof node.value === "boolean") return { type: "boolean", cost: 0, nodes: 1 };
+      throw new SyntaxError(
+        `Cannot use expression: ${JSON.stringify(node.value)} is not a number or true/false`,
+      );
+    case "path": {
+      const name = node.path.join(".");
+      if (!(SERIES_NAMES as readonly string[]).includes(name)) {
+        fail(node.column, `unknown name "${name}"; expected one of ${SERIES_NAMES.join(", ")}`);
+      }
+      return { type: "number", cost: 0, nodes: 1 };
+    }
+    case "not":
+    case "negate": {
+      const operand = check(node.operand);
+      const wanted = node.kind === "not" ? "boolean" : "number";
+      if (operand.type !== wanted) {
+        fail(node.column, `"${node.kind === "not" ? "not" : "-"}" needs a ${wanted}`);
+      }
+      const constant = node.kind === "negate" && operand.constant !== undefined
+        ? { constant: -operand.constant }
+        : {};
+      return { ...operand, ...constant, nodes: operand.nodes + 1 };
+    }
+    case "logical":
+    case "compare":
+    case "arith": {
+      const left = check(node.left);
+      const right = check(node.right);
+      const wanted = node.kind === "logical" ? "boolean" : "number";
+      for (const side of [left, right]) {
+        if (side.type !== wanted) fail(node.column, `"${node.op}" needs ${wanted}s on both sides`);
+      }
+      return {
+        type: node.kind === "arith" ? "number" : "boolean",
+        cost: left.cost + right.cost + 1,
+        nodes: left.nodes + right.nodes + 1,
+      };
+    }
+    case "call":
+      return checkCall(node);
+  }
+}
+
+function checkCall(node: Extract<RuleNode, { kind: "call" }>): Checked {
+  const fn = SERIES_FUNCTIONS[node.name]!;
+  const signature = `${node.name}(${
+    fn.params.map((p) => (p.default === undefined ? p.name : `${p.name}=${p.default}`)).join(", ")
+  })`;
+  const required = fn.params.filter((p) => p.default === undefined).length;
+  if (node.args.length < required || node.args.length > fn.params.length) {
+    fail(
+      node.column,
+      `${signature} takes ${
+        required === fn.params.length ? required : `${required} to ${fn.params.length}`
+      } arguments, got ${node.args.length}`,
+    );
+  }
+  const constants: Record<string, number> = {};
+  let cost = 0;
+  let nodes = 1;
+  node.args.forEach((arg, i) => {
+    const param = fn.params[i]!;
+    const checked = check(arg);
+    cost += checked.cost;
+    nodes += checked.nodes;
+    if (checked.type !== "number") {
+      fail(
+        node.column,
+        `argument "${param.name}" of ${signature} must be a number, not a condition`,
+      );
+    }
+    if (param.kind === "series") return;
+    if (checked.constant === undefined) {
+      fail(node.column, `argument "${param.name}" of ${signature} must be a constant number`);
+    }
+    const value = checked.constant!;
+    if (param.kind === "period" && (!Number.isInteger(value) || value < 1 || value > MAX_PERIOD)) {
+      fail(
+        node.column,
+        `argument "${param.name}" of ${signature} must be a whole number from 1 to ${MAX_PERIOD}, not ${value}`,
+      );
+    }
+    constants[param.name] = value;
+  });
+  if (node.name.startsWith("macd_") && (constants.fast ?? 12) >= (constants.slow ?? 26)) {
+    fail(node.column, `${signature}: fast must be less than slow`);
+  }
+  return { type: fn.returns, cost: cost + fn.cost(constants), nodes };
+}
+
+type Value = NumberSeries | BooleanSeries | number | boolean;
+
+/**
+ * The bars (oldest first) where `expression` is true. `close` reads `priceColumn` (default
+ * close), so `--price-column adj_close` works as it does for the built-in scanners.
+ */
+export function evaluateExpression(
+  expression: CompiledExpression,
+  bars: readonly Bar[],
+  priceColumn: PriceColumn = "close",
+): BooleanSeries {
+  const length = bars.length;
+  const broadcast = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : new Array(length).fill(v));
+  const evaluate = (node: RuleNode): Value => {
+    switch (node.kind) {
+      case "literal":
+        return node.value as number | boolean;
+      case "path": {
+        const field = node.path[0] === "close" ? priceColumn : node.path[0] as keyof Bar;
+        return bars.map((b) => b[field] as number);
+      }
+      case "not":
+        return broadcast(evaluate(node.operand) as boolean | boolean[]).map((v) => !v);
+      case "negate":
+        return broadcast(evaluate(node.operand) as number | NumberSeries).map((v) =>
+          v == null ? null : -v
+        );
+      case "logical": {
+        const left = broadcast(evaluate(node.left) as boolean | boolean[]);
+        const right = broadcast(evaluate(node.right) as boolean | boolean[]);
+        return left.map((l, i) => (node.op === "and" ? l && right[i]! : l || right[i]!));
+      }
+      case "compare": {
+        const left = broadcast(evaluate(node.left) as number | NumberSeries);
+        const right = broadcast(evaluate(node.right) as number | NumberSeries);
+        return left.map((l, i) => compare(node.op, l, right[i] ?? null));
+      }
+      case "arith": {
+        const left = broadcast(evaluate(node.left) as number | NumberSeries);
+        const right = broadcast(evaluate(node.right) as number | NumberSeries);
+        return left.map((l, i) => arithmetic(node.op, l, right[i] ?? null));
+      }
+      case "call": {
+        const fn = SERIES_FUNCTIONS[node.name]!;
+        const args: Arg[] = fn.params.map((param, i) => {
+          const arg = node.args[i];
+          if (arg === undefined) return param.default!;
+          const value = evaluate(arg) as number | NumberSeries;
+          return param.kind === "series" ? broadcast(value) : value;
+        });
+        return fn.apply(args, bars);
+      }
+    }
+  };
+  return broadcast(evaluate(expression.tree) as boolean | boolean[]);
+}
+
+function compare(op: string, left: number | null, right: number | null): boolean {
+  if (op === "==") return left === right;
+  if (op === "!=") return left !== right;
+  if (left === null || right === null) return false;
+  return op === "<"
+    ? left < right
+    : op === "<="
+    ? left <= right
+    : op === ">"
+    ? left > right
+    : left >= right;
+}
+
+function arithmetic(op: string, left: number | null, right: number | null): number | null {
+  if (left === null || right === null || (op === "/" && right === 0)) return null;
+  return op === "+"
+    ? left + right
+    : op === "-"
+    ? left - right
+    : op === "*"
+    ? left * right
+    : left / right;
+}
