@@ -21,6 +21,8 @@ export interface RedisNames {
   loginAttempts(scope: "email" | "address", id: string): string;
   /** Counter of one webhook source's deliveries in one minute (INCR with expiry). */
   intakeRate(sourceId: string, minute: number): string;
+  /** Hash of a confluence pipeline's latest signal per source, for one ticker and direction. */
+  confluence(pipelineId: string, ticker: string, direction: string): string;
   /** Marker of an alert a webhook source already accepted (SET NX with the dedup window). */
   intakeSeen(sourceId: string, duplicateKey: string): string;
   /** A backtest job of the API: its status and result as JSON (SET with a day's expiry). */
@@ -39,6 +41,8 @@ export function redisNames(prefix: string): RedisNames {
     loginAttempts: (scope, id) => `${prefix}:auth:attempts:${scope}:${id}`,
     intakeRate: (sourceId, minute) => `${prefix}:intake:rate:${sourceId}:${minute}`,
     intakeSeen: (sourceId, key) => `${prefix}:intake:seen:${sourceId}:${key}`,
+    confluence: (pipelineId, ticker, direction) =>
+      `${prefix}:confluence:${pipelineId}:${ticker}:${direction}`,
     backtestJob: (id) => `${prefix}:backtests:${id}`,
   };
 }

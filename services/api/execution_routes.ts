@@ -18,7 +18,7 @@ import {
   pageQueryShape,
 } from "./api_schemas.ts";
 import { createExecutionStore, type ExecutionRow } from "./execution_store.ts";
-import { runPipelineNow } from "./manual_run.ts";
+import { manualSignalProblem, runPipelineNow } from "./manual_run.ts";
 import { createRouter, errorResponses, jsonResponse } from "./openapi_route.ts";
 import { cursorParam, pageOf } from "./page_cursor.ts";
 import { createPipelineStore } from "./pipeline_store.ts";
@@ -102,6 +102,10 @@ export function executionRoutes(deps: ApiDeps) {
         const pipeline = await ownPipeline(c.get("userId"), id);
         if (!pipeline.is_active) {
           throw new ApiError(409, `Pipeline "${id}" is inactive; activate it to run it`);
+        }
+        const problem = manualSignalProblem(pipeline, signal);
+        if (problem) {
+          throw new ApiError(422, problem, [{ path: "signal.ticker", message: problem }]);
         }
         const run = await runPipelineNow(deps, id, signal);
         if (!run.queued) {

@@ -75,6 +75,31 @@ Deno.test("run: inactive pipelines are not run; bad run bodies answer 422", asyn
   assert.equal(await api.redis.redis.xlen(api.redis.names.jobsStream), 0);
 });
 
+Deno.test("run: a manual run's signal must be for one of the pipeline's scanner_tickers", async () => {
+  await using api = await createTestApi();
+  const { token } = await api.user();
+  const { body: pipeline } = await api.call("POST", "/api/v1/pipelines", {
+    token,
+    body: { ...SEED_BODY, scanner_tickers: ["AAPL"] },
+  });
+  const path = `/api/v1/pipelines/${pipeline.id}/run`;
+  const amzn = await api.call("POST", path, {
+    token,
+    body: { signal: { ticker: "AMZN", signal: "BULLISH", confidence: 80 } },
+  });
+  assert.equal(amzn.status, 422);
+  assert.equal(
+    amzn.body.error,
+    `signal ticker "AMZN" is not one of the pipeline's scanner_tickers (AAPL)`,
+  );
+  assert.equal(await api.redis.redis.xlen(api.redis.names.jobsStream), 0);
+  const aapl = await api.call("POST", path, {
+    token,
+    body: { signal: { ticker: "AAPL", signal: "BULLISH", confidence: 80 } },
+  });
+  assert.equal(aapl.status, 202);
+});
+
 Deno.test("executions: listed newest first with pagination, and read one by one", async () => {
   await using api = await createTestApi();
   const { token } = await api.user();

@@ -15,6 +15,21 @@ export type ManualRunResult =
   | { queued: true; executionId: string }
   | { queued: false; activeId: string | null };
 
+/**
+ * Why a manual run may not carry `signal`: its ticker is not one the pipeline watches (a run of
+ * an AAPL pipeline must not trade AMZN), or null when it may. A pipeline without tickers (a
+ * periodic one) takes any.
+ */
+export function manualSignalProblem(
+  pipeline: { scanner_tickers: readonly string[] },
+  signal: TickerSignal | null,
+): string | null {
+  const tickers = pipeline.scanner_tickers;
+  if (!signal || tickers.length === 0 || tickers.includes(signal.ticker)) return null;
+  return `signal ticker "${signal.ticker}" is not one of the pipeline's scanner_tickers ` +
+    `(${tickers.join(", ")})`;
+}
+
 /** Claims and enqueues a manual run of an active pipeline (the caller checked owner and state). */
 export async function runPipelineNow(
   deps: Pick<ApiDeps, "sql" | "redis" | "names" | "config" | "log">,

@@ -27,6 +27,7 @@ import { dispatchStatsFieldParts } from "../../shared/redis_codec.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
 import { type BatchPlan, byPipeline, countClaims, planBatch, rejectionLogRow } from "./plan.ts";
+import { resolveConfluence } from "./confluence_state.ts";
 import { signalLogInsert, type SignalLogRow } from "../../shared/signal_log/signal_log_row.ts";
 import type { Progress } from "./progress.ts";
 
@@ -40,7 +41,7 @@ export type CommitOffsets = { topic: string; partition: number; offset: string }
 export interface BatchProcessorOptions {
   sql: Sql;
   redis: Redis;
-  names: Pick<RedisNames, "jobsStream" | "dispatchStats">;
+  names: Pick<RedisNames, "jobsStream" | "dispatchStats" | "confluence">;
   log: Logger;
   metrics: DispatcherMetrics;
   index: () => PipelineIndex;
@@ -177,6 +178,21 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
         letters.push(letter);
         rejections.push(rejectionLogRow(letter, m.receivedAtMs, startedMs));
       }
+    }
+
+    if (plan.contributions.length > 0) {
+      // Confluence state is written and decided before the claim, so a fire is claimed with its
+      // batch; redone on redelivery, it writes the same state and fires with the same id.
+      const fired = await stage(
+        "confluence",
+        () => resolveConfluence(redis, names, plan.contributions),
+      );
+      for (const { request, contribution } of fired) {
+        plan.requests.push(request);
+        plan.origins.set(request, contribution.origin);
+        plan.matched.set(request.pipeline_id, (plan.matched.get(request.pipeline_id) ?? 0) + 1);
+      }
+      plan.requests.sort(byPipeline);
     }
 
     // Dies here (or anywhere before the commit): the batch is delivered again; the claim's unique

@@ -5,7 +5,9 @@
  *
  * A letter always fits: its payload is capped at DEAD_LETTER_MAX_PAYLOAD_BYTES, keeping the
  * original's size and sha256 in headers, and letters are sent in requests of at most
- * DEAD_LETTER_MAX_REQUEST_BYTES, well below the broker's default message.max.bytes (1 MiB).
+ * DEAD_LETTER_MAX_REQUEST_BYTES, well below the broker's default message.max.bytes (1 MiB). A
+ * dead-letter topic configured below ~70 KB per message would refuse letters: the stage is then
+ * retried, not split, and the dispatcher's readiness names it (progress.ts).
  *
  * Writes are idempotent, keyed by the original's coordinates (the letter's Kafka key): a key is
  * marked in Redis once the broker acknowledged its letter, a retry of the stage or a redelivered

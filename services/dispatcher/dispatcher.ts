@@ -114,7 +114,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   });
   let joined!: () => void;
   const joinedPromise = new Promise<void>((resolve) => joined = resolve);
-  consumer.on(consumer.events.GROUP_JOIN, () => joined());
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    // Partitions may have moved to another member: their last lag is no longer this one's.
+    lagByPartition.clear();
+    progress.lag = 0;
+    joined();
+  });
 
   const run = async (signal: AbortSignal) => {
     let fail!: (error: unknown) => void;

@@ -101,7 +101,7 @@ const until = <T>(what: string, read: () => Promise<T>, done: (v: T) => boolean)
     const value = await read();
     if (!done(value)) throw new Error(`last: ${value}`);
     return value;
-  }, { intervalMs: 50 });
+  }, { intervalMs: 50, timeoutMs: 30_000 });
 
 /** Every offset of the topic is committed by the group. */
 async function allCommitted(s: Stack) {

@@ -9,7 +9,8 @@ import type { OverlapPolicy } from "../../shared/schemas/pipeline.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 import { toStorableJson } from "../../shared/schemas/storable_text.ts";
 import { DispatchStats } from "../../shared/dispatch_stats.ts";
-import { hearsSignal } from "../../shared/signals/signal_scope.ts";
+import { hearsSignal, sourceNameOf } from "../../shared/signals/signal_scope.ts";
+import type { Contribution } from "./confluence_state.ts";
 import { decideSignal } from "./match.ts";
 import type { DeadLetter } from "./dead_letter.ts";
 import {
@@ -26,6 +27,8 @@ export interface BatchPlan {
   stats: DispatchStats;
   /** The signal log's rows of the accepted signals (rejections: {@linkcode rejectionLogRow}). */
   log: SignalLogRow[];
+  /** Matches of confluence pipelines, decided against Redis before the claim. */
+  contributions: Contribution[];
   /** Where each request's signal came from (its message and place in it), for dead letters. */
   origins: Map<ClaimRequest, { message: DecodedMessage; index: number }>;
   /** Signals in good messages. */
@@ -50,6 +53,7 @@ export function planBatch(
     matched: new Map(),
     stats: new DispatchStats(),
     log: [],
+    contributions: [],
     origins: new Map(),
     signals: 0,
   };
@@ -84,9 +88,32 @@ export function planBatch(
         // Out of scope (another user's private signal, or a scope it does not listen to): not
         // even counted, so one user's signals leave no trace in another's stats.
         if (!hearsSignal(pipeline.listenTo, pipeline.ownerId, signal)) continue;
-        const decision = decideSignal(pipeline, signal, emittedAtMs, nowMs);
+        const confluence = pipeline.listenTo?.confluence;
+        const source = sourceNameOf(signal);
+        // A confluence pipeline hears only the sources it names.
+        const named = !confluence || (source !== null && confluence.of.includes(source));
+        const matchedOrNot = decideSignal(pipeline, signal, emittedAtMs, nowMs);
+        const decision = matchedOrNot === "matched" && !named ? "filtered" : matchedOrNot;
         plan.stats.add(pipeline.id, decision);
         if (decision !== "matched") continue;
+        if (confluence) {
+          plan.contributions.push({
+            pipelineId: pipeline.id,
+            rule: confluence,
+            entry: { source: source!, signal_id: signalId, t: emittedAtMs },
+            signal: { ...signal, signal_id: signalId },
+            request: {
+              pipeline_id: pipeline.id,
+              trigger_kind: "signal",
+              signal_id: signalId,
+              signal: null,
+              signal_emitted_at: new Date(emittedAtMs).toISOString(),
+              received_at: receivedAt,
+            },
+            origin: { message: m, index: position },
+          });
+          continue;
+        }
         plan.matched.set(pipeline.id, (plan.matched.get(pipeline.id) ?? 0) + 1);
         const pair = `${pipeline.id}\n${signalId}`;
         const count = kept.get(pipeline.id) ?? 0;

@@ -33,7 +33,7 @@ Deno.test("finishExecutions: one statement records each owner's outcome and refu
       completion: {
         status: "skipped",
         steps: [step],
-        result: { outputs: { a: 1 }, halted: { step: "a", reason: "no" } },
+        result: { outputs: { a: 1 }, halted: { step: "a", reason: "no", outcome: "halted" } },
         error: null,
       },
     },
@@ -63,7 +63,9 @@ Deno.test("finishExecutions: one statement records each owner's outcome and refu
   const byId = new Map(rows.map((r) => [r.id, r]));
   assert.equal(byId.get(ids[0]!)?.status, "skipped");
   // Each output is stored once, in its step; the result keeps only the halt.
-  assert.deepEqual(byId.get(ids[0]!)?.result, { halted: { step: "a", reason: "no" } });
+  assert.deepEqual(byId.get(ids[0]!)?.result, {
+    halted: { step: "a", reason: "no", outcome: "halted" },
+  });
   assert.deepEqual(byId.get(ids[0]!)?.steps, [step]);
   assert.ok(byId.get(ids[0]!)?.finished_at);
   assert.equal(byId.get(ids[1]!)?.status, "queued");

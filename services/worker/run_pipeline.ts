@@ -36,7 +36,8 @@ export type RunOutcome =
  */
 export interface RunResult {
   outputs: Record<string, unknown>;
-  halted?: { step: string; reason: string };
+  /** `outcome`: "rejected" when a trade was refused (see AgentResult), else "halted". */
+  halted?: { step: string; reason: string; outcome: "halted" | "rejected" };
 }
 
 /** Options of {@linkcode runPipeline}. */
@@ -88,7 +89,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutco
     outputs[step.id] = record.output;
     if ("halt" in result) {
       record.status = "halted";
-      const halted = { step: step.id, reason: result.halt.reason };
+      const halted = {
+        step: step.id,
+        reason: result.halt.reason,
+        outcome: result.halt.outcome ?? "halted" as const,
+      };
       return { status: "skipped", steps: records, result: { outputs, halted } };
     }
     record.status = "succeeded";
@@ -99,7 +104,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutco
 type StepResult =
   | { output: unknown; when: false }
   | { output: unknown }
-  | { output: unknown; halt: { reason: string } }
+  | { output: unknown; halt: { reason: string; outcome?: "rejected" } }
   | { error: string; retryable: boolean };
 
 async function runStep(

@@ -131,3 +131,31 @@ Deno.test("engine: a step whose `when` is false is skipped and the run goes on",
   );
   assert.equal(broken.status, "failed");
 });
+
+Deno.test("engine: a refused trade halts the run with outcome rejected, a rule's halt with halted", async () => {
+  const refuse = defineAgent({
+    name: "refuse",
+    description: "refuses the trade",
+    params: z.object({}),
+    run: () =>
+      Promise.resolve({
+        output: null,
+        halt: { reason: "Paper order rejected: insufficient cash", outcome: "rejected" as const },
+      }),
+  });
+  const outcome = await runPipeline({
+    ...options([step("order", "refuse")]),
+    registry: new Map([[refuse.name, refuse]]),
+  });
+  assert.equal(outcome.status, "skipped");
+  if (outcome.status !== "skipped") return;
+  assert.deepEqual(outcome.result.halted, {
+    step: "order",
+    reason: "Paper order rejected: insufficient cash",
+    outcome: "rejected",
+  });
+  const gated = await runPipeline(
+    options([step("gate", "signal_gate", { signals: ["BEARISH"] })]),
+  );
+  assert.equal(gated.status === "skipped" && gated.result.halted?.outcome, "halted");
+});

@@ -152,6 +152,7 @@ Deno.test("worker: an unmet signal gate ends the run as skipped with the reason"
     assert.deepEqual(row.result?.halted, {
       step: "gate",
       reason: 'Signal gate: signal "BULLISH" is not one of BEARISH',
+      outcome: "halted",
     });
   } finally {
     await worker.stop();

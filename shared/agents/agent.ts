@@ -32,10 +32,14 @@ export interface AgentContext {
   ledger: Ledger;
 }
 
-/** An agent's result: its output, or a halt that ends the run early with status "skipped". */
+/**
+ * An agent's result: its output, or a halt that ends the run early with status "skipped". A halt
+ * with `outcome: "rejected"` says the trade was refused (no cash, the position cap, a size of 0),
+ * not that the strategy passed on it; the execution's result carries it with the reason.
+ */
 export type AgentResult =
   | { output: unknown }
-  | { output: unknown; halt: { reason: string } };
+  | { output: unknown; halt: { reason: string; outcome?: "rejected" } };
 
 /** A step kind. Register each in `registry.ts`. */
 export interface Agent<P = unknown> {

@@ -81,6 +81,9 @@ export const closePositionAgent = defineAgent({
       cash: booking.cash,
     };
     if (order.status === "filled") return { output };
-    return { output, halt: { reason: `Close rejected: ${order.reject_reason}` } };
+    return {
+      output,
+      halt: { reason: `Close rejected: ${order.reject_reason}`, outcome: "rejected" },
+    };
   },
 });

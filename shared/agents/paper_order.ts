@@ -98,6 +98,9 @@ export const paperOrderAgent = defineAgent({
       ctx.log.info("Paper order {order_id} was booked by an earlier attempt", output);
     }
     if (order.status === "filled") return { output };
-    return { output, halt: { reason: `Paper order rejected: ${order.reject_reason}` } };
+    return {
+      output,
+      halt: { reason: `Paper order rejected: ${order.reject_reason}`, outcome: "rejected" },
+    };
   },
 });

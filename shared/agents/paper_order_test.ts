@@ -116,6 +116,7 @@ Deno.test("paper_order agent: a rejected order is recorded and skips the run", a
   const ctx = await runContext(db.sql, { ...signal, signal: "BEARISH" });
   const result = await paperOrderAgent.run(paperOrderParams.parse({ quantity: 5 }), ctx);
   assert.ok("halt" in result);
+  assert.equal(result.halt.outcome, "rejected");
   assert.equal(
     result.halt.reason,
     "Paper order rejected: cannot sell 5 AAPL: the account holds 0 and short selling is off",

@@ -120,7 +120,7 @@ export const positionSizerAgent = defineAgent({
     if (!held.includes(target.ticker) && held.length >= params.max_open_positions) {
       const reason = `Position sizer: ${held.length} positions open, the most allowed is ` +
         `${params.max_open_positions}`;
-      return { output: { ...output, quantity: 0 }, halt: { reason } };
+      return { output: { ...output, quantity: 0 }, halt: { reason, outcome: "rejected" } };
     }
     const size = sizePosition({ ...valuation, price: target.price, stop_distance, side, params });
     const sized = {
@@ -131,7 +131,10 @@ export const positionSizerAgent = defineAgent({
     if (size.quantity > 0) return { output: sized };
     return {
       output: sized,
-      halt: { reason: `Position sizer: the size rounds to 0 (limited by ${size.limited_by})` },
+      halt: {
+        reason: `Position sizer: the size rounds to 0 (limited by ${size.limited_by})`,
+        outcome: "rejected",
+      },
     };
   },
 });

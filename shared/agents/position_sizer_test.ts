@@ -105,6 +105,7 @@ Deno.test("position_sizer agent: skips the run at the open-positions cap or with
   const full = await positionSizerAgent.run({ ...limits, max_open_positions: 2 }, ctx);
   assert.ok("halt" in full);
   assert.equal(full.halt.reason, "Position sizer: 2 positions open, the most allowed is 2");
+  assert.equal(full.halt.outcome, "rejected");
 
   const noAtr = await positionSizerAgent.run(limits, {
     ...ctx,
@@ -112,6 +113,7 @@ Deno.test("position_sizer agent: skips the run at the open-positions cap or with
   });
   assert.ok("halt" in noAtr);
   assert.match(noAtr.halt.reason, /"indicators.atr14" is null/);
+  assert.equal(noAtr.halt.outcome, undefined);
 
   await assert.rejects(
     positionSizerAgent.run(limits, { ...ctx, outputs: {} }),

@@ -11,6 +11,7 @@ import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { evaluateRule } from "../rules/evaluate_rule.ts";
 import { parseRule } from "../rules/rule_parser.ts";
+import { falseClause } from "../rules/explain_rule.ts";
 import { ruleExpressionSchema } from "../rules/rule_expression.ts";
 import { runScope } from "../rules/path.ts";
 
@@ -22,8 +23,12 @@ export const ruleAgent = defineAgent({
   params: ruleParams,
   run(params, ctx) {
     let passed: boolean;
+    let clause = "";
     try {
-      passed = evaluateRule(parseRule(params.expression), runScope(ctx.signal, ctx.outputs));
+      const rule = parseRule(params.expression);
+      const scope = runScope(ctx.signal, ctx.outputs);
+      passed = evaluateRule(rule, scope);
+      if (!passed) clause = falseClause(rule, scope);
     } catch (cause) {
       return Promise.reject(
         new NonRetryableError(
@@ -32,8 +37,8 @@ export const ruleAgent = defineAgent({
         ),
       );
     }
-    const output = { passed, expression: params.expression };
-    if (passed) return Promise.resolve({ output });
-    return Promise.resolve({ output, halt: { reason: `Rule is false: ${params.expression}` } });
+    if (passed) return Promise.resolve({ output: { passed, expression: params.expression } });
+    const output = { passed, expression: params.expression, false_clause: clause };
+    return Promise.resolve({ output, halt: { reason: `Rule is false: ${clause}` } });
   },
 });

@@ -17,17 +17,23 @@ Deno.test("rule agent: a true expression continues the run", async () => {
   });
 });
 
-Deno.test("rule agent: a false expression halts the run with the expression as reason", async () => {
-  const result = await run(`signal.signal == "BEARISH" or indicators.sma50 < indicators.sma200`);
+Deno.test("rule agent: a false rule halts naming the clause that was false, with its values", async () => {
+  const either = `signal.signal == "BEARISH" or indicators.sma50 < indicators.sma200`;
+  const result = await run(either);
   assert.ok("halt" in result);
-  assert.equal(
-    result.halt.reason,
-    `Rule is false: signal.signal == "BEARISH" or indicators.sma50 < indicators.sma200`,
-  );
+  const values = `signal.signal = "BULLISH", indicators.sma50 = 180, indicators.sma200 = 175`;
+  assert.equal(result.halt.reason, `Rule is false: ${either} (${values})`);
   assert.deepEqual(result.output, {
     passed: false,
-    expression: `signal.signal == "BEARISH" or indicators.sma50 < indicators.sma200`,
+    expression: either,
+    false_clause: `${either} (${values})`,
   });
+  const both = await run(`indicators.sma50 > indicators.sma200 and signal.signal == "BEARISH"`);
+  assert.ok("halt" in both);
+  assert.equal(
+    both.halt.reason,
+    `Rule is false: signal.signal == "BEARISH" (signal.signal = "BULLISH")`,
+  );
 });
 
 Deno.test("rule agent: params reject an expression that does not parse, with its column", () => {

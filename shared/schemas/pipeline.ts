@@ -56,14 +56,33 @@ export const signalFilterSchema = signalConditionsSchema;
 export type SignalFilter = SignalConditions;
 
 /**
+ * k of n named sources (a private source `webhook:<id>`/`scanner:<id>`, or a public scanner's
+ * name) agreeing on the direction for one ticker within `within_seconds`, optionally in the
+ * listed order (services/dispatcher/confluence.ts).
+ */
+export const confluenceSchema = z.object({
+  k: z.number().int().min(1),
+  of: z.array(z.string().min(1).max(64)).min(1).max(10)
+    .refine((names) => new Set(names).size === names.length, "must not repeat a source"),
+  within_seconds: z.number().int().min(1).max(30 * 24 * 3600),
+  ordered: z.boolean().default(false),
+}).strict().refine((c) => c.k <= c.of.length, {
+  path: ["k"],
+  message: 'must be at most the number of sources in "of"',
+});
+export type Confluence = z.infer<typeof confluenceSchema>;
+
+/**
  * Which signals a signal pipeline hears: public ones (default true) and which of its owner's
  * private sources ("all", the default, or a list). Null on the pipeline means both defaults.
+ * With `confluence`, a pipeline fires only when k of its named sources agree.
  */
 export const listenToSchema = z.object({
   public: z.boolean().default(true),
   sources: z.union([z.literal("all"), z.array(privateSourceSchema).max(100)], {
     error: 'must be "all" or a list of "webhook:<id>" / "scanner:<id>"',
   }).default("all"),
+  confluence: confluenceSchema.optional(),
 }).strict();
 export type ListenTo = z.infer<typeof listenToSchema>;
 

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { tickerSignalSchema } from "../../../../shared/schemas/signal.ts";
 import { createExecutionStore } from "../../execution_store.ts";
-import { runPipelineNow } from "../../manual_run.ts";
+import { manualSignalProblem, runPipelineNow } from "../../manual_run.ts";
 import { createPipelineStore } from "../../pipeline_store.ts";
 import { Layout } from "../layout.tsx";
 import { NotFoundPage } from "../not_found_page.tsx";
@@ -60,7 +60,10 @@ export function executionPages(deps: UiDeps) {
         c.redirect(`/pipelines/${pipeline.id}?notice=${encodeURIComponent(notice)}`, 303);
       if (!pipeline.is_active) return back("Paused pipelines do not run; resume it first.");
       const signal = tickerSignalSchema.safeParse(execution.signal);
-      const run = await runPipelineNow(deps, pipeline.id, signal.success ? signal.data : null);
+      const replayed = signal.success ? signal.data : null;
+      const problem = manualSignalProblem(pipeline, replayed);
+      if (problem) return back(`Cannot run again: ${problem}.`);
+      const run = await runPipelineNow(deps, pipeline.id, replayed);
       return run.queued
         ? c.redirect(`/executions/${run.executionId}`, 303)
         : back("It is already running; the overlap policy skips this run.");
