@@ -55,3 +55,6 @@ export const PIPELINE_CHANGES_CHANNEL = "tickwire_pipeline_changes";
  * executions changed; payload: comma-separated pipeline ids.
  */
 export const EXECUTION_CHANGES_CHANNEL = "tickwire_execution_changes";
+
+/** Postgres NOTIFY channel on which a statement-level trigger (migration 0019) says the signal log grew. */
+export const SIGNAL_LOG_CHANNEL = "tickwire_signal_log";

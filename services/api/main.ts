@@ -10,6 +10,7 @@ import { pingRedis } from "../../shared/redis.ts";
 import { connectStores } from "../../shared/stores.ts";
 import { createSignalSender } from "../../shared/signals/kafka_signal_sender.ts";
 import { createApp, OPENAPI_PATH } from "./app.ts";
+import { createLiveHub } from "./ui/live/live_hub.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const { log, signal } = await bootService({ service: "api", config });
@@ -32,6 +33,11 @@ for (const check of [pingPostgres(sql, config.databaseUrl), pingRedis(redis, con
   check.catch((error) => log.warn(errorMessage(error)));
 }
 
+// The web app's live pages: one LISTEN for the process, opened by the first page that needs it;
+// open event streams end on shutdown so the server can stop.
+const hub = createLiveHub(sql, log);
+signal.addEventListener("abort", () => hub.close());
+
 const metrics = new MetricsRegistry();
 // Off the public port: request counts and latencies are for the operator, not every client.
 const metricsServer = serveMetrics(metrics, config.METRICS_PORT_API, signal);
@@ -44,6 +50,7 @@ const app = createApp({
   log,
   kafkaAdmin,
   publishSignals: signalSender.send,
+  hub,
 });
 const server = Deno.serve({
   port: config.API_PORT,

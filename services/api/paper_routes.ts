@@ -14,11 +14,11 @@ import { accountStats } from "../../shared/ledger/account_stats.ts";
 import { EXIT_REASONS } from "../../shared/ledger/exits.ts";
 import { accountNameSchema } from "../../shared/schemas/account_name.ts";
 import { ApiError } from "./api_error.ts";
-import { ORDER_COLUMNS, type PaperOrder } from "../../shared/ledger/book_order.ts";
 import { notFound } from "./api_error.ts";
 import { idParamSchema, pageQueryShape } from "./api_schemas.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi_route.ts";
 import { cursorParam, pageOf } from "./page_cursor.ts";
+import { createPaperStore } from "./paper_store.ts";
 
 const timestamp = z.string().openapi({ format: "date-time" });
 const money = z.number();
@@ -111,26 +111,15 @@ const tradeSchema = z.object({
 const page = <S extends z.ZodType>(item: S, name: string) =>
   z.object({ items: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
 
-type OrderRow = PaperOrder & { sort_key: string };
-type SnapshotRow = {
-  id: string;
-  at: Date;
-  equity: number;
-  cash: number;
-  bar_date: string | null;
-  sort_key: string;
-};
-
 const tags = ["paper trading"];
 const pageQuery = z.object(pageQueryShape);
 
 /** The paper-trading routes, mounted at /api/v1/paper behind bearer auth. */
 export function paperRoutes(deps: { sql: Sql }) {
   const { sql } = deps;
+  const store = createPaperStore(sql);
   const ownAccount = async (ownerId: string, id: string): Promise<PaperAccount> => {
-    const [account] = await sql<PaperAccount[]>`
-      select ${sql.unsafe(ACCOUNT_COLUMNS)} from paper_accounts
-      where id = ${id} and owner_id = ${ownerId}`;
+    const account = await store.account(ownerId, id);
     if (!account) throw notFound("Paper account", id);
     return account;
   };
@@ -240,18 +229,10 @@ export function paperRoutes(deps: { sql: Sql }) {
         },
       }),
       async (c) => {
-        const accounts = await sql<(PaperAccount & { realised_pnl: number; fees_paid: number })[]>`
-          select ${sql.unsafe(ACCOUNT_COLUMNS)}, t.realised_pnl, t.fees_paid
-          from paper_accounts a, lateral (
-            select coalesce(sum(p.realised_pnl), 0)::float8 as realised_pnl,
-              coalesce(sum(p.fees_paid), 0)::float8 as fees_paid
-            from paper_positions p where p.account_id = a.id) t
-          where a.owner_id = ${c.get("userId")}
-          order by a.created_at, a.id`;
-        const items = await Promise.all(accounts.map(async (a) => {
-          const { equity, unrealised_pnl } = await valueAccount(sql, a);
-          const { owner_id: _owner, created_at, ...fields } = a;
-          return { ...fields, equity, unrealised_pnl, created_at: created_at.toISOString() };
+        const accounts = await store.accounts(c.get("userId"));
+        const items = accounts.map(({ owner_id: _owner, positions: _p, created_at, ...a }) => ({
+          ...a,
+          created_at: created_at.toISOString(),
         }));
         return c.json({ items }, 200);
       },
@@ -290,13 +271,7 @@ export function paperRoutes(deps: { sql: Sql }) {
         const account = await ownAccount(c.get("userId"), c.req.valid("param").id);
         const { limit, cursor } = c.req.valid("query");
         const after = cursorParam(cursor);
-        const rows = await sql<OrderRow[]>`
-          select ${sql.unsafe(ORDER_COLUMNS)}, created_at::text as sort_key from paper_orders
-          where account_id = ${account.id} ${
-          after ? sql`and (created_at, id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``
-        }
-          order by created_at desc, id desc
-          limit ${limit}`;
+        const rows = await store.orders(account.id, { limit, after });
         return c.json(
           pageOf(rows, limit, ({ sort_key: _key, account_id: _account, created_at, ...o }) => ({
             ...o,
@@ -323,19 +298,7 @@ export function paperRoutes(deps: { sql: Sql }) {
         const account = await ownAccount(c.get("userId"), c.req.valid("param").id);
         const { limit, cursor } = c.req.valid("query");
         const after = cursorParam(cursor);
-        // Snapshot ids are bigints; cursors carry them uuid-shaped (hex, zero-padded).
-        const rows = await sql<SnapshotRow[]>`
-          select lpad(to_hex(id), 32, '0')::uuid::text as id, at, equity::float8 as equity,
-            cash::float8 as cash, to_char(bar_date, 'YYYY-MM-DD') as bar_date, at::text as sort_key
-          from paper_equity_snapshots
-          where account_id = ${account.id} ${
-          after
-            ? sql`and (at, id) < (${after.at}::timestamptz,
-                ('x' || right(replace(${after.id}, '-', ''), 16))::bit(64)::bigint)`
-            : sql``
-        }
-          order by at desc, id desc
-          limit ${limit}`;
+        const rows = await store.equity(account.id, { limit, after });
         return c.json(
           pageOf(rows, limit, (s) => ({
             at: s.at.toISOString(),

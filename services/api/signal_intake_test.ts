@@ -228,3 +228,36 @@ Deno.test("signal intake: never answers before Kafka acknowledged; 503 and no de
     "unavailable",
   ]);
 });
+
+Deno.test("signal intake: same content without alert_id is a duplicate; over the rate is 429", async () => {
+  const publishSignals = () => Promise.resolve();
+  await using api = await createTestApi({}, { publishSignals });
+  const alice = await api.user();
+  const created = await api.call("POST", "/api/v1/signal-sources", {
+    token: alice.token,
+    body: { name: "tv", max_per_minute: 3 },
+  });
+  const send = (body: Record<string, unknown>) =>
+    api.call("POST", `/hooks/${created.body.id}`, {
+      body: { secret: created.body.secret, ticker: "AAPL", ...body },
+    });
+  // The limit counts per clock minute: start well inside one.
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 45_000) await new Promise((r) => setTimeout(r, 60_500 - intoMinute));
+  const first = await send({ action: "buy", price: 10 });
+  assert.equal(first.status, 200);
+  assert.deepEqual((await send({ action: "buy", price: 10 })).body, { status: "duplicate" });
+  assert.equal((await send({ action: "buy", price: 11 })).body.status, "accepted");
+  const limited = await send({ action: "sell" });
+  assert.equal(limited.status, 429);
+  assert.match(limited.headers.get("retry-after") ?? "", /^\d+$/);
+  const log = await api.call("GET", `/api/v1/signal-sources/${created.body.id}/deliveries`, {
+    token: alice.token,
+  });
+  assert.deepEqual(log.body.items.map((d: { outcome: string }) => d.outcome), [
+    "rate_limited",
+    "accepted",
+    "duplicate",
+    "accepted",
+  ]);
+});

@@ -1,6 +1,6 @@
 /**
  * `/ui/assets/*`: the app's scripts and stylesheet. htmx and its SSE extension are the files of
- * their pinned npm packages, imported as bytes; the chart script is our `chart_client.ts` bundled
+ * their pinned npm packages, imported as bytes; the chart script is our `chart_client.js` bundled
  * with the pinned `lightweight-charts` on first request (Deno.bundle, kept in memory). Nothing is
  * fetched from a CDN. URLs carry a version so browsers may cache them for a year.
  */
@@ -18,7 +18,7 @@ const own = (file: string): Source => () =>
 
 async function bundleChart(): Promise<Uint8Array> {
   const result = await Deno.bundle({
-    entrypoints: [new URL("./assets/chart_client.ts", import.meta.url).href],
+    entrypoints: [new URL("./assets/chart_client.js", import.meta.url).href],
     platform: "browser",
     format: "iife",
     minify: true,

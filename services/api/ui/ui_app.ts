@@ -5,10 +5,13 @@
 import type { Hono } from "hono";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { compress } from "hono/compress";
 import type { SignIn } from "../sign_in.ts";
 import { assetRoutes } from "./assets.ts";
 import { executionPages } from "./executions/execution_routes.tsx";
+import { paperPages } from "./paper/paper_routes.tsx";
 import { pipelinePages } from "./pipelines/pipeline_routes.tsx";
+import { liveSignalRoutes } from "./signals/live_signals.tsx";
 import { signalPages } from "./signals/signal_pages.tsx";
 import { browserSession } from "./session/browser_session.ts";
 import { csrfGuard } from "./session/csrf_guard.ts";
@@ -25,6 +28,7 @@ export const SIGNED_IN_PATHS = [
   "/executions/*",
   "/signals",
   "/signals/*",
+  "/paper",
   "/analytics",
 ];
 
@@ -48,8 +52,12 @@ export function mountUi(
   const session = browserSession(deps.sql);
   for (const path of [...PUBLIC_PATHS, ...SIGNED_IN_PATHS]) app.use(path, limit, csrfGuard());
   for (const path of SIGNED_IN_PATHS) app.use(path, session);
+  // Scripts and styles compress well (htmx 52 KB → ~16 KB); pages stay uncompressed, so event
+  // streams are never buffered by a compressor.
+  app.use("/ui/assets/*", compress());
   app.route("/", assetRoutes());
   app.route("/", signInRoutes(deps, signIn, address));
-  const pages = [pipelinePages, executionPages, signalPages];
+  // The live stream's static path goes before the signal pages' `/signals/:id`.
+  const pages = [pipelinePages, executionPages, liveSignalRoutes, signalPages, paperPages];
   for (const routes of pages) app.route("/", routes(deps) as unknown as Hono<UiEnv>);
 }

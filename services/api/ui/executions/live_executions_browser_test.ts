@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { launchBrowser, screenshot, signUp, WIDTHS } from "../../../../tests/fixtures/browser.ts";
 import { createTestDatabase } from "../../../../tests/fixtures/database.ts";
 import { createTestKafka } from "../../../../tests/fixtures/kafka.ts";
+import { pollUntil } from "../../../../shared/poll_until.ts";
 import {
   freePort,
   type ServiceProcess,
   startService,
-  waitFor,
 } from "../../../../tests/fixtures/processes.ts";
 import { createTestRedis } from "../../../../tests/fixtures/redis.ts";
 
@@ -42,11 +42,11 @@ Deno.test({
     const base = `http://127.0.0.1:${apiPort}`;
     const producer = kafka.kafka.producer();
     try {
-      await waitFor("the API to answer /healthz", async () => {
+      await pollUntil("the API to answer /healthz", async () => {
         const res = await fetch(`${base}/healthz`).catch(() => null);
         await res?.body?.cancel();
         return res?.ok ? true : undefined;
-      }, 60_000);
+      }, { timeoutMs: 60_000 });
       await using browser = await launchBrowser();
       const page = await browser.newPage({ viewport: { width: WIDTHS.desktop, height: 900 } });
       await signUp(page, base);

@@ -13,8 +13,8 @@ export interface ChangeStreamOptions {
   topic: string;
   /** SSE event name (the htmx `sse-swap` name). */
   event: string;
-  /** The section's HTML now. */
-  render: () => Promise<string>;
+  /** The section's HTML now, or null when there is nothing to send. */
+  render: () => Promise<string | null> | string | null;
   /** Keep-alive comment interval (default 15 000 ms). */
   keepAliveMs?: number;
 }
@@ -28,21 +28,28 @@ export function changeStream(c: Context, options: ChangeStreamOptions): Response
       dirty = true;
       wake?.();
     });
-    const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
+    let ended = false;
+    const closed = Promise.race([
+      new Promise<void>((resolve) => stream.onAbort(resolve)),
+      options.hub.closed,
+    ]).then(() => {
+      ended = true;
+    });
     const keepAlive = setInterval(() => {
       stream.write(": keep-alive\n\n").catch(() => {});
     }, options.keepAliveMs ?? 15_000);
     try {
       // The page may have been rendered before this stream subscribed: send the current state.
       dirty = true;
-      while (!stream.aborted && !stream.closed) {
+      while (!ended && !stream.aborted && !stream.closed) {
         if (!dirty) {
           await Promise.race([closed, new Promise<void>((resolve) => wake = resolve)]);
           wake = null;
           continue;
         }
         dirty = false;
-        await stream.writeSSE({ event: options.event, data: await options.render() });
+        const html = await options.render();
+        if (html !== null) await stream.writeSSE({ event: options.event, data: html });
       }
     } finally {
       clearInterval(keepAlive);

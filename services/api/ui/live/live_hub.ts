@@ -1,13 +1,16 @@
 /**
- * The one server-side hub behind every live page: a single Postgres LISTEN on
- * EXECUTION_CHANGES_CHANNEL per API process (opened on the first subscriber), fanned out in memory
- * to the open event streams. Pages never poll; each stream re-reads its own owner-scoped rows when
+ * The one server-side hub behind every live page: one Postgres LISTEN connection per API process
+ * (opened on the first subscriber) on EXECUTION_CHANGES_CHANNEL and SIGNAL_LOG_CHANNEL, fanned
+ * out in memory to the open event streams. Pages never poll; each stream re-reads its own owner-scoped rows when
  * told its pipeline changed.
  */
 import type { Sql } from "../../../../shared/db.ts";
 import { errorMessage } from "../../../../shared/errors.ts";
 import type { Logger } from "../../../../shared/logging.ts";
-import { EXECUTION_CHANGES_CHANNEL } from "../../../../shared/names.ts";
+import { EXECUTION_CHANGES_CHANNEL, SIGNAL_LOG_CHANNEL } from "../../../../shared/names.ts";
+
+/** Topic announcing that the signal log grew. */
+export const SIGNALS_TOPIC = "signals";
 
 /** Topic of one pipeline's execution changes. */
 export const pipelineTopic = (pipelineId: string) => `pipeline:${pipelineId}`;
@@ -20,6 +23,10 @@ export interface LiveHub {
   publish(topic: string): void;
   /** Number of open subscriptions (for /metrics and tests). */
   readonly size: number;
+  /** Resolves when {@linkcode LiveHub.close} is called: open streams end so the server can stop. */
+  readonly closed: Promise<void>;
+  /** Ends every open stream (on shutdown). */
+  close(): void;
 }
 
 /** Creates the hub over `sql` (its LISTEN uses one dedicated connection of postgres.js). */
@@ -27,6 +34,7 @@ export function createLiveHub(sql: Sql, log: Logger): LiveHub {
   const topics = new Map<string, Set<() => void>>();
   let listening: Promise<unknown> | null = null;
   let size = 0;
+  const closing = Promise.withResolvers<void>();
   const publish = (topic: string) => {
     for (const listener of topics.get(topic) ?? []) {
       try {
@@ -37,9 +45,12 @@ export function createLiveHub(sql: Sql, log: Logger): LiveHub {
     }
   };
   const listen = () =>
-    listening ??= sql.listen(EXECUTION_CHANGES_CHANNEL, (payload) => {
-      for (const id of payload.split(",")) if (id) publish(pipelineTopic(id));
-    }).catch((error) => {
+    listening ??= Promise.all([
+      sql.listen(EXECUTION_CHANGES_CHANNEL, (payload) => {
+        for (const id of payload.split(",")) if (id) publish(pipelineTopic(id));
+      }),
+      sql.listen(SIGNAL_LOG_CHANNEL, () => publish(SIGNALS_TOPIC)),
+    ]).catch((error) => {
       listening = null;
       throw error;
     });
@@ -59,5 +70,7 @@ export function createLiveHub(sql: Sql, log: Logger): LiveHub {
     get size() {
       return size;
     },
+    closed: closing.promise,
+    close: () => closing.resolve(),
   };
 }

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
 import { createTestDatabase } from "../../../../tests/fixtures/database.ts";
-import { waitFor } from "../../../../tests/fixtures/processes.ts";
-import { createLiveHub, pipelineTopic } from "./live_hub.ts";
+import { pollUntil } from "../../../../shared/poll_until.ts";
+import { createLiveHub, pipelineTopic, SIGNALS_TOPIC } from "./live_hub.ts";
 
 Deno.test({
   name: "live hub: one notification per statement, none for heartbeats, fanned out by pipeline",
@@ -28,12 +28,10 @@ Deno.test({
     await sql`
       insert into pipeline_executions (pipeline_id, trigger_kind, signal_id)
       select ${a!.id}, 'signal', 'sig-' || n from generate_series(1, 10) n`;
-    await waitFor(
-      "a's notification",
-      () => Promise.resolve(heard.a === 1 ? true : undefined),
-      5000,
-      20,
-    );
+    await pollUntil("a's notification", () => (heard.a === 1) ? true : undefined, {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
     // A heartbeat changes neither status nor attempts: nothing to show, nothing sent.
     await sql`update pipeline_executions set heartbeat_at = now() where pipeline_id = ${a!.id}`;
     // Status changes on both pipelines in one statement: one notification each.
@@ -41,16 +39,28 @@ Deno.test({
       b!.id
     }, 'manual')`;
     await sql`update pipeline_executions set status = 'running'`;
-    await waitFor(
-      "b's notifications",
-      () => Promise.resolve(heard.b === 2 ? true : undefined),
-      5000,
-      20,
-    );
+    await pollUntil("b's notifications", () => (heard.b === 2) ? true : undefined, {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
     assert.deepEqual(heard, { a: 2, b: 2 });
+
+    // The signal log: one notification per statement, whatever the number of rows.
+    let signals = 0;
+    const stopSignals = await hub.subscribe(SIGNALS_TOPIC, () => signals++);
+    await sql`
+      insert into signal_log (signal_id, ticker, topic, partition, kafka_offset, received_at,
+        decided_at)
+      select 's' || n, 'AAPL', 't', 0, n, now(), now() from generate_series(1, 5) n`;
+    await pollUntil("the signal log notification", () => signals === 1 ? true : undefined, {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
 
     stopA();
     stopB();
+    stopSignals();
     assert.equal(hub.size, 0);
+    assert.equal(signals, 1);
   },
 });

@@ -3,7 +3,6 @@
  * analytics, from the same store functions the JSON routes call.
  */
 import { Hono } from "hono";
-import { SIGNAL_TYPES } from "../../../../shared/schemas/signal.ts";
 import { createAnalyticsStore } from "../../analytics_store.ts";
 import { createExecutionStore, type ExecutionRow } from "../../execution_store.ts";
 import { decodeCursor, encodeCursor } from "../../page_cursor.ts";
@@ -15,6 +14,8 @@ import type { UiDeps, UiEnv } from "../ui_env.ts";
 import { AnalyticsBody } from "./analytics_page.tsx";
 import { SignalLineage } from "./signal_page.tsx";
 import { SignalsList } from "./signals_page.tsx";
+import { liveSignalsUrl } from "./live_signals.tsx";
+import { signalFilterOf } from "./signal_filter.ts";
 
 const PAGE = 50;
 const DAY_MS = 86_400_000;
@@ -29,13 +30,7 @@ export function signalPages(deps: UiDeps) {
   return new Hono<UiEnv>()
     .get("/signals", async (c) => {
       const q = c.req.query();
-      const filters = {
-        ticker: q.ticker?.trim().toUpperCase() || undefined,
-        scanner: q.scanner?.trim() || undefined,
-        direction: (SIGNAL_TYPES as readonly string[]).includes(q.direction ?? "")
-          ? q.direction
-          : undefined,
-      };
+      const filters = signalFilterOf(q);
       const after = q.cursor ? decodeCursor(q.cursor, anyId) : null;
       const rows = await signals.list(c.get("userId"), filters, { limit: PAGE, after });
       const last = rows.at(-1);
@@ -47,7 +42,12 @@ export function signalPages(deps: UiDeps) {
         : null;
       return c.html(
         <Layout title="Signals" path="/signals" csrf={csrfToken(c)} email={c.get("email")}>
-          <SignalsList signals={rows} filters={filters} next={next} />
+          <SignalsList
+            signals={rows}
+            filters={filters}
+            next={next}
+            stream={after ? undefined : liveSignalsUrl(filters, rows)}
+          />
         </Layout>,
       );
     })

@@ -12,6 +12,32 @@ export interface SignalsListProps {
   };
   /** Query string of the next page, or null at the end. */
   next: string | null;
+  /** Event stream that prepends new signals (the first page only). */
+  stream?: string | undefined;
+}
+
+/** The rows of `signals`; the live stream sends them too. */
+export function SignalTableRows(props: { signals: readonly SignalRow[] }) {
+  return (
+    <>
+      {props.signals.map((s) => (
+        <tr>
+          <td>
+            <a href={`/signals/${encodeURIComponent(s.signal_id)}`}>
+              {timestamp(s.received_at)}
+            </a>
+          </td>
+          <td>{s.ticker}</td>
+          <td class={s.direction ?? ""}>{s.direction}</td>
+          <td class="num">{s.confidence}</td>
+          <td class="hide-narrow">{s.scanner ?? "—"}</td>
+          <td class="hide-narrow muted">
+            {s.topic}/{s.partition}@{s.kafka_offset}
+          </td>
+        </tr>
+      ))}
+    </>
+  );
 }
 
 /** The page body. */
@@ -45,9 +71,10 @@ export function SignalsList(props: SignalsListProps) {
         </div>
         <button type="submit">Filter</button>
       </form>
-      {props.signals.length === 0
-        ? <p class="card empty">No signals yet.</p>
-        : (
+      <div {...(props.stream ? { "hx-ext": "sse", "sse-connect": props.stream } : {})}>
+        {props.stream && <p class="live-state" aria-hidden="true">live updates</p>}
+        {props.signals.length === 0 && <p class="card empty">No signals yet.</p>}
+        {(props.signals.length > 0 || props.stream) && (
           <div class="table-wrap">
             <table>
               <caption class="skip">Signals, newest first</caption>
@@ -61,27 +88,16 @@ export function SignalsList(props: SignalsListProps) {
                   <th scope="col" class="hide-narrow">Origin</th>
                 </tr>
               </thead>
-              <tbody>
-                {props.signals.map((s) => (
-                  <tr>
-                    <td>
-                      <a href={`/signals/${encodeURIComponent(s.signal_id)}`}>
-                        {timestamp(s.received_at)}
-                      </a>
-                    </td>
-                    <td>{s.ticker}</td>
-                    <td class={s.direction ?? ""}>{s.direction}</td>
-                    <td class="num">{s.confidence}</td>
-                    <td class="hide-narrow">{s.scanner ?? "—"}</td>
-                    <td class="hide-narrow muted">
-                      {s.topic}/{s.partition}@{s.kafka_offset}
-                    </td>
-                  </tr>
-                ))}
+              <tbody
+                id="signals"
+                {...(props.stream ? { "sse-swap": "signals", "hx-swap": "afterbegin" } : {})}
+              >
+                <SignalTableRows signals={props.signals} />
               </tbody>
             </table>
           </div>
         )}
+      </div>
       {props.next && (
         <p>
           <a href={`/signals?${props.next}`}>Older signals</a>
