@@ -6,6 +6,8 @@
  *
  * Ours: `jobs` queued executions of one `allow` pipeline with no steps are inserted by one
  * statement and XADDed beforehand; the clock runs from the worker's start to its last success.
+ * Each run also measures ours as deployed, 1 and 2 worker processes (see worker_processes.ts),
+ * right after BullMQ, so every figure of a run shares the machine's load of that moment.
  */
 import { getLogger } from "@logtape/logtape";
 import type { Logger } from "../shared/logging.ts";
@@ -19,6 +21,7 @@ import { insertBenchPipelines } from "./bench_pipelines.ts";
 import { installBullmq, runBullmq } from "./bullmq_peer.ts";
 import { median } from "./percentiles.ts";
 import { waitUntil } from "./wait_until.ts";
+import { runWorkerProcesses } from "./worker_processes.ts";
 
 /** What the section measured. */
 export interface WorkersResult {
@@ -29,7 +32,12 @@ export interface WorkersResult {
   jobs: number;
   concurrency: number;
   runs: { ours: number[]; bullmq: number[] };
+  /** Worker processes (`deno task worker`) by count: median jobs/s, ÷ BullMQ's median, runs. */
+  processes: Record<string, { jobs_per_s: number; ratio: number; runs: number[] }>;
 }
+
+/** Worker process counts measured in each run. */
+const PROCESS_COUNTS = [1, 2];
 
 /** Alternates ours and BullMQ `args.runs` times each. */
 export async function runWorkers(
@@ -45,19 +53,24 @@ export async function runWorkers(
   // The worker's own pool, sized as `deno task worker` sizes it by default.
   const workerSql = connectPostgres(db.url, { max: Math.min(10, args.concurrency + 2) });
   const runs = { ours: [] as number[], bullmq: [] as number[] };
+  const processRuns = new Map(PROCESS_COUNTS.map((n) => [n, [] as number[]]));
+  /** A fresh queue of `args.jobs` no-op jobs, in Postgres and on the stream. */
+  const queueJobs = async (tag: string) => {
+    await db.sql`truncate pipeline_executions cascade`;
+    await redis.redis.del(redis.names.jobsStream);
+    const executions = await db.sql<{ id: string; pipeline_id: string }[]>`
+      insert into pipeline_executions (pipeline_id, trigger_kind, signal_id, signal)
+      select ${pipeline.id}::uuid, 'signal', ${tag}::text || g,
+        '{"ticker":"T0000","signal":"BULLISH","confidence":80}'::jsonb
+      from generate_series(1, ${args.jobs}) as g
+      returning id, pipeline_id`;
+    for (let i = 0; i < executions.length; i += 5000) {
+      await enqueueJobs(redis.redis, redis.names, executions.slice(i, i + 5000));
+    }
+  };
   try {
     for (let run = 0; run < args.runs && !signal.aborted; run++) {
-      await db.sql`truncate pipeline_executions cascade`;
-      await redis.redis.del(redis.names.jobsStream);
-      const executions = await db.sql<{ id: string; pipeline_id: string }[]>`
-        insert into pipeline_executions (pipeline_id, trigger_kind, signal_id, signal)
-        select ${pipeline.id}::uuid, 'signal', ${`w${run}-`}::text || g,
-          '{"ticker":"T0000","signal":"BULLISH","confidence":80}'::jsonb
-        from generate_series(1, ${args.jobs}) as g
-        returning id, pipeline_id`;
-      for (let i = 0; i < executions.length; i += 5000) {
-        await enqueueJobs(redis.redis, redis.names, executions.slice(i, i + 5000));
-      }
+      await queueJobs(`w${run}-`);
       const stop = new AbortController();
       const worker = createWorker({
         sql: workerSql,
@@ -84,11 +97,29 @@ export async function runWorkers(
           concurrency: args.concurrency,
         }),
       );
-      log.info("Worker run {run}: ours {ours} jobs/s, BullMQ {bullmq} jobs/s", {
-        run: run + 1,
-        ours: runs.ours.at(-1),
-        bullmq: runs.bullmq.at(-1),
-      });
+      for (const processes of PROCESS_COUNTS) {
+        await queueJobs(`w${run}-p${processes}-`);
+        processRuns.get(processes)!.push(
+          await runWorkerProcesses({
+            sql: db.sql,
+            databaseUrl: db.url,
+            redisPrefix: redis.prefix,
+            processes,
+            concurrency: args.concurrency,
+            jobs: args.jobs,
+            signal,
+          }),
+        );
+      }
+      log.info(
+        "Worker run {run}: ours {ours} jobs/s, BullMQ {bullmq} jobs/s, processes {processes}",
+        {
+          run: run + 1,
+          ours: runs.ours.at(-1),
+          bullmq: runs.bullmq.at(-1),
+          processes: Object.fromEntries([...processRuns].map(([n, r]) => [n, r.at(-1)])),
+        },
+      );
     }
   } finally {
     await workerSql.end({ timeout: 2 });
@@ -103,5 +134,12 @@ export async function runWorkers(
     jobs: args.jobs,
     concurrency: args.concurrency,
     runs,
+    processes: Object.fromEntries(
+      [...processRuns].map(([n, r]) => [n, {
+        jobs_per_s: median(r),
+        ratio: Math.round((median(r) / bullmq) * 100) / 100,
+        runs: r,
+      }]),
+    ),
   };
 }
