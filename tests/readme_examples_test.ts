@@ -94,3 +94,42 @@ Deno.test("README: the replay example prints the signals the README shows", asyn
   const summary = new TextDecoder().decode(run.stderr).trim().split("\n").at(-1)!;
   assert.ok(shown.includes(summary), `the README shows "${summary}"`);
 });
+
+Deno.test("README: the backtest example prints the figures its table shows", async () => {
+  const readme = await Deno.readTextFile(`${root}README.md`);
+  const blocks = readmeBlocks(readme);
+  const example = blocks.find((b) => b.language === "bash" && b.code.includes("task backtest"));
+  assert.ok(example, "the README has a backtest example");
+  const run = await new Deno.Command("bash", {
+    args: ["-c", example.code],
+    cwd: root,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+  const { stats } = JSON.parse(new TextDecoder().decode(run.stdout)) as {
+    stats: Record<string, number>;
+  };
+  // The table right after the example: | trades | win rate | profit factor | total return | …
+  const after = readme.split("\n").slice(example.line + example.code.split("\n").length + 1);
+  const row = after.find((l) => /^\|\s*\d/.test(l));
+  assert.ok(row, "a table of figures follows the example");
+  const cells = row.split("|").slice(1, 5).map((c) => c.trim());
+  assert.deepEqual(cells, [
+    String(stats.trades),
+    `${stats.win_rate_pct!.toFixed(1)} %`,
+    stats.profit_factor!.toFixed(2),
+    `${stats.total_return_pct!.toFixed(1)} %`,
+  ]);
+});
+
+Deno.test("README: every JSON example is valid JSON, or a template TradingView fills in", async () => {
+  const blocks = readmeBlocks(await Deno.readTextFile(`${root}README.md`))
+    .filter((b) => b.language === "json");
+  assert.ok(blocks.length >= 3);
+  for (const b of blocks) {
+    // TradingView replaces {{close}} and the like before it sends the alert.
+    const filled = b.code.replaceAll(/\{\{[^}]+\}\}/g, "1");
+    assert.doesNotThrow(() => JSON.parse(filled), `README line ${b.line} is not JSON`);
+  }
+});
