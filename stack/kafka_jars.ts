@@ -1,4 +1,5 @@
 /** Resolves the Kafka broker's classpath from Maven Central with `mvn`, once per pom. */
+import { textLines } from "../shared/text_lines.ts";
 import type { KafkaLayout } from "./kafka_config.ts";
 
 /** A copy of the pom the jars came from: a changed pom resolves again. */
@@ -49,7 +50,7 @@ export async function ensureKafkaJars(
   let shownAt = performance.now();
   const output: string[] = [];
   const read = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const line of lines(stream)) {
+    for await (const line of textLines(stream)) {
       output.push(line);
       if (!fetched.add(line) || performance.now() - shownAt < 2000) continue;
       shownAt = performance.now();
@@ -94,14 +95,4 @@ export class DownloadTally {
   text(): string {
     return `${this.files} files, ${(this.bytes / 1e6).toFixed(1)} MB (${this.last} last)`;
   }
-}
-
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let rest = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    const parts = (rest + chunk).split("\n");
-    rest = parts.pop() ?? "";
-    yield* parts;
-  }
-  if (rest) yield rest;
 }
