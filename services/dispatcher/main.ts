@@ -1,21 +1,20 @@
 /** `deno task dispatcher`: consumes trading signals and turns matches into pipeline jobs. */
 import { parseConfig } from "../../shared/config.ts";
-import { pingPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka } from "../../shared/kafka.ts";
 import { ensureTopics } from "../../shared/kafka_topics.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
-import { pingRedis } from "../../shared/redis.ts";
-import { connectStores } from "../../shared/stores.ts";
+import { connectStores, waitForStores } from "../../shared/stores.ts";
 import { logSummaries } from "../../shared/log_summary.ts";
 import { createDispatcher } from "./dispatcher.ts";
 import { dispatcherSummary } from "./metrics.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const { log, signal } = await bootService({ service: "dispatcher", config });
-const { sql, redis } = connectStores(config, { service: "dispatcher", log });
+const stores = connectStores(config, { service: "dispatcher", log });
+const { sql, redis } = stores;
 // What /readyz lists as missing: everything until each wait passes, and Kafka during an outage.
 const missing = new Set(["Postgres", "Redis", "Kafka"]);
 const kafka = createKafka({
@@ -40,21 +39,17 @@ const server = serveMetrics(
   () => [...missing, ...dispatcher.stalled()],
 );
 
-const waitFor = async (what: string, check: () => Promise<unknown>) => {
-  await waitForService(what, check, { signal, log });
-  missing.delete(what);
-};
-
+await waitForStores(stores, config, { signal, log, missing });
 try {
-  await waitFor("Postgres", () => pingPostgres(sql, config.databaseUrl));
-  await waitFor("Redis", () => pingRedis(redis, config.REDIS_URL));
-  await waitFor(
+  await waitForService(
     "Kafka",
     () =>
       ensureTopics(kafka, [{ topic: config.KAFKA_DEAD_LETTER_TOPIC, partitions: 1 }], {
         require: [config.KAFKA_SIGNAL_TOPIC],
       }),
+    { signal, log },
   );
+  missing.delete("Kafka");
   log.info("Dispatcher consuming {topic} as {group}, metrics on :{port}", {
     topic: config.KAFKA_SIGNAL_TOPIC,
     group: config.KAFKA_CONSUMER_GROUP,
