@@ -83,8 +83,12 @@ Deno.test({
       assert.match(await rows.first().innerText(), /AAPL/);
       await publish({ ticker: "NVDA", signal: "BEARISH", confidence: 90 });
       await publish({ ticker: "NVDA", signal: "BULLISH", confidence: 91 });
-      await page.getByRole("cell", { name: "91" }).waitFor();
-      assert.equal(await page.getByRole("cell", { name: "90" }).count(), 0, "bearish left out");
+      await page.getByRole("cell", { name: "91", exact: true }).waitFor();
+      assert.equal(
+        await page.getByRole("cell", { name: "90", exact: true }).count(),
+        0,
+        "bearish left out",
+      );
 
       await page.getByLabel("Direction").selectOption("");
       await page.getByLabel("Ticker").fill("msft");
