@@ -23,12 +23,21 @@ export interface ConsumeBarsOptions {
   metrics: { bars: Counter; exits: Counter; invalid: Counter };
   /** Read the topic from its start when the group has no offsets yet; default false. */
   fromBeginning?: boolean;
+  /**
+   * Called with true each time the consumer joins its group (it has partitions and reads), and
+   * with false when it crashes or stops; the service's readiness follows it.
+   */
+  onMembership?: (joined: boolean) => void;
 }
 
 /** Consumes until `signal` aborts; resolves once the consumer has left its group. */
 export async function consumeBars(options: ConsumeBarsOptions, signal: AbortSignal) {
   const { kafka, topic, sql, log, metrics } = options;
   const consumer = kafka.consumer({ groupId: options.groupId });
+  const membership = options.onMembership ?? (() => {});
+  consumer.on(consumer.events.GROUP_JOIN, () => membership(true));
+  consumer.on(consumer.events.CRASH, () => membership(false));
+  consumer.on(consumer.events.STOP, () => membership(false));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
   await consumer.run({

@@ -25,9 +25,19 @@ const sql = connectPostgres(config.databaseUrl, {
   max: 2,
   applicationName: "tickwire-paper-ledger",
 });
+// Not ready until Postgres answered and the consumer is in its group. A group with no committed
+// offsets starts at the topic's end when it joins, so a bar sent before a first join is not
+// applied; readiness is what tells a deployment (and a test) that bars are being read.
+const waiting = new Set(["Postgres", "Kafka bar consumer group"]);
 try {
-  const server = serveMetrics(registry, config.METRICS_PORT_PAPER_LEDGER, signal);
+  const server = serveMetrics(
+    registry,
+    config.METRICS_PORT_PAPER_LEDGER,
+    signal,
+    () => [...waiting],
+  );
   await waitForService("Postgres", () => pingPostgres(sql, config.databaseUrl), { signal, log });
+  waiting.delete("Postgres");
   log.info("Paper ledger: applying bars from {topic} (group {group}), metrics on :{port}", {
     topic: config.KAFKA_BAR_TOPIC,
     group: config.KAFKA_BAR_CONSUMER_GROUP,
@@ -45,6 +55,10 @@ try {
     sql,
     log,
     metrics,
+    onMembership: (joined) => {
+      if (joined) waiting.delete("Kafka bar consumer group");
+      else waiting.add("Kafka bar consumer group");
+    },
   }, signal);
   await server.finished;
 } catch (error) {
