@@ -10,6 +10,7 @@ import { pingRedis } from "../../shared/redis.ts";
 import { connectStores } from "../../shared/stores.ts";
 import { createSignalSender } from "../../shared/signals/kafka_signal_sender.ts";
 import { createApp, OPENAPI_PATH } from "./app.ts";
+import { readChartBundle } from "./ui/assets.ts";
 import { createLiveHub } from "./ui/live/live_hub.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
@@ -32,6 +33,8 @@ const signalSender = createSignalSender(
 for (const check of [pingPostgres(sql, config.databaseUrl), pingRedis(redis, config.REDIS_URL)]) {
   check.catch((error) => log.warn(errorMessage(error)));
 }
+// Said at start-up, not only when a paper page asks for the chart (then it answers 500).
+readChartBundle().catch((error) => log.error(errorMessage(error)));
 
 // The web app's live pages: one LISTEN for the process, opened by the first page that needs it;
 // open event streams end on shutdown so the server can stop.

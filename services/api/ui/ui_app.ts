@@ -6,6 +6,7 @@ import type { Hono } from "hono";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { compress } from "hono/compress";
+import { errorMessage } from "../../../shared/errors.ts";
 import type { SignIn } from "../sign_in.ts";
 import { assetRoutes } from "./assets.ts";
 import { executionPages } from "./executions/execution_routes.tsx";
@@ -55,7 +56,13 @@ export function mountUi(
   // Scripts and styles compress well (htmx 52 KB → ~16 KB); pages stay uncompressed, so event
   // streams are never buffered by a compressor.
   app.use("/ui/assets/*", compress());
-  app.route("/", assetRoutes());
+  app.route(
+    "/",
+    assetRoutes({
+      onError: (name, error) =>
+        deps.log.error("Cannot serve asset {name}: {error}", { name, error: errorMessage(error) }),
+    }),
+  );
   app.route("/", signInRoutes(deps, signIn, address));
   // The live stream's static path goes before the signal pages' `/signals/:id`.
   const pages = [pipelinePages, executionPages, liveSignalRoutes, signalPages, paperPages];
