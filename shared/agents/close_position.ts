@@ -9,22 +9,16 @@
 import { z } from "zod";
 import { defineAgent } from "./agent.ts";
 import { tradeTarget } from "./step_inputs.ts";
+import { bookStepOrder, orderCostParams } from "./step_order.ts";
 import { round } from "../ledger/position_math.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
-
-const bps = z.number().min(0).max(10_000);
 
 export const closePositionParams = z.object({
   /** Ticker; default the signal's. */
   ticker: tickerSchema.optional(),
   /** Share of the position to close, in percent; default 100 (all of it). */
   percent: z.number().positive().max(100).default(100),
-  /** Slippage against the trade, in basis points; default 5. */
-  slippage_bps: bps.default(5),
-  /** Fee in basis points of the notional; default 0. */
-  fee_bps: bps.default(0),
-  /** Fixed fee per order; default 0. */
-  fee_fixed: z.number().min(0).finite().default(0),
+  ...orderCostParams,
 }).strict();
 export type ClosePositionParams = z.infer<typeof closePositionParams>;
 
@@ -48,19 +42,9 @@ export const closePositionAgent = defineAgent({
     const quantity = closeQuantity(held, params.percent);
     const base = { account: account.name, ticker: target.ticker, held };
     if (quantity === 0) return { output: { ...base, status: "flat", closed_quantity: 0 } };
-    const booking = await ctx.ledger.book({
-      owner_id: ctx.pipeline.owner_id,
-      account: ctx.pipeline.account,
-      execution_id: ctx.execution.id,
-      step_id: ctx.step?.id ?? "close_position",
-      signal_id: ctx.signal?.signal_id ?? null,
-      ticker: target.ticker,
+    const booking = await bookStepOrder("close_position", ctx, target, params, {
       side: held > 0 ? "sell" : "buy",
       quantity,
-      price: target.price,
-      bar_date: target.date,
-      slippage_bps: params.slippage_bps,
-      fees: { fixed: params.fee_fixed, bps: params.fee_bps },
       allow_short: false,
       exit_reason: "signal",
     });

@@ -14,10 +14,9 @@ import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { exitParams, resolveExits } from "./exit_params.ts";
 import { stepInput, targetSide, tradeTarget } from "./step_inputs.ts";
+import { bookStepOrder, orderCostParams } from "./step_order.ts";
 import { PATH_PATTERN } from "../rules/path.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
-
-const bps = z.number().min(0).max(10_000);
 
 export const paperOrderParams = z.object({
   /** Shares, or a path to them in an earlier output (e.g. "size.quantity"). */
@@ -29,12 +28,7 @@ export const paperOrderParams = z.object({
   ticker: tickerSchema.optional(),
   /** Default: the signal's direction (BULLISH buys). */
   side: z.enum(["buy", "sell"]).optional(),
-  /** Slippage against the trade, in basis points; default 5. */
-  slippage_bps: bps.default(5),
-  /** Fee in basis points of the notional; default 0. */
-  fee_bps: bps.default(0),
-  /** Fixed fee per order; default 0. */
-  fee_fixed: z.number().min(0).finite().default(0),
+  ...orderCostParams,
   /** Let a sell exceed the long position (go short); default false. */
   allow_short: z.boolean().default(false),
   /** Protective exits of the position this order opens; default none. */
@@ -60,19 +54,9 @@ export const paperOrderAgent = defineAgent({
     const side = targetSide("paper_order", params.side, ctx.signal);
     const target = await tradeTarget(ctx.market, "paper_order", params.ticker, ctx.signal);
     const exits = params.exits ? resolveExits(params.exits, side, target.price, ctx) : null;
-    const booking = await ctx.ledger.book({
-      owner_id: ctx.pipeline.owner_id,
-      account: ctx.pipeline.account,
-      execution_id: ctx.execution.id,
-      step_id: ctx.step?.id ?? "paper_order",
-      signal_id: ctx.signal?.signal_id ?? null,
-      ticker: target.ticker,
+    const booking = await bookStepOrder("paper_order", ctx, target, params, {
       side,
       quantity,
-      price: target.price,
-      bar_date: target.date,
-      slippage_bps: params.slippage_bps,
-      fees: { fixed: params.fee_fixed, bps: params.fee_bps },
       allow_short: params.allow_short,
       ...exits && { exits },
     });

@@ -12,6 +12,7 @@
  * per-bar cost (a window of N bars costs N) of at most {@linkcode MAX_COST_PER_BAR}.
  */
 import type { Bar, PriceColumn } from "../market/bar.ts";
+import { compareValues } from "../rules/compare_values.ts";
 import { parseRule, type RuleNode } from "../rules/rule_parser.ts";
 import {
   type Arg,
@@ -198,7 +199,7 @@ export function evaluateExpression(
       case "compare": {
         const left = broadcast(evaluate(node.left) as number | NumberSeries);
         const right = broadcast(evaluate(node.right) as number | NumberSeries);
-        return left.map((l, i) => compare(node.op, l, right[i] ?? null));
+        return left.map((l, i) => compareValues(node.op, l, right[i] ?? null));
       }
       case "arith": {
         const left = broadcast(evaluate(node.left) as number | NumberSeries);
@@ -218,19 +219,6 @@ export function evaluateExpression(
     }
   };
   return broadcast(evaluate(expression.tree) as boolean | boolean[]);
-}
-
-function compare(op: string, left: number | null, right: number | null): boolean {
-  if (op === "==") return left === right;
-  if (op === "!=") return left !== right;
-  if (left === null || right === null) return false;
-  return op === "<"
-    ? left < right
-    : op === "<="
-    ? left <= right
-    : op === ">"
-    ? left > right
-    : left >= right;
 }
 
 function arithmetic(op: string, left: number | null, right: number | null): number | null {

@@ -6,10 +6,9 @@
  */
 import type { Queryable } from "../db.ts";
 import { type PaperAccount, valueAccount } from "./accounts.ts";
-import type { ExitReason } from "./exits.ts";
 import { type LedgerStats, ledgerStats } from "./ledger_stats.ts";
 import type { MemoryFill } from "./memory_ledger.ts";
-import { applyFill, FLAT, type Position, type Side } from "./position_math.ts";
+import { applyFill, FLAT, type Position } from "./position_math.ts";
 import { type Trade, tradesOf } from "./trades.ts";
 
 /** An account's figures and trades. */
@@ -20,18 +19,7 @@ export interface AccountStats {
 
 /** Computes the figures of `account`. */
 export async function accountStats(sql: Queryable, account: PaperAccount): Promise<AccountStats> {
-  const rows = await sql<
-    {
-      ticker: string;
-      side: Side;
-      quantity: number;
-      price: number;
-      fees: number;
-      realised: number;
-      bar_date: string | null;
-      exit_reason: ExitReason | null;
-    }[]
-  >`
+  const rows = await sql<Omit<MemoryFill, "account_id" | "position_after">[]>`
     select f.ticker, f.side, f.quantity::float8 as quantity, f.price::float8 as price,
       f.fees::float8 as fees, f.realised_pnl::float8 as realised,
       to_char(o.bar_date, 'YYYY-MM-DD') as bar_date, o.exit_reason

@@ -13,28 +13,31 @@ import {
   planOrder,
   type PositionExits,
 } from "./order_plan.ts";
-import { FLAT, type Position, type Side } from "./position_math.ts";
+import { FLAT, type Position } from "./position_math.ts";
 
 export type { OrderRequest } from "./order_plan.ts";
 
 /** A booked order, as stored (numbers, not numeric strings). */
-export interface PaperOrder {
+export interface PaperOrder extends
+  Pick<
+    OrderRequest,
+    | "execution_id"
+    | "step_id"
+    | "signal_id"
+    | "ticker"
+    | "side"
+    | "quantity"
+    | "slippage_bps"
+    | "bar_date"
+  > {
   id: string;
   account_id: string;
-  execution_id: string | null;
-  step_id: string | null;
-  signal_id: string | null;
-  ticker: string;
-  side: Side;
-  quantity: number;
   requested_price: number;
   fill_price: number | null;
   fees: number;
-  slippage_bps: number;
   status: "filled" | "rejected";
   reject_reason: string | null;
   exit_reason: ExitReason | null;
-  bar_date: string | null;
   created_at: Date;
 }
 

@@ -4,6 +4,7 @@
  * strings. A null (e.g. an indicator without enough history) makes ordering false and arithmetic
  * null, so a rule over missing data says no rather than failing.
  */
+import { compareValues } from "./compare_values.ts";
 import { resolvePath } from "./path.ts";
 import type { RuleNode } from "./rule_parser.ts";
 
@@ -64,25 +65,17 @@ function evaluate(node: RuleNode, scope: unknown): Value {
 }
 
 function compare(op: string, left: Value, right: Value, column: number): boolean {
-  if (op === "==") return left === right;
-  if (op === "!=") return left !== right;
-  if (left === null || right === null) return false;
+  const ordered = op !== "==" && op !== "!=" && left !== null && right !== null;
   const comparable = (typeof left === "number" && typeof right === "number") ||
     (typeof left === "string" && typeof right === "string");
-  if (!comparable) {
+  if (ordered && !comparable) {
     throw new TypeError(
       `Rule operator "${op}" at column ${column} compares ${describe(left)} with ${
         describe(right)
       }; both sides must be numbers or both strings`,
     );
   }
-  return op === "<"
-    ? left < right
-    : op === "<="
-    ? left <= right
-    : op === ">"
-    ? left > right
-    : left >= right;
+  return compareValues(op, left, right);
 }
 
 function boolean(value: Value, op: string, column: number): boolean {
