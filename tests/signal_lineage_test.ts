@@ -214,7 +214,13 @@ Deno.test("signal lineage: log entry, claimed, filtered by min_confidence, skipp
   const traderCounts = groups.get(trader) as Record<string, number>;
   assert.deepEqual([traderCounts.claimed, traderCounts.skipped_busy], [1, 2]);
   const pickyCounts = groups.get(picky) as Record<string, unknown>;
-  assert.deepEqual(pickyCounts.filtered_by, { signal_type: 0, min_confidence: 2, scanner: 0 });
+  assert.deepEqual(pickyCounts.filtered_by, {
+    signal_type: 0,
+    min_confidence: 2,
+    max_confidence: 0,
+    scanner: 0,
+    source: 0,
+  });
   const byDirection = await api.call(
     "GET",
     `/api/v1/analytics/funnel?group_by=direction&from=${encodeURIComponent(startedAt)}`,

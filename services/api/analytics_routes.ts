@@ -37,8 +37,17 @@ export const funnelSchema = z.object({
     }),
     matched: count,
     filtered: count,
-    filtered_by: z.object({ signal_type: count, min_confidence: count, scanner: count }),
+    filtered_by: z.object({
+      signal_type: count,
+      min_confidence: count,
+      max_confidence: count,
+      scanner: count,
+      source: count,
+    }),
     stale: count,
+    no_quorum: count.openapi({
+      description: "Kept by a confluence pipeline without a run it contributed to",
+    }),
     skipped_busy: count,
     claimed: count,
     succeeded: count,
@@ -122,9 +131,14 @@ export function analyticsRoutes(deps: ApiDeps) {
           groups: rows.map(({
             filtered_signal_type: signal_type,
             filtered_min_confidence: min_confidence,
+            filtered_max_confidence: max_confidence,
             filtered_scanner: scanner,
+            filtered_source: source,
             ...row
-          }) => ({ ...row, filtered_by: { signal_type, min_confidence, scanner } })),
+          }) => ({
+            ...row,
+            filtered_by: { signal_type, min_confidence, max_confidence, scanner, source },
+          })),
         }, 200);
       },
     )

@@ -26,8 +26,11 @@ export interface FunnelRow {
   filtered: number;
   filtered_signal_type: number;
   filtered_min_confidence: number;
+  filtered_max_confidence: number;
   filtered_scanner: number;
+  filtered_source: number;
   stale: number;
+  no_quorum: number;
   skipped_busy: number;
   claimed: number;
   succeeded: number;
@@ -95,12 +98,15 @@ export function createAnalyticsStore(sql: Sql) {
         select ${key} as key,
           ${groupBy === "pipeline" ? sql`min(d.pipeline_name)` : sql`null::text`} as name,
           count(distinct d.signal_id)::int as signals,
-          ${count(sql`d.decision in ('claimed', 'skipped_busy')`)} as matched,
+          ${count(sql`d.decision in ('claimed', 'skipped_busy', 'no_quorum')`)} as matched,
           ${count(sql`d.decision = 'filtered'`)} as filtered,
           ${count(sql`d.condition = 'signal_type'`)} as filtered_signal_type,
           ${count(sql`d.condition = 'min_confidence'`)} as filtered_min_confidence,
+          ${count(sql`d.condition = 'max_confidence'`)} as filtered_max_confidence,
           ${count(sql`d.condition = 'scanner'`)} as filtered_scanner,
+          ${count(sql`d.condition = 'source'`)} as filtered_source,
           ${count(sql`d.decision = 'stale'`)} as stale,
+          ${count(sql`d.decision = 'no_quorum'`)} as no_quorum,
           ${count(sql`d.decision = 'skipped_busy'`)} as skipped_busy,
           ${count(sql`d.decision = 'claimed'`)} as claimed,
           ${count(sql`d.execution_status = 'succeeded'`)} as succeeded,

@@ -3,11 +3,15 @@
  * be 500 000 rows/s at 50 000 signals/s and ten pipelines per ticker). The dispatcher decides
  * from the signal and the pipeline as it was, so:
  * - the pipelines a signal reached are the active signal-mode versions (pipeline_versions)
- *   current at the batch's `decided_at` whose tickers hold the signal's ticker;
- * - `claimed`: an execution exists for (pipeline, signal_id);
+ *   current at the batch's `decided_at` whose tickers hold the signal's ticker and whose
+ *   listen_to hears it (the dispatcher's `hearsSignal`, in its SQL form);
+ * - `claimed`: an execution exists for (pipeline, signal_id), or, on a confluence pipeline, the
+ *   confluence run that lists the signal among its contributors;
  * - `filtered`: the version's signal_filter rejects it, naming the first failing condition in
- *   the dispatcher's order (signal_type, min_confidence, scanner);
+ *   the dispatcher's order (signal_type, min_confidence, max_confidence, scanner), or the
+ *   confluence does not name its source (`source`);
  * - `stale`: `decided_at - emitted_at` exceeds the version's max_signal_age_seconds;
+ * - `no_quorum`: a confluence pipeline kept it, and no run it contributed to was claimed (yet);
  * - `skipped_busy`: otherwise; the run holding the slot is the pipeline's latest execution
  *   queued by the claim statement's time (`logged_at`) and not finished by then.
  * Limits: a pipeline change reaches the dispatcher's cache a moment after it is committed, so a
@@ -16,13 +20,27 @@
  */
 import type postgres from "postgres";
 import type { Sql } from "../../shared/db.ts";
+import {
+  hearsSignalSql,
+  namedByConfluenceSql,
+  type ScopeColumns,
+} from "../../shared/signals/signal_scope.ts";
 
 /** Reasons a (signal, pipeline) pair can end with. */
-export const DECISIONS = ["claimed", "skipped_busy", "filtered", "stale"] as const;
+export const DECISIONS = ["claimed", "skipped_busy", "filtered", "stale", "no_quorum"] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-/** Conditions a `filtered` decision names (the keys of signal_filter, in the dispatcher's order). */
-export const FILTER_CONDITIONS = ["signal_type", "min_confidence", "scanner"] as const;
+/**
+ * Conditions a `filtered` decision names, in the dispatcher's order: the keys of signal_filter,
+ * then `source` (a confluence pipeline's `of` does not name the signal's source or scanner).
+ */
+export const FILTER_CONDITIONS = [
+  "signal_type",
+  "min_confidence",
+  "max_confidence",
+  "scanner",
+  "source",
+] as const;
 export type FilterCondition = (typeof FILTER_CONDITIONS)[number];
 
 /** One derived decision with the signal's fields. */
@@ -68,6 +86,13 @@ export function decisionsOf(
   signals: postgres.PendingQuery<postgres.Row[]>,
   options: DecisionsOptions = {},
 ) {
+  const scope: ScopeColumns = {
+    listenTo: sql`v.listen_to`,
+    ownerId: sql`p.owner_id`,
+    signalOwner: sql`s.owner_id`,
+    signalSource: sql`s.source`,
+    signalScanner: sql`s.scanner`,
+  };
   return sql`
     select s.signal_id, s.ticker, s.scanner, s.direction, s.confidence, s.emitted_at,
       s.received_at, s.decided_at, s.logged_at, d.pipeline_id, d.pipeline_name, d.decision,
@@ -79,7 +104,8 @@ export function decisionsOf(
         case
           when e.id is not null then 'claimed'
           when c.condition is not null then 'filtered'
-          when c.stale then 'stale'
+          when f.stale then 'stale'
+          when f.confluence then 'no_quorum'
           else 'skipped_busy'
         end as decision,
         c.condition,
@@ -89,28 +115,47 @@ export function decisionsOf(
         h.id as busy_execution_id, e.queued_at, e.started_at, e.finished_at
       from pipeline_versions v
       join pipelines p on p.id = v.pipeline_id and p.owner_id = ${ownerId}
-      left join pipeline_executions e on e.pipeline_id = v.pipeline_id
-        and e.signal_id = s.signal_id
+      -- The dispatcher's order: signal_filter, then age, then the confluence's sources.
       cross join lateral (select
         case
           when v.signal_filter ? 'signals'
             and not (v.signal_filter -> 'signals') ? s.direction then 'signal_type'
           when v.signal_filter ? 'min_confidence'
             and s.confidence < (v.signal_filter ->> 'min_confidence')::float8 then 'min_confidence'
+          when v.signal_filter ? 'max_confidence'
+            and s.confidence > (v.signal_filter ->> 'max_confidence')::float8 then 'max_confidence'
           when v.signal_filter ? 'scanners' and (s.scanner is null
             or not (v.signal_filter -> 'scanners') ? s.scanner) then 'scanner'
         end as condition,
         coalesce(s.decided_at - s.emitted_at
-          > make_interval(secs => v.max_signal_age_seconds), false) as stale) c
+          > make_interval(secs => v.max_signal_age_seconds), false) as stale,
+        v.listen_to -> 'confluence' is not null as confluence,
+        ${namedByConfluenceSql(sql, scope)} as named) f
+      cross join lateral (select coalesce(f.condition,
+        case when not f.stale and not f.named then 'source' end) as condition) c
+      -- Its execution: the run claimed with its id, or the confluence run it contributed to.
+      left join lateral (
+        select x.id, x.status, x.queued_at, x.started_at, x.finished_at
+        from pipeline_executions x
+        where x.pipeline_id = v.pipeline_id and x.signal_id = s.signal_id
+        union all
+        select x.id, x.status, x.queued_at, x.started_at, x.finished_at
+        from pipeline_executions x
+        where f.confluence and c.condition is null and not f.stale
+          and x.pipeline_id = v.pipeline_id and x.signal_id like 'confluence:%'
+          and x.signal -> 'confluence' -> 'contributors'
+            @> jsonb_build_array(jsonb_build_object('signal_id', s.signal_id))
+        limit 1) e on true
       left join lateral (
         select h.id from pipeline_executions h
-        where e.id is null and c.condition is null and not c.stale
+        where e.id is null and c.condition is null and not f.stale and not f.confluence
           and h.pipeline_id = v.pipeline_id and h.queued_at <= s.logged_at
           and (h.finished_at is null or h.finished_at > s.logged_at)
         order by h.queued_at desc limit 1) h on true
       where v.trigger_mode = 'signal' and v.is_active
         and v.scanner_tickers @> jsonb_build_array(s.ticker)
         and v.valid_from <= s.decided_at and (v.valid_to is null or v.valid_to > s.decided_at)
+        and ${hearsSignalSql(sql, scope)}
         ${options.pipelineId ? sql`and v.pipeline_id = ${options.pipelineId}` : sql``}
     ) d on true`;
 }

@@ -128,7 +128,9 @@ export function signalRoutes(deps: ApiDeps) {
         summary: "One signal: where it came from, and what each of your pipelines did with it",
         description: "Decisions are those of the caller's pipelines only: `claimed` (with the " +
           "execution and its orders), `skipped_busy` (with the run holding the slot), " +
-          "`filtered` (naming the condition) or `stale` (age and limit).",
+          "`filtered` (naming the condition), `stale` (age and limit) or `no_quorum` (kept by a " +
+          "confluence that did not fire with it). Pipelines whose listen_to does not hear the " +
+          "signal have no decision.",
         request: { params: signalIdParamSchema },
         responses: {
           200: jsonResponse(signalDetailSchema, "The signal and the caller's decisions"),

@@ -40,7 +40,10 @@ export const decisionSchema = z.object({
   pipeline_name: z.string(),
   decision: z.enum(DECISIONS),
   condition: z.enum(FILTER_CONDITIONS).nullable()
-    .openapi({ description: "For `filtered`: the signal_filter condition that failed" }),
+    .openapi({
+      description: "For `filtered`: the signal_filter condition that failed, or `source` " +
+        "(not one of the confluence's sources)",
+    }),
   age_seconds: z.number().nullable()
     .openapi({ description: "The signal's age when decided (emitted → decided)" }),
   max_signal_age_seconds: z.number().int().nullable()

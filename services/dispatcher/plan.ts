@@ -9,7 +9,7 @@ import type { OverlapPolicy } from "../../shared/schemas/pipeline.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 import { toStorableJson } from "../../shared/schemas/storable_text.ts";
 import { DispatchStats } from "../../shared/dispatch_stats.ts";
-import { hearsSignal, sourceNameOf } from "../../shared/signals/signal_scope.ts";
+import { hearsSignal, namedByConfluence, sourceNameOf } from "../../shared/signals/signal_scope.ts";
 import type { Contribution } from "./confluence_state.ts";
 import { decideSignal } from "./match.ts";
 import type { DeadLetter } from "./dead_letter.ts";
@@ -89,9 +89,8 @@ export function planBatch(
         // even counted, so one user's signals leave no trace in another's stats.
         if (!hearsSignal(pipeline.listenTo, pipeline.ownerId, signal)) continue;
         const confluence = pipeline.listenTo?.confluence;
-        const source = sourceNameOf(signal);
         // A confluence pipeline hears only the sources it names.
-        const named = !confluence || (source !== null && confluence.of.includes(source));
+        const named = namedByConfluence(pipeline.listenTo, signal);
         const matchedOrNot = decideSignal(pipeline, signal, emittedAtMs, nowMs);
         const decision = matchedOrNot === "matched" && !named ? "filtered" : matchedOrNot;
         plan.stats.add(pipeline.id, decision);
@@ -100,7 +99,7 @@ export function planBatch(
           plan.contributions.push({
             pipelineId: pipeline.id,
             rule: confluence,
-            entry: { source: source!, signal_id: signalId, t: emittedAtMs },
+            entry: { source: sourceNameOf(signal)!, signal_id: signalId, t: emittedAtMs },
             signal: { ...signal, signal_id: signalId },
             request: {
               pipeline_id: pipeline.id,

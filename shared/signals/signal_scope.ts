@@ -11,6 +11,8 @@
  * claim's `(pipeline_id, signal_id)` index.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type postgres from "postgres";
+import type { Sql } from "../db.ts";
 import type { TickerSignal } from "../schemas/signal.ts";
 
 /** Prefixes reserved for private and derived signal ids. */
@@ -110,4 +112,52 @@ export function hearsSignal(
   if (signal.owner_id === undefined) return hearsPublic;
   if (signal.owner_id !== ownerId) return false;
   return sources === "all" || (signal.source !== undefined && sources.includes(signal.source));
+}
+
+/**
+ * Whether a pipeline with `listen` passes `signal` on to its confluence: true without one, else
+ * only when the signal's source (or scanner) is named in `confluence.of`.
+ */
+export function namedByConfluence(
+  listen: { confluence?: { of: readonly string[] } | undefined } | null,
+  signal: TickerSignal,
+): boolean {
+  const confluence = listen?.confluence;
+  if (!confluence) return true;
+  const name = sourceNameOf(signal);
+  return name !== null && confluence.of.includes(name);
+}
+
+type Fragment = postgres.PendingQuery<postgres.Row[]>;
+
+/** Column expressions the SQL forms of the scope rules read. */
+export interface ScopeColumns {
+  /** The pipeline's listen_to (jsonb; NULL means the default). */
+  listenTo: Fragment;
+  /** The pipeline's owner. */
+  ownerId: Fragment;
+  /** The signal's owner_id (NULL: public), source and scanner. */
+  signalOwner: Fragment;
+  signalSource: Fragment;
+  signalScanner: Fragment;
+}
+
+/**
+ * {@linkcode hearsSignal} as a SQL boolean, for decisions derived on read where the dispatcher's
+ * loop is not at hand. The two forms live here side by side; signal_scope_sql_test.ts checks they
+ * agree on every combination of scope, owner, source and listen_to.
+ */
+export function hearsSignalSql(sql: Sql, c: ScopeColumns): Fragment {
+  return sql`(case when ${c.signalOwner} is null
+      then coalesce((${c.listenTo} ->> 'public')::boolean, true)
+    else ${c.signalOwner} = ${c.ownerId}
+      and (coalesce(${c.listenTo} -> 'sources', '"all"') = '"all"'::jsonb
+        or coalesce((${c.listenTo} -> 'sources') ? ${c.signalSource}, false)) end)`;
+}
+
+/** {@linkcode namedByConfluence} as a SQL boolean (same test as {@linkcode hearsSignalSql}). */
+export function namedByConfluenceSql(sql: Sql, c: ScopeColumns): Fragment {
+  return sql`(${c.listenTo} -> 'confluence' is null
+    or coalesce((${c.listenTo} -> 'confluence' -> 'of')
+      ? coalesce(${c.signalSource}, ${c.signalScanner}), false))`;
 }

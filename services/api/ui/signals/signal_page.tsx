@@ -26,6 +26,8 @@ export function decisionReason(d: DecisionRow): string {
       return `stale: ${Math.round(d.age_seconds ?? 0)} s old, limit ${d.max_signal_age_seconds} s`;
     case "skipped_busy":
       return "matched, but the pipeline was busy";
+    case "no_quorum":
+      return "kept for the confluence, which did not fire with it";
   }
 }
 
