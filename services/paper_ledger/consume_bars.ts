@@ -3,12 +3,16 @@
  * (protective exits, then the equity marks of the accounts holding the ticker). A bar is
  * committed only once applied; when Postgres fails the message is retried (kafkajs restarts the
  * partition from its last commit), and a bar applied twice books nothing twice, because each
- * position remembers the last bar it checked. A message that is not a bar is logged and skipped.
+ * position remembers the last bar it checked. A message that is not a bar is dead-lettered (the
+ * dispatcher's letter format, keyed by the original's coordinates) before it is committed, so it
+ * is never silently dropped and never stalls the partition; while the dead-letter topic cannot
+ * be written, the message is retried.
  */
 import type { Kafka } from "kafkajs";
 import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { applyBar } from "../../shared/ledger/apply_bar.ts";
+import type { DeadLetter } from "../../shared/kafka_dead_letter.ts";
 import type { Logger } from "../../shared/logging.ts";
 import type { Counter } from "../../shared/metrics.ts";
 import { parseBarMessage } from "../../shared/schemas/bar_message.ts";
@@ -21,6 +25,8 @@ export interface ConsumeBarsOptions {
   sql: Sql;
   log: Logger;
   metrics: { bars: Counter; exits: Counter; invalid: Counter };
+  /** Writes one letter to the dead-letter topic; resolves once the broker acknowledged it. */
+  deadLetter: (letter: DeadLetter) => Promise<void>;
   /** Read the topic from its start when the group has no offsets yet; default false. */
   fromBeginning?: boolean;
   /**
@@ -41,11 +47,29 @@ export async function consumeBars(options: ConsumeBarsOptions, signal: AbortSign
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
   await consumer.run({
-    eachMessage: async ({ message }) => {
+    eachMessage: async ({ message, partition }) => {
       const parsed = parseBarMessage(message.value);
       if (!parsed.ok) {
+        // Dies here, before the commit: the message is read again and its letter written again,
+        // with the same key (topic/partition/offset), so a reader sees it is one letter.
+        await options.deadLetter({
+          topic,
+          partition,
+          offset: message.offset,
+          timestampMs: Number(message.timestamp),
+          signalIndex: null,
+          reason: "invalid",
+          error: parsed.error,
+          key: message.key ?? null,
+          payload: message.value ?? null,
+        });
         metrics.invalid.inc();
-        log.warn("Skipped a message on {topic}: {error}", { topic, error: parsed.error });
+        log.warn("Dead-lettered a message on {topic} ({partition}/{offset}): {error}", {
+          topic,
+          partition,
+          offset: message.offset,
+          error: parsed.error,
+        });
         return;
       }
       try {

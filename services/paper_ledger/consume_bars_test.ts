@@ -11,6 +11,7 @@ import type { Bar } from "../../shared/market/bar.ts";
 import { writeBars } from "../../shared/market/bars_store.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
 import { toBarMessages } from "../../shared/schemas/bar_message.ts";
+import { deadLetterMessage } from "../../shared/kafka_dead_letter.ts";
 import { consumeBars } from "./consume_bars.ts";
 
 const bar = (date: string, open: number, low: number, close: number): Bar => ({
@@ -50,6 +51,9 @@ Deno.test("paper ledger: bars from Kafka hit a long's stop once, the same bar tw
     exits: registry.counter("exits", "exits"),
     invalid: registry.counter("invalid", "invalid"),
   };
+  const deadLetters = await kafka.createTopic(1);
+  const letters = kafka.kafka.producer({ idempotent: true });
+  await letters.connect();
   const stop = new AbortController();
   const consuming = consumeBars({
     kafka: kafka.kafka,
@@ -59,13 +63,39 @@ Deno.test("paper ledger: bars from Kafka hit a long's stop once, the same bar tw
     log: getLogger(["tickwire", "test"]),
     metrics,
     fromBeginning: true,
+    deadLetter: async (letter) => {
+      await letters.send({ topic: deadLetters, acks: -1, messages: [deadLetterMessage(letter)] });
+    },
   }, stop.signal);
   try {
     await pollUntil("every message", () => metrics.invalid.total() === 1 || undefined);
   } finally {
     stop.abort();
     await consuming;
+    await letters.disconnect();
   }
+  // The message that is not a bar is on the dead-letter topic, naming why and where it was.
+  const reader = kafka.kafka.consumer({ groupId: `twtest-${crypto.randomUUID().slice(0, 8)}` });
+  await reader.connect();
+  await reader.subscribe({ topic: deadLetters, fromBeginning: true });
+  const read: { key: string; value: string; headers: Record<string, string> }[] = [];
+  await reader.run({
+    eachMessage: ({ message }) => {
+      const headers = Object.fromEntries(
+        Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+      );
+      read.push({ key: String(message.key), value: String(message.value), headers });
+      return Promise.resolve();
+    },
+  });
+  await pollUntil("the dead letter", () => read.length > 0 || undefined);
+  await reader.disconnect();
+  assert.equal(read.length, 1);
+  assert.equal(read[0]!.key, `${kafka.topic}/0/4`);
+  assert.equal(read[0]!.value, "not a bar");
+  assert.equal(read[0]!.headers["tickwire-reason"], "invalid");
+  assert.equal(read[0]!.headers["tickwire-original-topic"], kafka.topic);
+  assert.equal(read[0]!.headers["tickwire-original-offset"], "4");
   assert.equal(metrics.bars.total(), 4);
   const orders = await db.sql`
     select side, exit_reason, fill_price::float8, bar_date::text from paper_orders

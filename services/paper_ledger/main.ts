@@ -2,12 +2,14 @@
  * `deno task paper-ledger`: consumes the daily bars the signal generator publishes on
  * KAFKA_BAR_TOPIC and applies each to the paper ledger: protective exits (stop, take-profit,
  * trailing, time) booked once each, and the equity of every account holding the ticker marked
- * at the bar's close. Metrics and /healthz on METRICS_PORT_PAPER_LEDGER.
+ * at the bar's close. A message that is not a bar goes to KAFKA_DEAD_LETTER_TOPIC. Metrics,
+ * /healthz and /readyz on METRICS_PORT_PAPER_LEDGER.
  */
 import { parseConfig } from "../../shared/config.ts";
 import { connectPostgres, pingPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
+import { deadLetterMessage } from "../../shared/kafka_dead_letter.ts";
 import { MetricsRegistry, serveMetrics } from "../../shared/metrics.ts";
 import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
 import { consumeBars } from "./consume_bars.ts";
@@ -19,7 +21,10 @@ const m = (name: string) => `tickwire_paper_ledger_${name}`;
 const metrics = {
   bars: registry.counter(m("bars_total"), "Bars applied to the paper ledger"),
   exits: registry.counter(m("exits_total"), "Protective exits booked, by reason"),
-  invalid: registry.counter(m("invalid_messages_total"), "Messages on the bar topic skipped"),
+  invalid: registry.counter(
+    m("invalid_messages_total"),
+    "Messages on the bar topic that are not bars, dead-lettered",
+  ),
 };
 const sql = connectPostgres(config.databaseUrl, {
   max: 2,
@@ -48,6 +53,9 @@ try {
     clientId: "tickwire-paper-ledger",
     logLevel: logLevel.WARN,
   });
+  // Idempotent, so the producer's own retries add no copy of a letter.
+  const letters = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await letters.connect();
   await consumeBars({
     kafka,
     topic: config.KAFKA_BAR_TOPIC,
@@ -55,11 +63,19 @@ try {
     sql,
     log,
     metrics,
+    deadLetter: async (letter) => {
+      await letters.send({
+        topic: config.KAFKA_DEAD_LETTER_TOPIC,
+        acks: -1,
+        messages: [deadLetterMessage(letter)],
+      });
+    },
     onMembership: (joined) => {
       if (joined) waiting.delete("Kafka bar consumer group");
       else waiting.add("Kafka bar consumer group");
     },
   }, signal);
+  await letters.disconnect().catch(() => {});
   await server.finished;
 } catch (error) {
   if (!signal.aborted) {
