@@ -1,6 +1,6 @@
 /**
- * A service's Postgres pool and Redis client, as `main.ts` opens, awaits and closes them. Nothing
- * here connects at import time.
+ * A service's Postgres pool and Redis client (or the pool alone, for the services that hold no
+ * Redis), as `main.ts` opens, awaits and closes them. Nothing here connects at import time.
  */
 import type { Config } from "./config.ts";
 import { connectPostgres, pingPostgres, type Sql } from "./db.ts";
@@ -8,9 +8,13 @@ import type { Logger } from "./logging.ts";
 import { waitForService } from "./process.ts";
 import { connectRedis, pingRedis, type Redis } from "./redis.ts";
 
-/** The two connections most services hold. */
-export interface Stores {
+/** The pool every service holds. */
+export interface PostgresStores {
   sql: Sql;
+}
+
+/** The two connections most services hold. */
+export interface Stores extends PostgresStores {
   redis: Redis;
 }
 
@@ -24,45 +28,67 @@ export interface StoresOptions {
   poolSize?: number;
   /** Where the Redis client says it lost or regained its server. */
   log: Logger;
+  /** Whether to open Redis; default true. */
+  redis?: boolean;
 }
 
-/** Opens both lazily (the first command connects). */
+/** Opens both (or, with `redis: false`, Postgres alone) lazily: the first command connects. */
+export function connectStores(
+  config: Pick<Config, "databaseUrl" | "DATABASE_POOL_SIZE" | "REDIS_URL">,
+  options: StoresOptions & { redis: false },
+): PostgresStores;
 export function connectStores(
   config: Pick<Config, "databaseUrl" | "DATABASE_POOL_SIZE" | "REDIS_URL">,
   options: StoresOptions,
-): Stores {
-  return {
-    sql: connectPostgres(config.databaseUrl, {
-      max: options.poolSize ?? config.DATABASE_POOL_SIZE,
-      applicationName: `tickwire-${options.service}`,
-    }),
-    redis: connectRedis(config.REDIS_URL, {
-      name: options.redisName ?? `tickwire-${options.service}`,
-      log: options.log.getChild("redis"),
-    }),
-  };
+): Stores;
+export function connectStores(
+  config: Pick<Config, "databaseUrl" | "DATABASE_POOL_SIZE" | "REDIS_URL">,
+  options: StoresOptions,
+): PostgresStores | Stores {
+  const sql = connectPostgres(config.databaseUrl, {
+    max: options.poolSize ?? config.DATABASE_POOL_SIZE,
+    applicationName: `tickwire-${options.service}`,
+  });
+  if (options.redis === false) return { sql };
+  const redis = connectRedis(config.REDIS_URL, {
+    name: options.redisName ?? `tickwire-${options.service}`,
+    log: options.log.getChild("redis"),
+  });
+  return { sql, redis };
+}
+
+/** Closes what {@linkcode connectStores} opened, giving queries `timeoutSeconds` (default 5). */
+export async function closeStores(
+  stores: PostgresStores | Stores,
+  timeoutSeconds = 5,
+): Promise<void> {
+  if ("redis" in stores) stores.redis.disconnect();
+  await stores.sql.end({ timeout: timeoutSeconds });
 }
 
 /**
- * Waits for Postgres, then Redis (see waitForService), taking each out of `missing` (what the
- * service's /readyz lists) once it answers. Stopped (SIGTERM/SIGINT) while waiting, it closes
- * both and exits the process with code 0.
+ * Waits for Postgres, then Redis if the service holds it (see waitForService), taking each out
+ * of `missing` (what the service's /readyz lists) once it answers. Stopped (SIGTERM/SIGINT)
+ * while waiting, it closes both and exits the process with code 0.
  */
 export async function waitForStores(
-  stores: Stores,
+  stores: PostgresStores | Stores,
   config: Pick<Config, "databaseUrl" | "REDIS_URL">,
   options: { signal: AbortSignal; log: Logger; missing?: Set<string> },
 ): Promise<void> {
   const { missing = new Set() } = options;
+  const redis = "redis" in stores ? stores.redis : null;
   try {
-    missing.add("Postgres").add("Redis");
+    missing.add("Postgres");
+    if (redis) missing.add("Redis");
     await waitForService("Postgres", () => pingPostgres(stores.sql, config.databaseUrl), options);
     missing.delete("Postgres");
-    await waitForService("Redis", () => pingRedis(stores.redis, config.REDIS_URL), options);
-    missing.delete("Redis");
+    if (redis) {
+      await waitForService("Redis", () => pingRedis(redis, config.REDIS_URL), options);
+      missing.delete("Redis");
+    }
   } catch {
-    stores.redis.disconnect();
-    await stores.sql.end({ timeout: 1 });
+    await closeStores(stores, 1);
     Deno.exit(0);
   }
 }

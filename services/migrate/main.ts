@@ -1,10 +1,11 @@
 /** `deno task migrate`: applies pending migrations to DATABASE_URL and exits. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, pingPostgres } from "../../shared/db.ts";
+import { pingPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { setupLogging } from "../../shared/logging.ts";
 import { describeSchema, migrate, readMigrations, schemaState } from "../../shared/migrate.ts";
 import { exitOnConfigError } from "../../shared/process.ts";
+import { closeStores, connectStores } from "../../shared/stores.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const log = await setupLogging({
@@ -12,7 +13,8 @@ const log = await setupLogging({
   level: config.LOG_LEVEL,
   format: config.LOG_FORMAT,
 });
-const sql = connectPostgres(config.databaseUrl, { max: 1, applicationName: "tickwire-migrate" });
+const stores = connectStores(config, { service: "migrate", poolSize: 1, redis: false, log });
+const { sql } = stores;
 try {
   await pingPostgres(sql, config.databaseUrl);
   const result = await migrate(sql, await readMigrations());
@@ -26,5 +28,5 @@ try {
   log.fatal(errorMessage(error));
   Deno.exitCode = 1;
 } finally {
-  await sql.end({ timeout: 1 });
+  await closeStores(stores, 1);
 }

@@ -6,12 +6,12 @@
  * /healthz and /readyz on METRICS_PORT_PAPER_LEDGER.
  */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres, pingPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
 import { deadLetterMessage } from "../../shared/kafka_dead_letter.ts";
 import { MetricsRegistry, serveMetrics } from "../../shared/metrics.ts";
-import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
+import { bootService, exitOnConfigError } from "../../shared/process.ts";
+import { closeStores, connectStores, waitForStores } from "../../shared/stores.ts";
 import { consumeBars } from "./consume_bars.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
@@ -26,10 +26,13 @@ const metrics = {
     "Messages on the bar topic that are not bars, dead-lettered",
   ),
 };
-const sql = connectPostgres(config.databaseUrl, {
-  max: 2,
-  applicationName: "tickwire-paper-ledger",
+const stores = connectStores(config, {
+  service: "paper-ledger",
+  poolSize: 2,
+  redis: false,
+  log,
 });
+const { sql } = stores;
 // Not ready until Postgres answered and the consumer is in its group. A group with no committed
 // offsets starts at the topic's end when it joins, so a bar sent before a first join is not
 // applied; readiness is what tells a deployment (and a test) that bars are being read.
@@ -41,8 +44,7 @@ try {
     signal,
     () => [...waiting],
   );
-  await waitForService("Postgres", () => pingPostgres(sql, config.databaseUrl), { signal, log });
-  waiting.delete("Postgres");
+  await waitForStores(stores, config, { signal, log, missing: waiting });
   log.info("Paper ledger: applying bars from {topic} (group {group}), metrics on :{port}", {
     topic: config.KAFKA_BAR_TOPIC,
     group: config.KAFKA_BAR_CONSUMER_GROUP,
@@ -83,5 +85,5 @@ try {
     Deno.exitCode = 1;
   }
 }
-await sql.end({ timeout: 5 });
+await closeStores(stores);
 log.info("Paper ledger stopped");

@@ -4,7 +4,7 @@ import { connectPostgres } from "../../shared/db.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError } from "../../shared/process.ts";
-import { connectStores, waitForStores } from "../../shared/stores.ts";
+import { closeStores, connectStores, waitForStores } from "../../shared/stores.ts";
 import { createScheduler } from "./scheduler.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
@@ -35,6 +35,5 @@ const server = serveMetrics(
 await waitForStores(stores, config, { signal, log, missing });
 await scheduler.run(signal);
 await server.finished;
-redis.disconnect();
-await sql.end({ timeout: 5 });
+await closeStores(stores);
 log.info("Scheduler stopped");

@@ -4,7 +4,6 @@
  * while Kafka is down, and never exits on its own.
  */
 import { ConfigError, parseConfig, splitList } from "../../shared/config.ts";
-import { connectPostgres } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
 import type { Bar, MarketSource } from "../../shared/market/bar.ts";
@@ -17,6 +16,7 @@ import { simulatedMarket } from "../../shared/market/simulated_market.ts";
 import { logSummaries } from "../../shared/log_summary.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { bootService, exitOnConfigError } from "../../shared/process.ts";
+import { closeStores, connectStores } from "../../shared/stores.ts";
 import { tickerSchema } from "../../shared/schemas/ticker.ts";
 import { runSignalGenerator } from "./generator.ts";
 import { userScannerSignals, watchUserScanners } from "./user_scanners.ts";
@@ -82,10 +82,13 @@ const barPublisher = createSignalPublisher<Bar>({
   bufferMax: Math.max(config.SIGNAL_BUFFER_MAX, 100_000),
   partitions: config.KAFKA_TOPIC_PARTITIONS,
 });
-const sql = connectPostgres(config.databaseUrl, {
-  max: 2,
-  applicationName: "tickwire-signal-generator",
+const stores = connectStores(config, {
+  service: "signal-generator",
+  poolSize: 2,
+  redis: false,
+  log,
 });
+const { sql } = stores;
 const table = Deno.stdout.isTerminal();
 
 try {
@@ -157,7 +160,7 @@ try {
   log.fatal("Signal generator stopped: {error}", { error: errorMessage(error) });
   Deno.exitCode = 1;
 }
-await sql.end({ timeout: 5 });
+await closeStores(stores);
 log.info("Signal generator stopped");
 
 /** The configured market; a CSV source scans every ticker in its files (SIGNAL_TICKERS is the
