@@ -18,6 +18,19 @@ function renumberSteps(list) {
   });
 }
 
+// A step's buttons are named after its id ("Move step note up"): renamed as the id is typed.
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.name.endsWith(".id")) return;
+  const step = input.closest(".step");
+  const id = input.value.trim() || step?.querySelector("[name$='.agent']")?.value || "";
+  const names = { up: "Move step {} up", down: "Move step {} down", remove: "Remove step {}" };
+  for (const button of step?.querySelectorAll("button[data-step]") ?? []) {
+    const name = names[button.dataset.step];
+    if (name) button.setAttribute("aria-label", name.replace("{}", id));
+  }
+});
+
 document.addEventListener("change", (event) => {
   const target = event.target;
   if (target instanceof HTMLSelectElement && target.name === "trigger_mode" && target.form) {
@@ -51,7 +64,7 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const list = event.detail?.target;
   if (list instanceof Element && list.id === "steps") {
     renumberSteps(list);
-    list.lastElementChild?.querySelector("input, textarea")?.focus();
+    list.lastElementChild?.querySelector("input:not([type=hidden]), textarea")?.focus();
   }
 });
 

@@ -13,6 +13,10 @@ export interface PipelineFormProps {
   errors: FieldErrors;
   /** Tickers the system has seen, offered by the multi-select. */
   knownTickers: string[];
+  /** The control to focus after a step editor submission (default none). */
+  focus?: string | undefined;
+  /** The agent picked in "Add step" (default the first). */
+  addAgent?: string | undefined;
 }
 
 function FieldError(props: { name: string; errors: FieldErrors }) {
@@ -34,6 +38,13 @@ export function PipelineForm(props: PipelineFormProps) {
   return (
     <form method="post" action={props.action} class="stack card" novalidate>
       <CsrfField csrf={props.csrf} />
+      {
+        /* Enter in a field submits with the form's first submit button: this one saves, not the
+        step editor's move buttons below. Hidden from sight, the tab order and screen readers. */
+      }
+      <button type="submit" class="implicit-submit" tabindex={-1} aria-hidden="true">
+        Save
+      </button>
       {errors.form && <p class="alert" role="alert">{errors.form}</p>}
       {Object.keys(errors).length > 0 && (
         <p class="alert" role="alert">The pipeline was not saved: fix the fields marked below.</p>
@@ -212,7 +223,7 @@ export function PipelineForm(props: PipelineFormProps) {
           <input type="checkbox" name="is_active" checked={v.is_active} /> Active
         </label>
       </div>
-      <StepEditor steps={v.steps} errors={errors} />
+      <StepEditor steps={v.steps} errors={errors} focus={props.focus} addAgent={props.addAgent} />
       <div class="actions">
         <button type="submit">Save</button>
         <a href="/pipelines">Cancel</a>

@@ -25,6 +25,7 @@ import type { UiDeps, UiEnv } from "../ui_env.ts";
 import {
   emptyValues,
   type FieldErrors,
+  type FormBody,
   parseValues,
   type PipelineFormValues,
   valuesFromForm,
@@ -34,7 +35,21 @@ import { PipelineForm } from "./pipeline_form.tsx";
 import { PipelineDetails } from "./pipeline_page.tsx";
 import { PipelinesTable } from "./pipelines_page.tsx";
 import { knownTickers, runSummaries } from "./run_summaries.ts";
+import { applyStepAction, newStep } from "./step_actions.ts";
 import { StepFieldset } from "./step_editor.tsx";
+
+const stepKey = () => crypto.randomUUID().slice(0, 8);
+
+/** A step editor submission (no JavaScript): the values with the steps changed, or null. */
+function stepEdit(body: FormBody, values: PipelineFormValues) {
+  const action = body["step_action"];
+  const agent = body["add_agent"];
+  const addAgent = typeof agent === "string" ? agent : "log";
+  const edited = typeof action === "string"
+    ? applyStepAction(values.steps, action, { agent: addAgent, key: stepKey() })
+    : null;
+  return edited && { values: { ...values, steps: edited.steps }, focus: edited.focus, addAgent };
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EXECUTIONS_SHOWN = 50;
@@ -75,6 +90,7 @@ export function pipelinePages(deps: UiDeps) {
     action: string,
     values: PipelineFormValues,
     errors: FieldErrors,
+    editor: { focus?: string; addAgent?: string } = {},
   ) =>
     page(
       c,
@@ -87,6 +103,8 @@ export function pipelinePages(deps: UiDeps) {
           values={values}
           errors={errors}
           knownTickers={await knownTickers(deps.sql, c.get("userId"))}
+          focus={editor.focus}
+          addAgent={editor.addAgent}
         />
       </>,
       Object.keys(errors).length > 0 ? 422 : 200,
@@ -126,18 +144,14 @@ export function pipelinePages(deps: UiDeps) {
     })
     .get("/pipelines/new", (c) => form(c, "New pipeline", "/pipelines", emptyValues(), {}))
     .get("/pipelines/step", (c) => {
-      const agent = c.req.query("add_agent") ?? "log";
-      const key = crypto.randomUUID().slice(0, 8);
-      const step = {
-        key,
-        id: `${agent}_${key.slice(0, 4)}`.replace(/[^a-z0-9_]/g, "_"),
-        agent,
-        params: {},
-      };
+      const step = newStep(c.req.query("add_agent") ?? "log", stepKey());
       return c.html(<StepFieldset step={step} index={0} errors={{}} />);
     })
     .post("/pipelines", async (c) => {
-      const values = valuesFromForm(await c.req.parseBody({ all: true }));
+      const body = await c.req.parseBody({ all: true });
+      const values = valuesFromForm(body);
+      const edited = stepEdit(body, values);
+      if (edited) return form(c, "New pipeline", "/pipelines", edited.values, {}, edited);
       const parsed = parseValues(schema, values);
       if (!parsed.ok) return form(c, "New pipeline", "/pipelines", values, parsed.errors);
       const row = await store.create(c.get("userId"), parsed.body);
@@ -192,7 +206,11 @@ export function pipelinePages(deps: UiDeps) {
     .post("/pipelines/:id", async (c) => {
       const pipeline = await own(c);
       if (!pipeline) return notFound(c);
-      const values = valuesFromForm(await c.req.parseBody({ all: true }));
+      const body = await c.req.parseBody({ all: true });
+      const values = valuesFromForm(body);
+      const title = `Edit ${pipeline.name}`;
+      const edited = stepEdit(body, values);
+      if (edited) return form(c, title, `/pipelines/${pipeline.id}`, edited.values, {}, edited);
       const parsed = parseValues(schema, values);
       if (!parsed.ok) {
         return form(c, `Edit ${pipeline.name}`, `/pipelines/${pipeline.id}`, values, parsed.errors);

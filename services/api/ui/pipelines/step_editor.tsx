@@ -52,8 +52,42 @@ function ParamInput(props: { step: StepValues; field: ParamField; errors: FieldE
   );
 }
 
-/** One step. */
-export function StepFieldset(props: { step: StepValues; index: number; errors: FieldErrors }) {
+const STEP_VERBS = { up: "Move step {} up", down: "Move step {} down", remove: "Remove step {}" };
+
+/**
+ * A move or remove button. It submits the form (`step_action`), so the editor works without
+ * JavaScript; app.js handles the click in the page when it runs. `focus` (default none) is the
+ * `step_action` of the button the last submission pressed, which gets the focus back.
+ */
+function StepButton(
+  props: {
+    step: StepValues;
+    verb: keyof typeof STEP_VERBS;
+    class: string;
+    focus: string | undefined;
+    children: string;
+  },
+) {
+  const value = `${props.verb}:${props.step.key}`;
+  return (
+    <button
+      type="submit"
+      name="step_action"
+      value={value}
+      class={props.class}
+      data-step={props.verb}
+      autofocus={props.focus === value}
+      aria-label={STEP_VERBS[props.verb].replace("{}", props.step.id || props.step.agent)}
+    >
+      {props.children}
+    </button>
+  );
+}
+
+/** One step; `focus` (default none) names the control to focus, see {@linkcode StepButton}. */
+export function StepFieldset(
+  props: { step: StepValues; index: number; errors: FieldErrors; focus?: string | undefined },
+) {
   const { step, errors } = props;
   const prefix = `step.${step.key}`;
   const agent = agentChoices().find((a) => a.name === step.agent);
@@ -67,30 +101,9 @@ export function StepFieldset(props: { step: StepValues; index: number; errors: F
       <input type="hidden" name={`${prefix}.agent`} value={step.agent} />
       <div class="step-head">
         <strong class="muted">{agent?.description ?? "unknown agent"}</strong>
-        <button
-          type="button"
-          class="secondary"
-          data-step="up"
-          aria-label={`Move step ${step.id || step.agent} up`}
-        >
-          ↑
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          data-step="down"
-          aria-label={`Move step ${step.id || step.agent} down`}
-        >
-          ↓
-        </button>
-        <button
-          type="button"
-          class="danger"
-          data-step="remove"
-          aria-label={`Remove step ${step.id || step.agent}`}
-        >
-          Remove
-        </button>
+        <StepButton step={step} verb="up" class="secondary" focus={props.focus}>↑</StepButton>
+        <StepButton step={step} verb="down" class="secondary" focus={props.focus}>↓</StepButton>
+        <StepButton step={step} verb="remove" class="danger" focus={props.focus}>Remove</StepButton>
       </div>
       <div class="grid2">
         <div class="field">
@@ -100,6 +113,7 @@ export function StepFieldset(props: { step: StepValues; index: number; errors: F
             name={`${prefix}.id`}
             value={step.id}
             required
+            autofocus={props.focus === `step-${step.key}-id`}
             pattern="[a-z][a-z0-9_]{0,62}"
             aria-invalid={idError ? "true" : undefined}
             aria-describedby={idError ? `step-${step.key}-id-error` : undefined}
@@ -114,22 +128,43 @@ export function StepFieldset(props: { step: StepValues; index: number; errors: F
   );
 }
 
-/** The list of steps plus the "Add step" control (htmx fetches a new step's fieldset). */
-export function StepEditor(props: { steps: StepValues[]; errors: FieldErrors }) {
+/**
+ * The list of steps plus the "Add step" control: htmx fetches a new step's fieldset, and without
+ * JavaScript the button submits the form, which comes back with the step added.
+ */
+export function StepEditor(
+  props: {
+    steps: StepValues[];
+    errors: FieldErrors;
+    focus?: string | undefined;
+    addAgent?: string | undefined;
+  },
+) {
   return (
     <fieldset>
       <legend>Steps</legend>
       {props.errors.steps && <p class="error">{props.errors.steps}</p>}
       <div id="steps">
-        {props.steps.map((step, i) => <StepFieldset step={step} index={i} errors={props.errors} />)}
+        {props.steps.map((step, i) => (
+          <StepFieldset step={step} index={i} errors={props.errors} focus={props.focus} />
+        ))}
       </div>
       <div class="actions" style="margin-top:10px">
         <label for="add-step-agent">Agent</label>
-        <select id="add-step-agent" name="add_agent" style="width:auto">
-          {agentChoices().map((a) => <option value={a.name}>{a.name}</option>)}
+        <select
+          id="add-step-agent"
+          name="add_agent"
+          style="width:auto"
+          autofocus={props.focus === "add-step-agent"}
+        >
+          {agentChoices().map((a) => (
+            <option value={a.name} selected={a.name === props.addAgent}>{a.name}</option>
+          ))}
         </select>
         <button
-          type="button"
+          type="submit"
+          name="step_action"
+          value="add"
           class="secondary"
           hx-get="/pipelines/step"
           hx-include="#add-step-agent"
