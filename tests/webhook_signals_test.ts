@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
-import { freePort, type ServiceProcess, startService, waitFor } from "./fixtures/processes.ts";
+import { pollUntil } from "../shared/poll_until.ts";
+import { freePort, type ServiceProcess, startService } from "./fixtures/processes.ts";
 
 interface Execution {
   status: string;
@@ -73,11 +74,11 @@ Deno.test({
         .items;
     const producer = kafka.kafka.producer();
     try {
-      await waitFor("the API", async () => {
+      await pollUntil("the API", async () => {
         const res = await fetch(`${base}/healthz`).catch(() => null);
         await res?.body?.cancel();
         return res?.ok ? true : undefined;
-      }, 30_000);
+      }, { timeoutMs: 30_000 });
       const alice = await user("alice@tickwire.local");
       const bob = await user("bob@tickwire.local");
       const alicePipeline = await pipeline(alice, "alice AAPL");
@@ -85,7 +86,7 @@ Deno.test({
       const source = await call("POST", "/api/v1/signal-sources", { name: "tv" }, alice);
       assert.equal(source.status, 201);
       const hookPath = new URL(source.body.url).pathname;
-      await waitFor("the dispatcher to join its group", async () => {
+      await pollUntil("the dispatcher to join its group", async () => {
         const admin = kafka.kafka.admin();
         await admin.connect();
         try {
@@ -94,7 +95,7 @@ Deno.test({
         } finally {
           await admin.disconnect();
         }
-      }, 60_000);
+      }, { timeoutMs: 60_000 });
 
       await t.step("alice's TradingView alert runs alice's pipeline only", async () => {
         const res = await fetch(`${base}${hookPath}`, {
@@ -111,10 +112,10 @@ Deno.test({
         });
         const answer = await res.json();
         assert.equal(res.status, 200, JSON.stringify(answer));
-        const [run] = await waitFor("alice's execution to succeed", async () => {
+        const [run] = await pollUntil("alice's execution to succeed", async () => {
           const runs = await executions(alicePipeline, alice);
           return runs[0]?.status === "succeeded" ? runs : undefined;
-        }, 30_000);
+        }, { timeoutMs: 30_000 });
         assert.equal(run!.signal_id, answer.signal_id);
         assert.equal(run!.signal?.confidence, 77);
         assert.equal(run!.signal?.source, source.body.source);
@@ -151,11 +152,11 @@ Deno.test({
             }],
           });
           // The public signal after it proves the forged one was consumed and decided.
-          await waitFor("bob's pipeline to run on the public signal", async () => {
+          await pollUntil("bob's pipeline to run on the public signal", async () => {
             const runs = await executions(bobPipeline, bob);
             return runs.length === 1 && runs[0]!.status === "succeeded" ? true : undefined;
-          }, 30_000);
-          const aliceRuns = await waitFor("alice's public run", async () => {
+          }, { timeoutMs: 30_000 });
+          const aliceRuns = await pollUntil("alice's public run", async () => {
             const runs = await executions(alicePipeline, alice);
             return runs.length === 2 ? runs : undefined;
           });

@@ -5,7 +5,7 @@ import { loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
 import { createSignalSender } from "../../shared/signals/kafka_signal_sender.ts";
 import { authenticateSignal } from "../../shared/signals/signal_scope.ts";
 import { createTestKafka } from "../../tests/fixtures/kafka.ts";
-import { waitFor } from "../../tests/fixtures/processes.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 import { createTestApi } from "./test_api.ts";
 
 const fresh = () => new Date().toISOString();
@@ -157,7 +157,7 @@ Deno.test({
           return Promise.resolve();
         },
       });
-      await waitFor("three signals", () => Promise.resolve(signals.length >= 3 ? true : undefined));
+      await pollUntil("three signals", () => (signals.length >= 3 ? true : undefined));
       await consumer.disconnect();
       for (const signal of signals as Parameters<typeof authenticateSignal>[0][]) {
         assert.equal(signal.owner_id, alice.id);
@@ -210,14 +210,14 @@ Deno.test("signal intake: never answers before Kafka acknowledged; 503 and no de
 
   let answered = false;
   const pending = send().then((a) => (answered = true, a));
-  await waitFor("the send to start", () => Promise.resolve(sends === 1 ? true : undefined));
+  await pollUntil("the send to start", () => (sends === 1 ? true : undefined));
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(answered, false, "no answer while Kafka has not acknowledged");
   release(false);
   assert.equal((await pending).status, 503);
 
   const retry = send();
-  await waitFor("the retry's send", () => Promise.resolve(sends === 2 ? true : undefined));
+  await pollUntil("the retry's send", () => (sends === 2 ? true : undefined));
   release(true);
   assert.equal((await retry).status, 200, "the failed attempt was not taken for a duplicate");
   const log = await api.call("GET", `/api/v1/signal-sources/${created.body.id}/deliveries`, {
