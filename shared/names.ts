@@ -23,6 +23,8 @@ export interface RedisNames {
   intakeRate(sourceId: string, minute: number): string;
   /** Hash of a confluence pipeline's latest signal per source, for one ticker and direction. */
   confluence(pipelineId: string, ticker: string, direction: string): string;
+  /** A confluence's last fire (id and event time), for one pipeline, ticker and direction. */
+  confluenceFired(pipelineId: string, ticker: string, direction: string): string;
   /** Marker of an alert a webhook source already accepted (SET NX with the dedup window). */
   intakeSeen(sourceId: string, duplicateKey: string): string;
   /** A backtest job of the API: its status and result as JSON (SET with a day's expiry). */
@@ -43,6 +45,8 @@ export function redisNames(prefix: string): RedisNames {
     intakeSeen: (sourceId, key) => `${prefix}:intake:seen:${sourceId}:${key}`,
     confluence: (pipelineId, ticker, direction) =>
       `${prefix}:confluence:${pipelineId}:${ticker}:${direction}`,
+    confluenceFired: (pipelineId, ticker, direction) =>
+      `${prefix}:confluence-fired:${pipelineId}:${ticker}:${direction}`,
     backtestJob: (id) => `${prefix}:backtests:${id}`,
   };
 }

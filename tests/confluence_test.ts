@@ -1,7 +1,8 @@
 /**
  * Confluence through a real dispatcher process: two of two sources within the window fire once,
- * one alone or two outside the window do not, and a dispatcher killed (SIGKILL) between the two
- * signals still fires once after a new one starts, from the state it left in Redis.
+ * one alone or two outside the window do not, a dispatcher killed (SIGKILL) between the two
+ * signals still fires once after a new one starts, from the state it left in Redis, and the same
+ * sources signalling again inside the window do not fire it again.
  */
 import assert from "node:assert/strict";
 import { pollUntil } from "../shared/poll_until.ts";
@@ -110,6 +111,12 @@ Deno.test({
       await publish("AAPL", "golden_cross", 0);
       await committed();
       assert.equal((await executions()).length, 1, "fired once");
+
+      // Both sources again inside the window (new ids, a new quorum): still one run per window.
+      await publish("AAPL", "golden_cross", 5);
+      await publish("AAPL", "rsi", 6);
+      await committed();
+      assert.equal((await executions()).length, 1, "once per window");
     } catch (error) {
       console.error(dispatcher?.output().slice(-3000));
       throw error;

@@ -41,7 +41,10 @@ export type CommitOffsets = { topic: string; partition: number; offset: string }
 export interface BatchProcessorOptions {
   sql: Sql;
   redis: Redis;
-  names: Pick<RedisNames, "jobsStream" | "dispatchStats" | "confluence">;
+  names: Pick<
+    RedisNames,
+    "jobsStream" | "dispatchStats" | "confluence" | "confluenceFired"
+  >;
   log: Logger;
   metrics: DispatcherMetrics;
   index: () => PipelineIndex;

@@ -6,14 +6,17 @@
  *
  * Each contribution is one HSET (idempotent, so a retried stage or a redelivered batch writes the
  * same) followed by an HGETALL in the same pipelined round trip, so the decision sees exactly the
- * state after its own write and before the next contribution's.
+ * state after its own write and before the next contribution's. Beside the hash, the last fire
+ * (`confluenceFired`, same expiry) keeps a quorum from firing twice within one window; decisions
+ * in one batch see the fires of the contributions before them, and the new fires are written in
+ * a second round trip before they are handed to the claim.
  */
 import type { ClaimRequest } from "../../shared/executions/claim.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import type { Confluence } from "../../shared/schemas/pipeline.ts";
 import type { TickerSignal } from "../../shared/schemas/signal.ts";
-import { type ConfluenceEntry, decideConfluence } from "./confluence.ts";
+import { type ConfluenceEntry, type ConfluenceLastFire, decideConfluence } from "./confluence.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 
 /** A matched signal of a confluence pipeline, waiting for its decision. */
@@ -31,27 +34,41 @@ export interface Contribution {
 /** Writes every contribution in order and returns those that fire, as claim requests. */
 export async function resolveConfluence(
   redis: Redis,
-  names: Pick<RedisNames, "confluence">,
+  names: Pick<RedisNames, "confluence" | "confluenceFired">,
   contributions: readonly Contribution[],
 ): Promise<{ request: ClaimRequest; contribution: Contribution }[]> {
   if (contributions.length === 0) return [];
+  const ttlMs = (c: Contribution) => c.rule.within_seconds * 1000 + 60_000;
+  const firedKey = (c: Contribution) =>
+    names.confluenceFired(c.pipelineId, c.signal.ticker, c.signal.signal);
   const batch = redis.pipeline();
   for (const c of contributions) {
     const key = names.confluence(c.pipelineId, c.signal.ticker, c.signal.signal);
     batch.hset(key, c.entry.source, JSON.stringify(c.entry))
-      .pexpire(key, c.rule.within_seconds * 1000 + 60_000)
-      .hgetall(key);
+      .pexpire(key, ttlMs(c))
+      .hgetall(key)
+      .get(firedKey(c));
   }
-  const results = await batch.exec();
-  if (!results) throw new Error("Cannot keep confluence state: the Redis pipeline was discarded");
-  const failed = results.find(([error]) => error);
-  if (failed) throw failed[0];
+  const results = await exec(batch);
+  const lastFires = new Map<string, ConfluenceLastFire | null>();
+  const newFires = new Map<string, { fire: ConfluenceLastFire; ttlMs: number }>();
   const fired: { request: ClaimRequest; contribution: Contribution }[] = [];
   contributions.forEach((c, i) => {
-    const hash = results[i * 3 + 2]![1] as Record<string, string>;
+    const hash = results[i * 4 + 2]![1] as Record<string, string>;
     const entries = Object.values(hash).map((v) => JSON.parse(v) as ConfluenceEntry);
-    const fire = decideConfluence(c.pipelineId, entries, c.entry, c.rule);
+    const key = firedKey(c);
+    if (!lastFires.has(key)) {
+      const stored = results[i * 4 + 3]![1] as string | null;
+      lastFires.set(key, stored === null ? null : JSON.parse(stored) as ConfluenceLastFire);
+    }
+    const lastFire = lastFires.get(key) ?? null;
+    const fire = decideConfluence(c.pipelineId, entries, c.entry, c.rule, lastFire);
     if (!fire) return;
+    if (fire.signal_id !== lastFire?.signal_id) {
+      const record = { signal_id: fire.signal_id, t: c.entry.t };
+      lastFires.set(key, record);
+      newFires.set(key, { fire: record, ttlMs: ttlMs(c) });
+    }
     fired.push({
       contribution: c,
       request: {
@@ -73,5 +90,22 @@ export async function resolveConfluence(
       },
     });
   });
+  if (newFires.size > 0) {
+    // Written before the claim: if the process dies between the two, the redelivered signal forms
+    // the same fire, finds it recorded with the same id, and is given to the claim again.
+    const writes = redis.pipeline();
+    for (const [key, { fire, ttlMs }] of newFires) {
+      writes.set(key, JSON.stringify(fire), "PX", ttlMs);
+    }
+    await exec(writes);
+  }
   return fired;
+}
+
+async function exec(batch: ReturnType<Redis["pipeline"]>) {
+  const results = await batch.exec();
+  if (!results) throw new Error("Cannot keep confluence state: the Redis pipeline was discarded");
+  const failed = results.find(([error]) => error);
+  if (failed) throw failed[0];
+  return results;
 }
