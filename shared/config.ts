@@ -66,7 +66,7 @@ export const envSchema = z.object({
   API_LOGIN_MAX_ATTEMPTS_PER_EMAIL: int(1).default(10),
   API_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: int(1).default(100),
   API_LOGIN_WINDOW_SECONDS: int(1).default(900),
-  /** Take the client address from the last X-Forwarded-For entry (behind one proxy). */
+  /** Behind one proxy: trust X-Forwarded-For, -Proto and -Host (client address, public origin) */
   API_TRUST_PROXY: bool.default(false),
   /** Users (comma-separated emails) who see every dead letter, not only their own jobs'. */
   API_ADMIN_EMAILS: z.string().default(""),

@@ -36,6 +36,8 @@ export interface ApiDeps {
 export interface ApiEnv {
   Variables: {
     requestId: string;
+    /** The origin the client used (see public_origin.ts). */
+    publicOrigin: string;
     /** Set by bearer auth on /api/v1 routes. */
     userId: string;
     tokenId: string;

@@ -10,6 +10,7 @@ import { errorMessage } from "../../shared/errors.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
 import { isPostgresUnavailable } from "../../shared/postgres_unavailable.ts";
 import { accessLog } from "./access_log.ts";
+import { publicOriginVariable } from "./public_origin.ts";
 import type { ApiDeps, ApiEnv } from "./api_env.ts";
 import { ApiError } from "./api_error.ts";
 import { authRoutes } from "./auth_routes.ts";
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.use(requestId());
+  app.use(publicOriginVariable(deps.config.API_TRUST_PROXY));
   app.use(accessLog(deps.log, metrics));
   app.use(
     "/api/v1/*",

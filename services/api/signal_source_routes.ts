@@ -86,7 +86,6 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
     ...row,
     received_at: row.received_at.toISOString(),
   });
-  const origin = (url: string) => new URL(url).origin;
 
   return createRouter()
     .openapi(
@@ -112,7 +111,7 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
           c.req.valid("json"),
           sealSecret(secret, (await keys()).sealing),
         );
-        return c.json({ ...json(row, origin(c.req.url)), secret }, 201);
+        return c.json({ ...json(row, c.get("publicOrigin")), secret }, 201);
       },
     )
     .openapi(
@@ -128,7 +127,7 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
       }),
       async (c) => {
         const rows = await store.list(c.get("userId"));
-        return c.json({ items: rows.map((r) => json(r, origin(c.req.url))) }, 200);
+        return c.json({ items: rows.map((r) => json(r, c.get("publicOrigin"))) }, 200);
       },
     )
     .openapi(
@@ -144,7 +143,7 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
         const { id } = c.req.valid("param");
         const row = await store.get(c.get("userId"), id);
         if (!row) throw notFound("Signal source", id);
-        return c.json(json(row, origin(c.req.url)), 200);
+        return c.json(json(row, c.get("publicOrigin")), 200);
       },
     )
     .openapi(
@@ -168,7 +167,7 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
           sealSecret(secret, (await keys()).sealing),
         );
         if (!row) throw notFound("Signal source", id);
-        return c.json({ ...json(row, origin(c.req.url)), secret }, 200);
+        return c.json({ ...json(row, c.get("publicOrigin")), secret }, 200);
       },
     )
     .openapi(

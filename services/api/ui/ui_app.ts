@@ -51,7 +51,9 @@ export function mountUi(
 ): void {
   const limit = bodyLimit({ maxSize: deps.config.API_MAX_BODY_BYTES });
   const session = browserSession(deps.sql);
-  for (const path of [...PUBLIC_PATHS, ...SIGNED_IN_PATHS]) app.use(path, limit, csrfGuard());
+  for (const path of [...PUBLIC_PATHS, ...SIGNED_IN_PATHS]) {
+    app.use(path, limit, csrfGuard(deps.config.API_TRUST_PROXY));
+  }
   for (const path of SIGNED_IN_PATHS) app.use(path, session);
   // Scripts and styles compress well (htmx 52 KB → ~16 KB); pages stay uncompressed, so event
   // streams are never buffered by a compressor.

@@ -12,6 +12,8 @@ export interface UiDeps extends ApiDeps {
 export interface UiEnv {
   Variables: {
     requestId: string;
+    /** The origin the browser used (see public_origin.ts). */
+    publicOrigin: string;
     /** Set by the session middleware on signed-in routes. */
     userId: string;
     tokenId: string;

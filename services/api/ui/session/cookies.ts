@@ -12,7 +12,8 @@ export const SESSION_COOKIE = "tw_session";
 /** Cookie holding the CSRF secret. */
 export const CSRF_COOKIE = "tw_csrf";
 
-const secure = (c: Context) => new URL(c.req.url).protocol === "https:";
+// Behind a TLS-terminating proxy the request URL says http: the public origin says https.
+const secure = (c: Context) => (c.get("publicOrigin") ?? c.req.url).startsWith("https:");
 
 /** Sets the session cookie to `token` until `expires`. */
 export function setSessionCookie(c: Context, token: string, expires: Date): void {

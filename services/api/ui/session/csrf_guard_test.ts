@@ -3,7 +3,7 @@ import { csrfProblem } from "./csrf_guard.ts";
 
 const base = {
   method: "POST",
-  url: "http://127.0.0.1:8000/pipelines",
+  ownOrigin: "http://127.0.0.1:8000",
   origin: undefined,
   cookie: "a".repeat(64),
   sent: "a".repeat(64),
@@ -30,4 +30,15 @@ Deno.test("csrfProblem: another origin, a missing or a different token are refus
     "Invalid CSRF token; reload the page",
   );
   assert.equal(csrfProblem({ ...base, sent: "a" }), "Invalid CSRF token; reload the page");
+});
+
+Deno.test("csrfProblem: behind an untrusted proxy, a refusal says to set API_TRUST_PROXY", () => {
+  const origin = "https://tickwire.example.com";
+  assert.equal(
+    csrfProblem({ ...base, origin, untrustedProxy: true }),
+    `Cross-origin request from "${origin}" refused (this server is "http://127.0.0.1:8000"; ` +
+      "behind a TLS-terminating proxy, set API_TRUST_PROXY=true so its X-Forwarded-Proto and " +
+      "X-Forwarded-Host count)",
+  );
+  assert.equal(csrfProblem({ ...base, origin, ownOrigin: origin, untrustedProxy: false }), null);
 });
