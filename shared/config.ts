@@ -2,7 +2,7 @@
  * Every environment variable Tickwire reads, in one zod schema, parsed once per process by
  * `main.ts`. Names follow the seed design (KAFKA_*, BATCH_*, CACHE_*, POSTGRES_*) plus ours.
  */
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { parseCidr } from "./egress/address_class.ts";
 
 // A schema-level `error` would also replace the range messages, so only a type problem gets it.

@@ -3,8 +3,6 @@
  * no Content-Type; a body must say it is JSON, else 415 naming what was sent.
  */
 import assert from "node:assert/strict";
-// test_api.ts first: it loads @hono/zod-openapi before any shared schema is built (zod 4 gives
-// .openapi() only to schemas built after that import).
 import { createTestApi } from "./test_api.ts";
 import { insertPipeline } from "../../tests/fixtures/pipelines.ts";
 

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-// test_api.ts first: it loads @hono/zod-openapi before any shared schema is built.
 import { createTestApi } from "./test_api.ts";
 import { insertPipeline } from "../../tests/fixtures/pipelines.ts";
 

@@ -6,7 +6,7 @@
  *
  * @example {"id": "close", "agent": "close_position", "when": "signal.signal == \"BEARISH\"", "params": {"slippage_bps": 5, "fee_bps": 1}}
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { defineAgent } from "./agent.ts";
 import { tradeTarget } from "./step_inputs.ts";
 import { bookStepOrder, orderCostParams } from "./step_order.ts";

@@ -3,7 +3,7 @@
  * earlier outputs (e.g. the sizer's `size.stop_price`, its 2 × ATR stop), or percentages of the
  * entry price, resolved to prices when the order is placed.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import type { AgentContext } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { stepInput } from "./step_inputs.ts";

@@ -7,7 +7,7 @@
  *
  * @example {"id": "indicators", "agent": "indicators", "params": {"sma": [50, 200], "ema": [12, 26], "rsi": 14, "atr": 14, "bars": 400}}
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { targetTicker } from "./step_inputs.ts";

@@ -3,7 +3,7 @@
  *
  * @example {"id": "note", "agent": "log", "params": {"message": "AAPL signal received", "level": "info"}}
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { defineAgent } from "./agent.ts";
 
 export const logAgent = defineAgent({

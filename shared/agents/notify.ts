@@ -8,7 +8,7 @@
  *
  * @example {"id": "tell", "agent": "notify", "params": {"url": "https://hooks.slack.com/services/T000/B000/XXXX", "text": "Bought {{order.quantity}} {{order.ticker}} at {{order.fill_price}}"}}
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { type AgentContext, defineAgent } from "./agent.ts";
 import { postJson } from "./post_json.ts";
 import { stepInput } from "./step_inputs.ts";

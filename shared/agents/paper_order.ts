@@ -9,7 +9,7 @@
  *
  * @example {"id": "order", "agent": "paper_order", "params": {"quantity": "size.quantity", "slippage_bps": 5, "fee_bps": 1, "fee_fixed": 1, "exits": {"stop_loss": "size.stop_price", "take_profit": {"percent": 20}}}}
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { exitParams, resolveExits } from "./exit_params.ts";

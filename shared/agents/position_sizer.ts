@@ -7,7 +7,7 @@
  *
  * @example {"id": "size", "agent": "position_sizer", "params": {"risk_per_trade_pct": 1, "stop": {"atr_multiple": 2, "atr": "indicators.atr14"}, "max_position_pct": 20, "max_open_positions": 5}}
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { stepInput, targetSide, tradeTarget } from "./step_inputs.ts";

@@ -6,7 +6,7 @@
  *
  * @example {"id": "entry", "agent": "rule", "params": {"expression": "signal.confidence >= 70 and indicators.rsi14 < 65"}}
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { defineAgent } from "./agent.ts";
 import { NonRetryableError } from "./errors.ts";
 import { evaluateRule } from "../rules/evaluate_rule.ts";

@@ -3,7 +3,7 @@
  * an order as the run's step, so that both are idempotent per execution and step and charge the
  * same way.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import type { AgentContext } from "./agent.ts";
 import type { TradeTarget } from "./step_inputs.ts";
 import type { Booking } from "../ledger/book_order.ts";

@@ -8,7 +8,7 @@
  *
  * @example {"id": "notify", "agent": "webhook", "params": {"url": "https://example.com/hook", "secret": "s3cret"}}
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { exponentialDelay } from "../backoff.ts";
 import { sleep } from "../sleep.ts";
 import { defineAgent } from "./agent.ts";

@@ -1,5 +1,5 @@
 /** A rule expression as configs carry it (the `rule` agent, a step's `when`): parsed to be kept. */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { MAX_RULE_LENGTH, parseRule } from "./rule_parser.ts";
 
 /** A string that {@linkcode parseRule} accepts; the parser's message otherwise. */

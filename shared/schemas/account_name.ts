@@ -1,5 +1,5 @@
 /** A paper account's name, as a pipeline or `POST /api/v1/paper/accounts` gives it. */
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 /** 1-63 letters, digits, spaces, `_` or `-`, starting with a letter or digit. */
 export const accountNameSchema = z.string().regex(

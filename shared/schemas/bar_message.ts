@@ -2,7 +2,7 @@
  * A daily bar on the bar topic (KAFKA_BAR_TOPIC): one contract for the generator (producer) and
  * the paper ledger (consumer), keyed by ticker so a ticker's bars stay in order.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import type { Bar } from "../market/bar.ts";
 import { tickerSchema } from "./ticker.ts";
 

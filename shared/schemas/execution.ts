@@ -2,7 +2,7 @@
  * The execution contract: one record schema ({@linkcode executionSchema}) with its enums, from
  * which the claim, the worker's view, the API's store rows and answers are derived.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { TRIGGER_MODES } from "./pipeline.ts";
 
 /** What created an execution: a pipeline's trigger mode, or a user's manual run. */

@@ -1,6 +1,6 @@
 /** The job payload on the jobs stream: small, the execution row in Postgres holds the rest. */
 import { issuesText } from "../errors.ts";
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 export const jobSchema = z.object({
   execution_id: z.uuid(),

@@ -5,7 +5,7 @@
  * (`trigger_mode`, `scanner_tickers`, `is_active`, `config`).
  */
 import { Cron } from "croner";
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { type SignalConditions, signalConditionsSchema } from "./signal_conditions.ts";
 import { privateSourceSchema } from "./signal.ts";
 import { accountNameSchema } from "./account_name.ts";

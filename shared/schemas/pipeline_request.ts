@@ -2,7 +2,7 @@
  * Request bodies of the pipelines API, derived from the pipeline record schema so the API accepts
  * exactly what the dispatcher, scheduler and worker understand.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { pipelineSchema } from "./pipeline.ts";
 import { tickerSignalSchema } from "./signal.ts";
 import { type AgentParamsByName, pipelineConfigSchemaFor } from "./steps.ts";

@@ -6,7 +6,7 @@
  * and must carry our intake's `signature` (see shared/signals/signal_scope.ts).
  */
 import { issuesText } from "../errors.ts";
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { storableText } from "./storable_text.ts";
 import { tickerSchema } from "./ticker.ts";
 

@@ -2,7 +2,7 @@
  * Conditions on a signal, one model for a pipeline's `signal_filter` (the dispatcher's matching)
  * and the `signal_gate` agent (a step): every key optional, all given keys must hold.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { SIGNAL_TYPES, type TickerSignal } from "./signal.ts";
 
 const confidence = z.number().min(0).max(100);

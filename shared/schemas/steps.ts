@@ -3,7 +3,7 @@
  * shape only, so that loading it loads no agent; a step's agent and params are checked against a
  * registry by {@linkcode pipelineConfigSchemaFor}, which the API and the worker call with theirs.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { ruleExpressionSchema } from "../rules/rule_expression.ts";
 
 /** One step's shape; its `params` are the named agent's to check. */

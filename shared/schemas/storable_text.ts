@@ -5,7 +5,7 @@
  * Every free-text field of a contract is checked here, at the boundary, so such input is rejected
  * with a message instead of stopping the statement that carries it.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 /** Whether Postgres can store `text` in a text or jsonb column. */
 export function isStorableText(text: string): boolean {

@@ -1,5 +1,5 @@
 /** Ticker symbols: trimmed, upper-cased, symbol-shaped (`AAPL`, `BRK.B`, `BTC-USD`, `^GSPC`). */
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 /** Pattern of a normalised ticker. */
 export const TICKER_PATTERN = /^\^?[A-Z0-9]{1,10}([.\-=/][A-Z0-9]{1,10}){0,2}$/;

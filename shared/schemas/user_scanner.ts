@@ -3,7 +3,7 @@
  * the direction and confidence of the private signals it fires. One record schema; the API's
  * bodies are derived from it.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { compileExpression } from "../expressions/scanner_expression.ts";
 import { MAX_RULE_LENGTH } from "../rules/rule_parser.ts";
 import { SIGNAL_TYPES } from "./signal.ts";

@@ -12,7 +12,7 @@
  * `confidence` 0–100 (default 50), `alert_id`, `timestamp` (ISO 8601 or epoch seconds), `price`,
  * `scanner`. Every other key is kept as metadata (nested values as their JSON text).
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { issuesText } from "../errors.ts";
 import { type MetadataValue, SIGNAL_TYPES, type SignalType } from "../schemas/signal.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
