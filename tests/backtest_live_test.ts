@@ -132,7 +132,7 @@ Deno.test({
         signalsSent += signals.length;
         await pollUntil(`${signalsSent} runs to finish`, async () => {
           const [row] = await db.sql<[{ finished: number; failed: number }]>`
-            select count(*) filter (where status in ('succeeded', 'failed', 'skipped'))::int
+            select count(*) filter (where status in ('succeeded', 'failed', 'skipped', 'rejected'))::int
                      as finished,
                    count(*) filter (where status = 'failed')::int as failed
             from pipeline_executions where pipeline_id = ${stored.id}`;

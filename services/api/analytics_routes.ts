@@ -52,6 +52,7 @@ export const funnelSchema = z.object({
     claimed: count,
     succeeded: count,
     failed: count,
+    rejected: count.openapi({ description: "Runs whose trade was refused" }),
     orders: count,
   })),
 }).openapi("Funnel");

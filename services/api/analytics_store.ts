@@ -35,6 +35,7 @@ export interface FunnelRow {
   claimed: number;
   succeeded: number;
   failed: number;
+  rejected: number;
   orders: number;
 }
 
@@ -111,6 +112,7 @@ export function createAnalyticsStore(sql: Sql) {
           ${count(sql`d.decision = 'claimed'`)} as claimed,
           ${count(sql`d.execution_status = 'succeeded'`)} as succeeded,
           ${count(sql`d.execution_status = 'failed'`)} as failed,
+          ${count(sql`d.execution_status = 'rejected'`)} as rejected,
           coalesce(sum(o.n), 0)::int as orders
         from (${d}) d
         left join lateral (

@@ -45,6 +45,10 @@ export const executionSchema = executionRecordSchema.omit({
   signal: executionRecordSchema.shape.signal
     .openapi({ description: "The triggering signal's metadata" }),
   steps: executionRecordSchema.shape.steps.openapi({ description: "Per-step results, in order" }),
+  reason: z.string().nullable().openapi({
+    description: "Why a `rejected` run's trade was refused, or what halted a `skipped` one " +
+      "(the step's reason, also in `result.halted`)",
+  }),
   timings: z.object({
     signal_emitted_at: timestamp.nullable(),
     received_at: timestamp.nullable(),

@@ -4,6 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { manualRunSchema } from "../../shared/schemas/pipeline_request.ts";
+import { haltReason } from "../../shared/schemas/execution.ts";
 import type { ApiDeps } from "./api_env.ts";
 import { ApiError, notFound } from "./api_error.ts";
 import { DISPATCH_REASONS } from "../../shared/dispatch_stats.ts";
@@ -39,6 +40,7 @@ export function executionJson(row: ExecutionRow): z.infer<typeof executionSchema
     steps: row.steps,
     result: row.result ?? null,
     error: row.error,
+    reason: haltReason(row.result),
     timings: {
       signal_emitted_at: iso(row.signal_emitted_at),
       received_at: iso(row.received_at),

@@ -187,6 +187,28 @@ Deno.test("executions: a list leaves out step outputs unless ?view=full", async 
   assert.equal(bad.status, 400);
 });
 
+Deno.test("executions: a rejected run shows its status and the reason its trade was refused", async () => {
+  await using api = await createTestApi();
+  const { token } = await api.user();
+  const { body: pipeline } = await api.call("POST", "/api/v1/pipelines", {
+    token,
+    body: SEED_BODY,
+  });
+  const reason = "Paper order rejected: insufficient cash";
+  const [row] = await api.db.sql<{ id: string }[]>`
+    insert into pipeline_executions (pipeline_id, trigger_kind, status, steps, result, finished_at)
+    values (${pipeline.id}, 'manual', 'rejected',
+      ${api.db.sql.json([{ id: "order", agent: "paper_order", status: "rejected" }])},
+      ${api.db.sql.json({ halted: { step: "order", reason, outcome: "rejected" } })}, now())
+    returning id`;
+  const compact = await api.call("GET", `/api/v1/pipelines/${pipeline.id}/executions`, { token });
+  assert.equal(compact.status, 200, JSON.stringify(compact.body));
+  assert.equal(compact.body.items[0].status, "rejected");
+  assert.equal(compact.body.items[0].reason, reason);
+  const one = await api.call("GET", `/api/v1/executions/${row!.id}`, { token });
+  assert.deepEqual([one.body.status, one.body.reason], ["rejected", reason]);
+});
+
 Deno.test("dispatch stats: the dispatcher's counters by reason, zero when never counted", async () => {
   await using api = await createTestApi();
   const { token } = await api.user();

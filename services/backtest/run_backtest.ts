@@ -59,7 +59,7 @@ export interface BacktestResult {
   tickers: string[];
   from: string | null;
   to: string | null;
-  runs: { signals: number; succeeded: number; skipped: number; failed: number };
+  runs: { signals: number; succeeded: number; skipped: number; rejected: number; failed: number };
   /** Up to 20 distinct reasons runs failed, with counts. */
   failures: Record<string, number>;
   trades: Trade[];
@@ -123,7 +123,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const market = memoryMarket(options.bars);
   const cash = options.cash ?? DEFAULT_STARTING_CASH;
   const ledger = memoryLedger({ markOf: (t) => market.markOf(t), startingCash: cash });
-  const runs = { signals: 0, succeeded: 0, skipped: 0, failed: 0 };
+  const runs = { signals: 0, succeeded: 0, skipped: 0, rejected: 0, failed: 0 };
   const failures: Record<string, number> = {};
   const equity: EquityPoint[] = [];
   const stop = new AbortController().signal;

@@ -32,7 +32,7 @@ Deno.test("backtest: golden_cross_long.json on the S&P 500 enters on golden cros
   const golden = crosses.filter((s) => s.scanner === "golden_cross").map((s) => s.bar_date);
   const death = crosses.filter((s) => s.scanner === "death_cross").map((s) => s.bar_date);
   assert.equal(golden.length, 9);
-  assert.deepEqual(result.runs, { signals: 19, succeeded: 19, skipped: 0, failed: 0 });
+  assert.deepEqual(result.runs, { signals: 19, succeeded: 19, skipped: 0, rejected: 0, failed: 0 });
   assert.deepEqual(result.trades.map((t) => t.entry_date), golden);
   assert.equal(result.equity.length, bars.length);
 

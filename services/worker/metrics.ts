@@ -17,6 +17,10 @@ export function workerMetrics(registry = new MetricsRegistry()) {
       "tickwire_worker_jobs_skipped_total",
       "Runs halted by a step (e.g. the signal gate)",
     ),
+    rejected: registry.counter(
+      "tickwire_worker_jobs_rejected_total",
+      "Runs whose trade was refused (cash, position cap, size 0)",
+    ),
     failed: registry.counter("tickwire_worker_jobs_failed_total", "Runs failed for good"),
     retried: registry.counter("tickwire_worker_jobs_retried_total", "Runs scheduled for a retry"),
     reclaimed: registry.counter(
@@ -45,6 +49,7 @@ export function workerSummary(m: WorkerMetrics): SummaryFigure[] {
     { label: "runs", read: () => m.started.total(), rate: true },
     { label: "succeeded", read: () => m.succeeded.total() },
     { label: "skipped", read: () => m.skipped.total() },
+    { label: "rejected", read: () => m.rejected.total() },
     { label: "retried", read: () => m.retried.total() },
     { label: "failed", read: () => m.failed.total() },
     { label: "in flight", read: () => m.inFlight.total(), kind: "gauge" },

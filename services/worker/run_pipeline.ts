@@ -15,18 +15,25 @@ import { parseRule } from "../../shared/rules/rule_parser.ts";
 export interface StepRecord {
   id: string;
   agent: string;
-  /** "skipped": not reached (an earlier step failed or halted the run), or its `when` was false. */
-  status: "succeeded" | "failed" | "halted" | "skipped";
+  /**
+   * "skipped": not reached (an earlier step failed or halted the run), or its `when` was false;
+   * "halted": it ended the run (a rule); "rejected": it ended the run refusing a trade.
+   */
+  status: "succeeded" | "failed" | "halted" | "rejected" | "skipped";
   output: unknown;
   error: string | null;
   started_at: string | null;
   duration_ms: number | null;
 }
 
-/** What a run came to; "interrupted" means `stop` aborted it and nothing should be recorded. */
+/**
+ * What a run came to: "skipped" when a step halted it (a rule), "rejected" when a step refused
+ * its trade (`result.halted` says which and why); "interrupted" means `stop` aborted it and
+ * nothing should be recorded.
+ */
 export type RunOutcome =
   | { status: "succeeded"; steps: StepRecord[]; result: RunResult }
-  | { status: "skipped"; steps: StepRecord[]; result: RunResult }
+  | { status: "skipped" | "rejected"; steps: StepRecord[]; result: RunResult }
   | { status: "failed"; steps: StepRecord[]; result: RunResult; error: string; retryable: boolean }
   | { status: "interrupted"; steps: StepRecord[] };
 
@@ -88,13 +95,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutco
     if ("when" in result) continue;
     outputs[step.id] = record.output;
     if ("halt" in result) {
-      record.status = "halted";
-      const halted = {
-        step: step.id,
-        reason: result.halt.reason,
-        outcome: result.halt.outcome ?? "halted" as const,
-      };
-      return { status: "skipped", steps: records, result: { outputs, halted } };
+      const outcome: "halted" | "rejected" = result.halt.outcome ?? "halted";
+      record.status = outcome;
+      const halted = { step: step.id, reason: result.halt.reason, outcome };
+      const status = outcome === "rejected" ? "rejected" : "skipped";
+      return { status, steps: records, result: { outputs, halted } };
     }
     record.status = "succeeded";
   }

@@ -132,7 +132,7 @@ Deno.test("engine: a step whose `when` is false is skipped and the run goes on",
   assert.equal(broken.status, "failed");
 });
 
-Deno.test("engine: a refused trade halts the run with outcome rejected, a rule's halt with halted", async () => {
+Deno.test("engine: a refused trade ends the run rejected, a rule's halt skipped", async () => {
   const refuse = defineAgent({
     name: "refuse",
     description: "refuses the trade",
@@ -147,8 +147,9 @@ Deno.test("engine: a refused trade halts the run with outcome rejected, a rule's
     ...options([step("order", "refuse")]),
     registry: new Map([[refuse.name, refuse]]),
   });
-  assert.equal(outcome.status, "skipped");
-  if (outcome.status !== "skipped") return;
+  assert.equal(outcome.status, "rejected");
+  if (outcome.status !== "rejected") return;
+  assert.equal(outcome.steps[0]!.status, "rejected");
   assert.deepEqual(outcome.result.halted, {
     step: "order",
     reason: "Paper order rejected: insufficient cash",
@@ -158,4 +159,5 @@ Deno.test("engine: a refused trade halts the run with outcome rejected, a rule's
     options([step("gate", "signal_gate", { signals: ["BEARISH"] })]),
   );
   assert.equal(gated.status === "skipped" && gated.result.halted?.outcome, "halted");
+  assert.equal(gated.steps[0]!.status, "halted");
 });

@@ -78,7 +78,7 @@ async function execution(sql: Sql, id: string): Promise<ExecutionRow> {
 function finished(sql: Sql, id: string) {
   return pollUntil(`execution ${id} to finish`, async () => {
     const row = await execution(sql, id);
-    return ["succeeded", "failed", "skipped"].includes(row.status) ? row : undefined;
+    return ["succeeded", "failed", "skipped", "rejected"].includes(row.status) ? row : undefined;
   }, { timeoutMs: 15_000, intervalMs: 50 });
 }
 
@@ -154,6 +154,34 @@ Deno.test("worker: an unmet signal gate ends the run as skipped with the reason"
       reason: 'Signal gate: signal "BULLISH" is not one of BEARISH',
       outcome: "halted",
     });
+  } finally {
+    await worker.stop();
+  }
+});
+
+Deno.test("worker: a refused trade ends the run as rejected, with the reason", async () => {
+  await using db = await createTestDatabase();
+  await using t = await createTestRedis();
+  const pipeline = await insertPipeline(db.sql, await insertUser(db.sql), {
+    config: {
+      steps: [
+        { id: "order", agent: "paper_order", params: { quantity: 1_000_000_000 } },
+        { id: "note", agent: "log", params: {} },
+      ],
+    },
+  });
+  const id = await enqueueRun(db.sql, t, pipeline);
+  const worker = startWorker(db.sql, t);
+  try {
+    const row = await finished(db.sql, id);
+    assert.equal(row.status, "rejected");
+    assert.deepEqual(row.steps.map((s) => s.status), ["rejected", "skipped"]);
+    const halted = row.result?.halted as { step: string; reason: string; outcome: string };
+    assert.equal(halted.step, "order");
+    assert.equal(halted.outcome, "rejected");
+    assert.match(halted.reason, /^Paper order rejected: /);
+    assert.equal(worker.metrics.rejected.total(), 1);
+    assert.equal(worker.metrics.skipped.total(), 0);
   } finally {
     await worker.stop();
   }

@@ -11,7 +11,14 @@ export const triggerKindSchema = z.enum(TRIGGER_KINDS);
 export type TriggerKind = z.infer<typeof triggerKindSchema>;
 
 /** queued and running are active (they hold an overlap slot); the others are final. */
-export const EXECUTION_STATUSES = ["queued", "running", "succeeded", "failed", "skipped"] as const;
+export const EXECUTION_STATUSES = [
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "skipped",
+  "rejected",
+] as const;
 export const executionStatusSchema = z.enum(EXECUTION_STATUSES);
 export type ExecutionStatus = z.infer<typeof executionStatusSchema>;
 /** The statuses a run ends in. */
@@ -40,3 +47,9 @@ export const executionSchema = z.object({
   finished_at: z.date().nullable(),
 });
 export type Execution = z.infer<typeof executionSchema>;
+
+/** The reason of the step that halted a run (a stored `result.halted.reason`), or null. */
+export function haltReason(result: unknown): string | null {
+  const halted = (result as { halted?: { reason?: unknown } } | null)?.halted;
+  return typeof halted?.reason === "string" ? halted.reason : null;
+}

@@ -1,4 +1,5 @@
 /** One execution: its signal, the timing waterfall, every step, and "Run again". */
+import { haltReason } from "../../../../shared/schemas/execution.ts";
 import type { ExecutionRow } from "../../execution_store.ts";
 import { duration, timestamp } from "../format.ts";
 import { CsrfField } from "../layout.tsx";
@@ -48,6 +49,7 @@ export function ExecutionDetails(props: {
   const start = marks[0]?.at.getTime() ?? 0;
   const span = Math.max(1, (marks.at(-1)?.at.getTime() ?? start) - start);
   const steps = (Array.isArray(e.steps) ? e.steps : []) as StepRecord[];
+  const reason = haltReason(e.result);
   return (
     <>
       <div class="page-head">
@@ -115,6 +117,11 @@ export function ExecutionDetails(props: {
         </section>
       </div>
       {e.error && <p class="alert" role="alert">{e.error}</p>}
+      {reason && (
+        <p class="alert" role="status">
+          {e.status === "rejected" ? "Trade rejected" : "Halted"}: {reason}
+        </p>
+      )}
       <h2>Steps</h2>
       {steps.length === 0 && <p class="card empty">No step has run yet.</p>}
       {steps.map((step) => (
