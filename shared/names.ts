@@ -27,8 +27,6 @@ export interface RedisNames {
   confluenceFired(pipelineId: string, ticker: string, direction: string): string;
   /** Marker of an alert a webhook source already accepted (SET NX with the dedup window). */
   intakeSeen(sourceId: string, duplicateKey: string): string;
-  /** A backtest job of the API: its status and result as JSON (SET with a day's expiry). */
-  backtestJob(id: string): string;
 }
 
 /** Builds the names under `prefix` (REDIS_KEY_PREFIX, default "tickwire"). */
@@ -47,7 +45,6 @@ export function redisNames(prefix: string): RedisNames {
       `${prefix}:confluence:${pipelineId}:${ticker}:${direction}`,
     confluenceFired: (pipelineId, ticker, direction) =>
       `${prefix}:confluence-fired:${pipelineId}:${ticker}:${direction}`,
-    backtestJob: (id) => `${prefix}:backtests:${id}`,
   };
 }
 

@@ -2,7 +2,8 @@
  * `/api/v1/pipelines/{id}/backtests`: a backtest of a stored pipeline over the bars in
  * `market_bars` (its `scanner_tickers`) or over an uploaded CSV, run as a job by this API process
  * with the same `runBacktest` as `deno task backtest`. POST answers 202 at once; GET gives the
- * status and, once done, the result. Jobs live in Redis for a day (a restart loses one running).
+ * status and, once done, the result. Jobs are kept in Postgres (backtest_store.ts): one whose
+ * process stopped reads as `interrupted`.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { agentRegistry } from "../../shared/agents/registry.ts";
@@ -20,6 +21,11 @@ import { ApiError, notFound } from "./api_error.ts";
 import { idParamSchema } from "./api_schemas.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi_route.ts";
 import { createPipelineStore } from "./pipeline_store.ts";
+import {
+  BACKTEST_HEARTBEAT_SECONDS,
+  type BacktestJobRow,
+  createBacktestStore,
+} from "./backtest_store.ts";
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
 
@@ -37,7 +43,9 @@ const requestSchema = z.object({
 const jobSchema = z.object({
   id: z.uuid(),
   pipeline_id: z.uuid(),
-  status: z.enum(["running", "succeeded", "failed"]),
+  status: z.enum(["running", "succeeded", "failed", "interrupted"]).openapi({
+    description: "`interrupted`: the API process running it stopped (a restart); start it again",
+  }),
   created_at: z.string(),
   finished_at: z.string().nullable(),
   error: z.string().nullable(),
@@ -45,7 +53,18 @@ const jobSchema = z.object({
     description: "What `deno task backtest` prints: trades, stats, equity; null until done",
   }),
 }).openapi("Backtest");
-type Job = z.infer<typeof jobSchema> & { owner_id: string };
+
+function jobJson(row: BacktestJobRow): z.infer<typeof jobSchema> {
+  return {
+    id: row.id,
+    pipeline_id: row.pipeline_id,
+    status: row.status,
+    created_at: row.created_at.toISOString(),
+    finished_at: row.finished_at?.toISOString() ?? null,
+    error: row.error,
+    result: row.result ?? null,
+  };
+}
 
 /** Most bars read per ticker from market_bars (80 years of trading days). */
 const MAX_BARS = 20_000;
@@ -54,10 +73,9 @@ const jobParams = idParamSchema.extend({ backtest_id: z.uuid() });
 
 /** The backtest routes, mounted at /api/v1 behind bearer auth. */
 export function backtestRoutes(deps: ApiDeps) {
-  const { sql, redis, names, log } = deps;
+  const { sql, log } = deps;
   const pipelines = createPipelineStore(sql);
-  const save = (job: Job) =>
-    redis.set(names.backtestJob(job.id), JSON.stringify(job), "EX", 24 * 3600);
+  const jobs = createBacktestStore(sql);
 
   return createRouter()
     .openapi(
@@ -81,17 +99,27 @@ export function backtestRoutes(deps: ApiDeps) {
         const pipeline = pipelineBodyOf(row);
         if (body.ticker) pipeline.scanner_tickers = [body.ticker];
         const bars = body.csv ? csvBars(body.csv, body.ticker) : null;
-        const job: Job = {
+        const { csv: _csv, ...options } = body;
+        const job = await jobs.create({
           id: crypto.randomUUID(),
           pipeline_id: id,
           owner_id: owner,
-          status: "running",
-          created_at: new Date().toISOString(),
-          finished_at: null,
-          error: null,
-          result: null,
+          request: { ...options, ...body.csv && { csv_bytes: body.csv.length } },
+        });
+        let lastBeat = Date.now();
+        // Between chunks of bars: yield to requests, and say this process still runs the job. If
+        // the process dies, the beats stop and a reader finds the job interrupted.
+        const pause = async () => {
+          await sleep(0);
+          if (Date.now() - lastBeat < BACKTEST_HEARTBEAT_SECONDS * 1000) return;
+          lastBeat = Date.now();
+          await jobs.beat(job.id).catch((error) =>
+            log.warn("Cannot touch backtest {id}: {error}", {
+              id: job.id,
+              error: errorMessage(error),
+            })
+          );
         };
-        await save(job);
         const run = async () => {
           const data = bars ?? await storedBars(pipeline.scanner_tickers, body.to);
           return await runBacktest({
@@ -104,21 +132,20 @@ export function backtestRoutes(deps: ApiDeps) {
             scanners: [...scannerRegistry.values()],
             agents: agentRegistry,
             log,
-            pause: () => sleep(0),
+            pause,
           });
         };
         run().then(
-          (result) => ({ ...job, status: "succeeded" as const, result }),
-          (error) => ({ ...job, status: "failed" as const, error: errorMessage(error) }),
-        ).then((done) => save({ ...done, finished_at: new Date().toISOString() }))
+          (result) => ({ status: "succeeded" as const, result }),
+          (error) => ({ status: "failed" as const, error: errorMessage(error) }),
+        ).then((end) => jobs.finish(job.id, end))
           .catch((error) =>
             log.error("Cannot store backtest {id}: {error}", {
               id: job.id,
               error: errorMessage(error),
             })
           );
-        const { owner_id: _owner, ...shown } = job;
-        return c.json(shown, 202);
+        return c.json(jobJson(job), 202);
       },
     )
     .openapi(
@@ -135,13 +162,9 @@ export function backtestRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { id, backtest_id } = c.req.valid("param");
-        const raw = await redis.get(names.backtestJob(backtest_id));
-        const job = raw ? JSON.parse(raw) as Job : null;
-        if (!job || job.owner_id !== c.get("userId") || job.pipeline_id !== id) {
-          throw notFound("Backtest", backtest_id);
-        }
-        const { owner_id: _owner, ...shown } = job;
-        return c.json(shown, 200);
+        const job = await jobs.get(c.get("userId"), id, backtest_id);
+        if (!job) throw notFound("Backtest", backtest_id);
+        return c.json(jobJson(job), 200);
       },
     );
 

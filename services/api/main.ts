@@ -10,6 +10,7 @@ import { pingRedis } from "../../shared/redis.ts";
 import { connectStores } from "../../shared/stores.ts";
 import { createSignalSender } from "../../shared/signals/kafka_signal_sender.ts";
 import { createApp, OPENAPI_PATH } from "./app.ts";
+import { interruptLostBacktests } from "./backtest_store.ts";
 import { readChartBundle } from "./ui/assets.ts";
 import { createLiveHub } from "./ui/live/live_hub.ts";
 
@@ -33,6 +34,11 @@ const signalSender = createSignalSender(
 for (const check of [pingPostgres(sql, config.databaseUrl), pingRedis(redis, config.REDIS_URL)]) {
   check.catch((error) => log.warn(errorMessage(error)));
 }
+// Backtests this API's previous process (or a crashed peer) left running are not running any more.
+interruptLostBacktests(sql).then(
+  (n) => n > 0 && log.warn("Marked {n} lost backtest jobs interrupted", { n }),
+  (error) => log.warn(errorMessage(error)),
+);
 // Said at start-up, not only when a paper page asks for the chart (then it answers 500).
 readChartBundle().catch((error) => log.error(errorMessage(error)));
 
