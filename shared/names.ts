@@ -51,6 +51,9 @@ export function redisNames(prefix: string): RedisNames {
 /** Postgres NOTIFY channel announcing pipeline changes; payload: a PipelineChange JSON. */
 export const PIPELINE_CHANGES_CHANNEL = "tickwire_pipeline_changes";
 
+/** Postgres NOTIFY channel announcing user scanner changes; payload: a RowChange JSON. */
+export const SCANNER_CHANGES_CHANNEL = "tickwire_scanner_changes";
+
 /**
  * Postgres NOTIFY channel on which a statement-level trigger (migration 0014) announces whose
  * executions changed; payload: comma-separated pipeline ids.

@@ -8,7 +8,7 @@
 import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logging.ts";
-import { followPipelineChanges } from "../../shared/pipeline_changes.ts";
+import { followPipelineChanges } from "../../shared/follow_changes.ts";
 import type { PipelineChange } from "../../shared/schemas/pipeline.ts";
 import { PipelineIndex, type PipelineRow, toMatchablePipeline } from "./pipeline_index.ts";
 import type { DispatcherMetrics } from "./metrics.ts";

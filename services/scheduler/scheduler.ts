@@ -12,7 +12,7 @@ import { claimExecutions, type ClaimRequest } from "../../shared/executions/clai
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
 import type { RedisNames } from "../../shared/names.ts";
-import { followPipelineChanges } from "../../shared/pipeline_changes.ts";
+import { followPipelineChanges } from "../../shared/follow_changes.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { scheduleSchema } from "../../shared/schemas/pipeline.ts";
 import { sleep } from "../../shared/sleep.ts";

@@ -1,16 +1,19 @@
 /**
- * Users' expression scanners in the generator: the active ones are loaded from Postgres (again
- * every refresh period, so a new or paused scanner takes effect within it) and run on each live
- * day's bars next to the built-ins. What they find is private: owned by the scanner's user, from
+ * Users' expression scanners in the generator: the active ones are loaded from Postgres, again on
+ * every change the scanner store announces (followChanges, as the dispatcher and the scheduler
+ * follow pipelines) and every refresh period besides, and run on each live day's bars next to
+ * the built-ins. What they find is private: owned by the scanner's user, from
  * the source `scanner:<id>`, with ids `scanner:<id>:<ticker>:<date>` (a replay repeats them), and
  * signed with the intake key so the dispatcher trusts the scope.
  */
 import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
+import { followChanges } from "../../shared/follow_changes.ts";
 import { compileExpression } from "../../shared/expressions/scanner_expression.ts";
 import { createScannerStore } from "../../shared/expressions/user_scanner_store.ts";
 import type { Logger } from "../../shared/logging.ts";
 import type { Bar, PriceColumn } from "../../shared/market/bar.ts";
+import { SCANNER_CHANGES_CHANNEL } from "../../shared/names.ts";
 import type { TickerSignal } from "../../shared/schemas/signal.ts";
 import { scannerSource, type UserScanner } from "../../shared/schemas/user_scanner.ts";
 import { loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
@@ -83,43 +86,76 @@ export interface WatchUserScannersOptions {
   sql: Sql;
   log: Logger;
   priceColumn: PriceColumn;
-  /** How often the active scanners are read again; default 10 s. */
+  /** How often the active scanners are read again besides on changes; default 10 s. */
   refreshMs?: number;
 }
 
 /**
- * Loads the active scanners (and the intake's signing key) now and every `refreshMs` until
- * `signal` aborts; `current()` gives the latest set. A scanner that no longer compiles is left
- * out with a warning; without Postgres the last set (at first none) stays.
+ * Loads the active scanners (and the intake's signing key) now, on every announced change, and
+ * every `refreshMs` until `signal` aborts; `current()` gives the latest set. A scanner that no
+ * longer compiles is left out with a warning; without Postgres the last set (at first none)
+ * stays, and changes are followed from the first load that succeeds.
  */
 export async function watchUserScanners(
   options: WatchUserScannersOptions,
   signal: AbortSignal,
 ): Promise<{ current(): readonly LoadedUserScanner[]; signingKey(): Uint8Array | null }> {
-  const store = createScannerStore(options.sql);
+  const { sql, log } = options;
+  const store = createScannerStore(sql);
   let current: LoadedUserScanner[] = [];
   let signingKey: Uint8Array | null = null;
   const load = async () => {
-    signingKey ??= (await loadIntakeKeys(options.sql)).signing;
+    signingKey ??= (await loadIntakeKeys(sql)).signing;
     const loaded: LoadedUserScanner[] = [];
     for (const row of await store.active()) {
       try {
         loaded.push(loadUserScanner(row, options.priceColumn));
       } catch (error) {
-        options.log.warn("User scanner {id} left out: {error}", {
-          id: row.id,
-          error: errorMessage(error),
-        });
+        log.warn("User scanner {id} left out: {error}", { id: row.id, error: errorMessage(error) });
       }
     }
     current = loaded;
   };
-  const reload = () =>
-    load().catch((error) =>
-      options.log.warn("Cannot load user scanners, keeping the last set: {error}", {
+  // One load at a time; changes heard during a load make one more (the set is small).
+  let loading: Promise<void> | null = null;
+  let again = false;
+  const reload = (): Promise<void> => {
+    if (loading) {
+      again = true;
+      return loading;
+    }
+    loading = (async () => {
+      do {
+        again = false;
+        await load().then(
+          startFollowing,
+          (error) =>
+            log.warn("Cannot load user scanners, keeping the last set: {error}", {
+              error: errorMessage(error),
+            }),
+        );
+      } while (again && !signal.aborted);
+      loading = null;
+    })();
+    return loading;
+  };
+  // Started once Postgres answered (a LISTEN that failed to connect is not retried by the
+  // driver); a change between the load and the LISTEN is caught by the next refresh.
+  let following = false;
+  async function startFollowing() {
+    if (following || signal.aborted) return;
+    following = true;
+    try {
+      await followChanges(sql, SCANNER_CHANGES_CHANNEL, {
+        onChange: () => void reload(),
+        onResync: () => void reload(),
+      }, { signal, log });
+    } catch (error) {
+      log.warn("Cannot follow user scanner changes; reading them every refresh: {error}", {
         error: errorMessage(error),
-      })
-    );
+      });
+    }
+  }
   await reload();
   const timer = setInterval(reload, options.refreshMs ?? 10_000);
   signal.addEventListener("abort", () => clearInterval(timer), { once: true });

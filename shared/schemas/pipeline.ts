@@ -6,6 +6,7 @@
  */
 import { Cron } from "croner";
 import { z } from "../zod.ts";
+import { type RowChange, rowChangeSchema } from "./row_change.ts";
 import { type SignalConditions, signalConditionsSchema } from "./signal_conditions.ts";
 import { privateSourceSchema } from "./signal.ts";
 import { accountNameSchema } from "./account_name.ts";
@@ -119,8 +120,5 @@ export const pipelineSchema = z.object({
 export type Pipeline = z.infer<typeof pipelineSchema>;
 
 /** What the API announces on every pipeline change (NOTIFY payload). */
-export const pipelineChangeSchema = z.object({
-  op: z.enum(["upsert", "delete"]),
-  id: z.uuid(),
-});
-export type PipelineChange = z.infer<typeof pipelineChangeSchema>;
+export const pipelineChangeSchema = rowChangeSchema;
+export type PipelineChange = RowChange;
