@@ -251,7 +251,8 @@ Deno.test("signal lineage: log entry, claimed, filtered by min_confidence, skipp
   assert.equal(overall.received_to_claimed.samples, 3);
   assert.equal(overall.received_to_claimed.p50_ms, round(median(rows.map((r) => r.claimed))));
   assert.equal(overall.emitted_to_received.p50_ms, round(median(rows.map((r) => r.received))));
-  assert.equal(overall.claimed_to_started.samples, 0, "no worker ran them");
+  assert.equal(overall.claimed_to_enqueued.samples, 0, "no worker started them");
+  assert.equal(overall.enqueued_to_started.samples, 0, "no worker ran them");
   const traderRow = rows.find((r) => r.pipeline_id === trader)!;
   const traderStages =
     latency.body.pipelines.find((p: { pipeline_id: string }) => p.pipeline_id === trader).stages;
@@ -269,8 +270,9 @@ Deno.test("signal lineage: log entry, claimed, filtered by min_confidence, skipp
   // A worker's outcome and order reach the funnel and the latency (rows as a worker leaves them).
   await api.db.sql`
     update pipeline_executions
-    set status = 'succeeded', started_at = queued_at + interval '15 ms',
-      finished_at = queued_at + interval '40 ms'
+    set status = 'succeeded', enqueued_at = queued_at + interval '5 ms',
+      started_at = queued_at + interval '15 ms', finished_at = queued_at + interval '40 ms',
+      attempts = 1
     where id = ${execution!.id}`;
   const [account] = await api.db.sql<{ id: string }[]>`
     insert into paper_accounts (owner_id, name, starting_cash, cash)
@@ -295,12 +297,10 @@ Deno.test("signal lineage: log entry, claimed, filtered by min_confidence, skipp
     `/api/v1/analytics/latency?from=${encodeURIComponent(startedAt)}`,
     { token: alice.token },
   );
-  assert.deepEqual(finished.body.overall.started_to_finished, {
-    samples: 1,
-    p50_ms: 25,
-    p95_ms: 25,
-    p99_ms: 25,
-  });
+  const one = (ms: number) => ({ samples: 1, p50_ms: ms, p95_ms: ms, p99_ms: ms });
+  assert.deepEqual(finished.body.overall.claimed_to_enqueued, one(5));
+  assert.deepEqual(finished.body.overall.enqueued_to_started, one(10));
+  assert.deepEqual(finished.body.overall.started_to_finished, one(25));
   const lineage = await api.call(
     "GET",
     `/api/v1/signals/${encodeURIComponent(logged.signal_id)}`,

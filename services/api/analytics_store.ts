@@ -39,11 +39,18 @@ export interface FunnelRow {
   orders: number;
 }
 
-/** The stages of a signal's path whose durations are recorded, and what each spans. */
+/**
+ * The stages of a signal's path whose durations are recorded, and what each spans. `enqueued_at`
+ * is when the dispatcher put the job on the stream (the worker records it from the job when it
+ * starts the run); a retried run's is its last retry's due time, so claimed → enqueued counts
+ * first attempts only. Times come from the dispatcher's clock (received, enqueued) and
+ * Postgres's (claimed, started, finished): on one host they agree.
+ */
 export const LATENCY_STAGES = {
   emitted_to_received: ["emitted_at", "received_at"],
   received_to_claimed: ["received_at", "queued_at"],
-  claimed_to_started: ["queued_at", "started_at"],
+  claimed_to_enqueued: ["queued_at", "enqueued_at"],
+  enqueued_to_started: ["enqueued_at", "started_at"],
   started_to_finished: ["started_at", "finished_at"],
 } as const;
 export type LatencyStage = keyof typeof LATENCY_STAGES;
@@ -124,29 +131,28 @@ export function createAnalyticsStore(sql: Sql) {
     /** Percentiles per stage of the owner's claimed executions, overall and per pipeline. */
     async latency(ownerId: string, range: TimeRange): Promise<LatencyRow[]> {
       // One pair of columns per LATENCY_STAGES entry: samples and [p50, p95, p99] in ms.
+      const stages = Object.entries(LATENCY_STAGES) as [LatencyStage, readonly string[]][];
       const rows = await sql<Record<string, unknown>[]>`
         with d as (
-          select pipeline_id, pipeline_name,
-            (extract(epoch from received_at - emitted_at) * 1000)::float8 as emitted_to_received,
-            (extract(epoch from queued_at - received_at) * 1000)::float8 as received_to_claimed,
-            (extract(epoch from started_at - queued_at) * 1000)::float8 as claimed_to_started,
-            (extract(epoch from finished_at - started_at) * 1000)::float8 as started_to_finished
+          select pipeline_id, pipeline_name, ${
+        stages.map(([name, [from, to]]) =>
+          sql`(extract(epoch from ${sql(to!)} - ${sql(from!)}) * 1000)::float8 as ${sql(name)},`
+        )
+      } attempts
           from (${decisionsOf(sql, ownerId, accepted(range, ownerId))}) d
           where decision = 'claimed'
         )
-        select pipeline_id, min(pipeline_name) as pipeline_name,
-          count(emitted_to_received)::int as emitted_to_received_n,
-          percentile_cont(array[0.5, 0.95, 0.99]) within group (order by emitted_to_received)
-            as emitted_to_received,
-          count(received_to_claimed)::int as received_to_claimed_n,
-          percentile_cont(array[0.5, 0.95, 0.99]) within group (order by received_to_claimed)
-            as received_to_claimed,
-          count(claimed_to_started)::int as claimed_to_started_n,
-          percentile_cont(array[0.5, 0.95, 0.99]) within group (order by claimed_to_started)
-            as claimed_to_started,
-          count(started_to_finished)::int as started_to_finished_n,
-          percentile_cont(array[0.5, 0.95, 0.99]) within group (order by started_to_finished)
-            as started_to_finished
+        select pipeline_id, min(pipeline_name) as pipeline_name, ${
+        stages.map(([name], i) => {
+          // A retried run's enqueued_at is its last retry's: not its first enqueue.
+          const value = name === "claimed_to_enqueued"
+            ? sql`case when attempts <= 1 then ${sql(name)} end`
+            : sql`${sql(name)}`;
+          return sql`count(${value})::int as ${sql(`${name}_n`)},
+            percentile_cont(array[0.5, 0.95, 0.99]) within group (order by ${value})
+              as ${sql(name)}${i < stages.length - 1 ? sql`,` : sql``}`;
+        })
+      }
         from d
         group by grouping sets ((), (pipeline_id))
         order by pipeline_id nulls first`;

@@ -64,7 +64,10 @@ export interface DecisionRow {
   execution_status: string | null;
   busy_execution_id: string | null;
   queued_at: Date | null;
+  /** When the job was put on the stream (recorded by the worker at start; see analytics). */
+  enqueued_at: Date | null;
   started_at: Date | null;
+  attempts: number | null;
   finished_at: Date | null;
 }
 
@@ -97,7 +100,7 @@ export function decisionsOf(
     select s.signal_id, s.ticker, s.scanner, s.direction, s.confidence, s.emitted_at,
       s.received_at, s.decided_at, s.logged_at, d.pipeline_id, d.pipeline_name, d.decision,
       d.condition, d.age_seconds, d.max_signal_age_seconds, d.execution_id, d.execution_status,
-      d.busy_execution_id, d.queued_at, d.started_at, d.finished_at
+      d.busy_execution_id, d.queued_at, d.enqueued_at, d.started_at, d.finished_at, d.attempts
     from (${signals}) s
     ${options.keepUnreached ? sql`left join lateral` : sql`join lateral`} (
       select v.pipeline_id, p.name as pipeline_name,
@@ -112,7 +115,8 @@ export function decisionsOf(
         extract(epoch from s.decided_at - s.emitted_at)::float8 as age_seconds,
         v.max_signal_age_seconds,
         e.id as execution_id, e.status::text as execution_status,
-        h.id as busy_execution_id, e.queued_at, e.started_at, e.finished_at
+        h.id as busy_execution_id, e.queued_at, e.enqueued_at, e.started_at, e.finished_at,
+        e.attempts
       from pipeline_versions v
       join pipelines p on p.id = v.pipeline_id and p.owner_id = ${ownerId}
       -- The dispatcher's order: signal_filter, then age, then the confluence's sources.
@@ -135,11 +139,11 @@ export function decisionsOf(
         case when not f.stale and not f.named then 'source' end) as condition) c
       -- Its execution: the run claimed with its id, or the confluence run it contributed to.
       left join lateral (
-        select x.id, x.status, x.queued_at, x.started_at, x.finished_at
+        select x.id, x.status, x.queued_at, x.enqueued_at, x.started_at, x.finished_at, x.attempts
         from pipeline_executions x
         where x.pipeline_id = v.pipeline_id and x.signal_id = s.signal_id
         union all
-        select x.id, x.status, x.queued_at, x.started_at, x.finished_at
+        select x.id, x.status, x.queued_at, x.enqueued_at, x.started_at, x.finished_at, x.attempts
         from pipeline_executions x
         where f.confluence and c.condition is null and not f.stale
           and x.pipeline_id = v.pipeline_id and x.signal_id like 'confluence:%'

@@ -31,6 +31,12 @@ export interface DeliveredExecution extends Pick<Execution, "id" | "pipeline_id"
 /** Options of {@linkcode startExecutions}. */
 export interface StartOptions {
   ids: readonly string[];
+  /**
+   * When each of `ids` was put on the stream (its job's `enqueued_at`, epoch ms), recorded as the
+   * execution's `enqueued_at` when it has none (the latency page's claimed → enqueued stage); a
+   * retry keeps its due time there. Default: none recorded.
+   */
+  enqueuedAtMs?: readonly number[];
   /** Ids whose entry came from XAUTOCLAIM: only these may be taken over when stale. */
   reclaimedIds: readonly string[];
   workerId: string;
@@ -40,7 +46,8 @@ export interface StartOptions {
 /** Starts what may start; returns every execution of `ids` that still exists. */
 export async function startExecutions(sql: Sql, o: StartOptions): Promise<DeliveredExecution[]> {
   if (o.ids.length === 0) return [];
-  // $1: execution ids, $2: reclaimed ids, $3: worker id, $4: visibility timeout (s).
+  // $1: execution ids, $2: reclaimed ids, $3: worker id, $4: visibility timeout (s),
+  // $5: enqueue times (epoch ms) in the order of $1.
   // The outer select reads the rows as they were before the update (one snapshot). The status
   // test is a CASE so that the primary key is the only index the planner can use: with a plain
   // `status = 'queued' or …` and stale statistics (a burst into a quiet table) it walked every
@@ -49,7 +56,10 @@ export async function startExecutions(sql: Sql, o: StartOptions): Promise<Delive
     with started as (
       update pipeline_executions e
       set status = 'running', attempts = e.attempts + 1, started_at = now(),
-          heartbeat_at = now(), worker_id = ${o.workerId}, finished_at = null
+          heartbeat_at = now(), worker_id = ${o.workerId}, finished_at = null,
+          enqueued_at = coalesce(e.enqueued_at, to_timestamp(
+            (${(o.enqueuedAtMs ?? []) as number[]}::float8[])[
+              array_position(${o.ids as string[]}::uuid[], e.id)] / 1000))
       where e.id = any(${o.ids as string[]}::uuid[]) and e.attempts < e.max_attempts
         and case e.status
           when 'queued' then e.enqueued_at is null or e.enqueued_at <= now()

@@ -115,8 +115,16 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   // Two start statements may be out at once, so one read's start never queues behind the
   // previous one's (an execution in both: the row lock orders them, the second sees it running).
   const starter = createGroupCommit(async (jobs: JobEntry[]) => {
+    const enqueued = new Map<string, number>();
+    for (const { job } of jobs) {
+      enqueued.set(
+        job.execution_id,
+        Math.min(enqueued.get(job.execution_id) ?? Infinity, job.enqueued_at),
+      );
+    }
     const executions = await startExecutions(sql, {
-      ids: [...new Set(jobs.map((j) => j.job.execution_id))],
+      ids: [...enqueued.keys()],
+      enqueuedAtMs: [...enqueued.values()],
       reclaimedIds: jobs.filter((j) => j.entry.reclaimed).map((j) => j.job.execution_id),
       workerId: o.consumer,
       visibilityTimeoutSeconds: o.visibilityTimeoutSeconds,

@@ -28,6 +28,7 @@ interface ExecutionRow {
   signal: Record<string, unknown> | null;
   steps: { id: string; status: string; output: unknown; duration_ms: number }[];
   result: Record<string, unknown> | null;
+  enqueued_at: Date | null;
 }
 
 /** Claims one signal execution for `pipeline` and puts it on the stream `copies` times. */
@@ -121,6 +122,13 @@ Deno.test("worker: a job runs once; its execution holds the signal and every ste
       ["note", "succeeded", { message: "hello" }],
     ]);
     assert.ok(row.steps.every((s) => typeof s.duration_ms === "number"));
+    // The job's enqueue time, as the stream entry carries it, is recorded on the execution.
+    const [[, fields]] = await t.redis.xrange(t.names.jobsStream, "-", "+") as [
+      string,
+      string[],
+    ][] as [[string, string[]]];
+    const enqueuedMs = Number(fields[fields.indexOf("enqueued_at") + 1]);
+    assert.equal(row.enqueued_at?.getTime(), enqueuedMs);
     await pollUntil(
       "the entry to be acknowledged",
       async () => await pending(t) === 0 || undefined,

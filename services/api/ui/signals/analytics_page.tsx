@@ -18,7 +18,8 @@ const FUNNEL_BARS = ["signals", "matched", "claimed", "succeeded", "orders"] as 
 const STAGE_LABELS: Record<LatencyStage, string> = {
   emitted_to_received: "emitted → received",
   received_to_claimed: "received → claimed",
-  claimed_to_started: "claimed → started",
+  claimed_to_enqueued: "claimed → enqueued",
+  enqueued_to_started: "enqueued → started",
   started_to_finished: "started → finished",
 };
 const pct = (v: number | null) => v === null ? "—" : `${(v * 100).toFixed(1)} %`;
