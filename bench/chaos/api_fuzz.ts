@@ -3,7 +3,7 @@
  * malformed bodies, headers and ids (and during a Postgres outage), must never answer 5xx other
  * than the documented 503 for an unreachable database.
  */
-import { createChaosStack } from "./chaos_stack.ts";
+import { chaosLogDir, createChaosStack } from "./chaos_stack.ts";
 import { type TrialResult, trialResult } from "./trial_result.ts";
 import { pollUntil } from "../../shared/poll_until.ts";
 
@@ -31,7 +31,7 @@ const BAD_IDS = [
 
 /** Fuzzes every route; counts requests and 5xx answers. */
 export async function apiFuzzTrial(brokers: string): Promise<TrialResult> {
-  await using stack = await createChaosStack(brokers);
+  await using stack = await createChaosStack(brokers, { logDir: chaosLogDir("API fuzz") });
   const port = Number(Math.floor(20000 + Math.random() * 20000));
   const api = stack.start("api", { API_PORT: String(port), API_MAX_BODY_BYTES: "1048576" });
   const base = `http://127.0.0.1:${port}`;

@@ -13,6 +13,12 @@ import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
 /** The ticker every chaos signal is for. */
 export const CHAOS_TICKER = "CHAOS";
 
+/** The folder of a trial's service logs: bench/results/chaos-logs/<trial, lower case>. */
+export function chaosLogDir(trial: string): string {
+  const root = new URL("../../", import.meta.url).pathname;
+  return `${root}bench/results/chaos-logs/${trial.toLowerCase().replaceAll(/[^a-z0-9]+/g, "-")}`;
+}
+
 /** A trial's stack. */
 export interface ChaosStack extends AsyncDisposable {
   db: TestDatabase;
@@ -38,13 +44,28 @@ export interface ChaosStack extends AsyncDisposable {
    * newest offset, so a trial's signals are sent only once it is consuming.
    */
   warmUp(timeoutMs?: number): Promise<void>;
+  /**
+   * Where the signals of `ids` that did not succeed got to: in the signal log or not, their
+   * executions' statuses, and the dispatcher group's committed offsets against the topic's ends.
+   * Written beside the logs when a trial loses signals.
+   */
+  diagnose(ids: string[]): Promise<unknown>;
+}
+
+/** Options of {@linkcode createChaosStack}. */
+export interface ChaosStackOptions {
+  /** The pipeline's steps; default one `log` step. */
+  steps?: unknown[];
+  /** A folder for every started service's output, written at dispose; default: not kept. */
+  logDir?: string;
 }
 
 /** Creates the trial's database, prefix, topics, proxies and counting pipeline. */
 export async function createChaosStack(
   brokers: string,
-  steps: unknown[] = [{ id: "note", agent: "log", params: { message: "chaos" } }],
+  options: ChaosStackOptions = {},
 ): Promise<ChaosStack> {
+  const steps = options.steps ?? [{ id: "note", agent: "log", params: { message: "chaos" } }];
   const db = await createTestDatabase();
   const redis = await createTestRedis();
   const dbUrl = new URL(db.url);
@@ -60,7 +81,7 @@ export async function createChaosStack(
   const kafka = createKafka({ brokers, clientId: "tickwire-chaos" });
   const admin = kafka.admin();
   await admin.connect();
-  const topic = `tw-h2-chaos-${crypto.randomUUID().slice(0, 8)}`;
+  const topic = `tw-chaos-${crypto.randomUUID().slice(0, 8)}`;
   const deadLetterTopic = `${topic}-dlq`;
   await admin.createTopics({
     topics: [{ topic, numPartitions: 6 }, { topic: deadLetterTopic, numPartitions: 1 }],
@@ -120,7 +141,9 @@ export async function createChaosStack(
         METRICS_PORT_WORKER: String(freePort()),
         METRICS_PORT_SCHEDULER: String(freePort()),
       };
-      const process = startService(service, { ...env, ...ports, ...extra });
+      // The dispatcher at info: its group joins and rebalances are what a failed trial needs.
+      const level = { LOG_LEVEL: service === "dispatcher" ? "info" : "warning" };
+      const process = startService(service, { ...env, ...level, ...ports, ...extra });
       started.push(process);
       return process;
     },
@@ -168,8 +191,47 @@ export async function createChaosStack(
       }
       throw new Error(`The stack did not run a probe signal within ${timeoutMs / 1000} s`);
     },
+    async diagnose(ids) {
+      // $1: the trial's signal ids; those without a succeeded execution, and where they got to.
+      const missing = await db.sql<{ signal_id: string; logged: boolean; statuses: string[] }[]>`
+        select s.signal_id,
+          exists (select 1 from signal_log l where l.signal_id = s.signal_id) as logged,
+          coalesce((select array_agg(e.status::text) from pipeline_executions e
+                    where e.pipeline_id = ${pipeline.id} and e.signal_id = s.signal_id),
+                   '{}') as statuses
+        from unnest(${ids}::text[]) as s(signal_id)
+        where not exists (select 1 from pipeline_executions e where e.signal_id = s.signal_id
+                          and e.pipeline_id = ${pipeline.id} and e.status = 'succeeded')`;
+      const [committed, ends] = await Promise.all([
+        admin.fetchOffsets({ groupId: env.KAFKA_CONSUMER_GROUP, topics: [topic] }),
+        admin.fetchTopicOffsets(topic),
+      ]);
+      const group = await admin.describeGroups([env.KAFKA_CONSUMER_GROUP]);
+      return {
+        notSucceeded: missing.length,
+        neverLogged: missing.filter((m) => !m.logged).length,
+        notSucceededSample: missing.slice(0, 20),
+        partitions: ends.map((end) => ({
+          partition: end.partition,
+          high: end.high,
+          committed: committed[0]?.partitions.find((p) => p.partition === end.partition)?.offset,
+        })),
+        group: group.groups.map((g) => ({
+          state: g.state,
+          members: g.members.map((m) => `${m.clientId} ${m.memberId} ${m.clientHost}`),
+        })),
+      };
+    },
     async [Symbol.asyncDispose]() {
       await Promise.allSettled(started.map((p) => p.stop(5000)));
+      if (options.logDir) {
+        await Deno.mkdir(options.logDir, { recursive: true });
+        await Promise.all(
+          started.map((p, i) =>
+            Deno.writeTextFile(`${options.logDir}/${i}-${p.name}.log`, p.output())
+          ),
+        );
+      }
       await producer.disconnect().catch(() => {});
       await admin.deleteTopics({ topics: [topic, deadLetterTopic] }).catch(() => {});
       await admin.disconnect().catch(() => {});

@@ -5,7 +5,7 @@
  * queued or running at the end; recovery: from the end of the fault until all signals ran.
  */
 import type { ServiceProcess } from "../../tests/fixtures/processes.ts";
-import { type ChaosStack, createChaosStack } from "./chaos_stack.ts";
+import { chaosLogDir, type ChaosStack, createChaosStack } from "./chaos_stack.ts";
 import { type TrialResult, trialResult } from "./trial_result.ts";
 
 /** Options of {@linkcode deliveryTrial}. */
@@ -26,7 +26,11 @@ export interface DeliveryTrial {
 
 /** Runs the trial and returns its counts. */
 export async function deliveryTrial(t: DeliveryTrial): Promise<TrialResult> {
-  await using stack = await createChaosStack(t.brokers, t.steps);
+  const logDir = chaosLogDir(t.trial);
+  await using stack = await createChaosStack(t.brokers, {
+    logDir,
+    ...(t.steps ? { steps: t.steps } : {}),
+  });
   const services = t.setup(stack);
   await stack.warmUp();
   const prefix = `${t.trial}-`;
@@ -54,6 +58,11 @@ export async function deliveryTrial(t: DeliveryTrial): Promise<TrialResult> {
   succeeded = await stack.succeeded(prefix);
   const doubled = [...bySignal.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
   const notes = t.notes ? await t.notes(stack) : undefined;
+  if (succeeded < ids.length) {
+    const diagnosis = await stack.diagnose(ids).catch((error) => ({ error: String(error) }));
+    await Deno.mkdir(logDir, { recursive: true });
+    await Deno.writeTextFile(`${logDir}/diagnosis.json`, JSON.stringify(diagnosis, null, 2));
+  }
   return trialResult({
     trial: t.trial,
     fault,

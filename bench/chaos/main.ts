@@ -1,9 +1,10 @@
 /**
  * `deno task chaos`: bounded fault trials against a private stack (its own Kafka broker at
- * 127.0.0.1:19292 started and stopped by stack/ code, a database, Redis prefix, topics and ports
- * per trial, Postgres and Redis reached through proxies the suite cuts), written to
- * bench/results/chaos.json and chaos.md. `--only <name,…>` runs some trials (names as in the table,
- * lower case, e.g. "api fuzz"). Exit 1 when a trial fails.
+ * CHAOS_KAFKA_BOOTSTRAP_SERVERS, default 127.0.0.1:19292, started and stopped by stack/ code; a
+ * database, Redis prefix, topics and ports per trial; Postgres and Redis reached through proxies
+ * the suite cuts), written to bench/results/chaos.json and chaos.md. Every service's output is
+ * kept in bench/results/chaos-logs/<trial>/ (replaced on each run). `--only <name,…>` runs some
+ * trials (names as in the table, lower case, e.g. "api fuzz"). Exit 1 when a trial fails.
  */
 import { apiFuzzTrial } from "./api_fuzz.ts";
 import {
@@ -15,7 +16,7 @@ import {
 } from "./trials.ts";
 import { chaosTable, type TrialResult } from "./trial_result.ts";
 
-const BROKERS = "127.0.0.1:19292";
+const BROKERS = Deno.env.get("CHAOS_KAFKA_BOOTSTRAP_SERVERS") ?? "127.0.0.1:19292";
 const root = new URL("../../", import.meta.url).pathname;
 const only = (() => {
   const i = Deno.args.indexOf("--only");
@@ -28,8 +29,9 @@ async function stack(command: "up" | "down"): Promise<void> {
     args: ["run", "-A", `${root}stack/main.ts`, command, "--quiet"],
     env: {
       KAFKA_BOOTSTRAP_SERVERS: BROKERS,
-      KAFKA_SIGNAL_TOPIC: "tw-h2-signals",
-      KAFKA_DEAD_LETTER_TOPIC: "tw-h2-dlq",
+      KAFKA_SIGNAL_TOPIC: "tw-chaos-signals",
+      KAFKA_DEAD_LETTER_TOPIC: "tw-chaos-dlq",
+      KAFKA_BAR_TOPIC: "tw-chaos-bars",
     },
     stdout: "null",
     stderr: "piped",
@@ -52,6 +54,7 @@ const trials: [string, () => Promise<TrialResult>][] = [
 ];
 
 const started = performance.now();
+await Deno.remove(`${root}bench/results/chaos-logs`, { recursive: true }).catch(() => {});
 console.log(`chaos: starting the private broker at ${BROKERS}`);
 await stack("up");
 const results: TrialResult[] = [];

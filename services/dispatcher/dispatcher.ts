@@ -22,6 +22,7 @@ import { createPipelineCache } from "./pipeline_cache.ts";
 import { loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
 import { createProgress, stallReason } from "./progress.ts";
 import { runSweepLoop } from "./sweep.ts";
+import { startNewGroupAtEnd } from "./group_start.ts";
 import { runSignalLogRetention } from "../../shared/signal_log/retention.ts";
 
 /** The settings the dispatcher reads. */
@@ -136,8 +137,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       pipelines: cache.index().size,
     });
     await producer.connect();
+    const start = await startNewGroupAtEnd(kafka, config.KAFKA_CONSUMER_GROUP, topic);
+    if (start.started) {
+      log.info("New consumer group {group} starts at the end of {topic}: {offsets}", {
+        group: config.KAFKA_CONSUMER_GROUP,
+        topic,
+        offsets: start.offsets.map((o) => `${o.partition}@${o.offset}`).join(" "),
+      });
+    } else if ("uncommitted" in start) {
+      log.warn("Consumer group {group} runs without committed offsets: joining it anyway", {
+        group: config.KAFKA_CONSUMER_GROUP,
+      });
+    }
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: false });
+    // Only a partition without a committed offset starts at its beginning (group_start.ts).
+    await consumer.subscribe({ topic, fromBeginning: true });
 
     const processBatch = createBatchProcessor({
       sql,

@@ -7,6 +7,7 @@ import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { createTestRedis, type TestRedis } from "../../tests/fixtures/redis.ts";
 import { createDispatcher, type DispatcherDeps } from "./dispatcher.ts";
 import { pollUntil } from "../../shared/poll_until.ts";
+import { withTimeout } from "../../shared/timeout.ts";
 
 interface Stack {
   db: TestDatabase;
@@ -15,20 +16,22 @@ interface Stack {
   deadLetterTopic: string;
 }
 
-async function stack(): Promise<Stack & AsyncDisposable> {
+/** `startAtZero` (default true): the group starts at offset 0, so nothing produced before is skipped. */
+async function stack({ startAtZero = true } = {}): Promise<Stack & AsyncDisposable> {
   const db = await createTestDatabase();
   const r = await createTestRedis();
   const k = await createTestKafka(3);
   const deadLetterTopic = await k.createTopic(1);
-  // The group starts at offset 0: nothing produced before it joins is skipped.
-  const admin = k.kafka.admin();
-  await admin.connect();
-  await admin.setOffsets({
-    groupId: `${k.topic}-g`,
-    topic: k.topic,
-    partitions: [0, 1, 2].map((partition) => ({ partition, offset: "0" })),
-  });
-  await admin.disconnect();
+  if (startAtZero) {
+    const admin = k.kafka.admin();
+    await admin.connect();
+    await admin.setOffsets({
+      groupId: `${k.topic}-g`,
+      topic: k.topic,
+      partitions: [0, 1, 2].map((partition) => ({ partition, offset: "0" })),
+    });
+    await admin.disconnect();
+  }
   return {
     db,
     r,
@@ -257,6 +260,33 @@ Deno.test("dispatcher: a crash after enqueue and before commit redelivers withou
     assert.equal(after.length, 30);
     assert.equal(new Set(after.map((e) => e.signal_id)).size, 30);
     assert.equal(await s.r.redis.xlen(s.r.names.jobsStream), 30);
+  } finally {
+    await second.stop();
+  }
+});
+
+Deno.test("dispatcher: a new group starts at the end; a partition it never committed loses nothing when its dispatcher stops mid-batch", async () => {
+  await using s = await stack({ startAtZero: false });
+  const owner = await insertUser(s.db.sql);
+  await insertPipeline(s.db.sql, owner, { overlap_policy: "allow" });
+  const signal = (id: string) => ({ ...aapl, signal_id: id });
+  // One message per produce: all on the partition of key "k0", which nothing has committed yet.
+  await produce(s, [signal("before-the-group")]);
+  const first = start(s, { beforeCommit: () => Promise.reject(new Error("crash before commit")) });
+  await first.dispatcher.joined;
+  await produce(s, [signal("in-the-crashed-batch")]);
+  await assert.rejects(
+    withTimeout(first.running, 30_000, "the first dispatcher's batch"),
+    /crash before commit/,
+  );
+  // Produced while no dispatcher runs: the next one must start where the group was, not at the end.
+  await produce(s, [signal("while-down")]);
+  const second = start(s);
+  try {
+    const ran = () => executions(s).then((rows) => rows.map((e) => e.signal_id).sort().join());
+    await until("the signal produced while down to run", ran, (ids) => ids.includes("while-down"));
+    await until("the commit", () => allCommitted(s), Boolean);
+    assert.equal(await ran(), "in-the-crashed-batch,while-down");
   } finally {
     await second.stop();
   }
