@@ -19,6 +19,7 @@ import {
 import { cursorParam, pageOf } from "./page_cursor.ts";
 import { createPipelineStore, type PipelineRow } from "./pipeline_store.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi_route.ts";
+import { deleteOne, oneRoute } from "./owned_routes.ts";
 
 /** A stored pipeline as the API shows it. */
 export function pipelineJson(row: PipelineRow): z.infer<typeof pipelineSchema> {
@@ -99,17 +100,7 @@ export function pipelineRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({
-        method: "get",
-        path: "/{id}",
-        tags,
-        summary: "Read a pipeline",
-        request: { params: idParamSchema },
-        responses: {
-          200: jsonResponse(pipelineSchema, "The pipeline"),
-          ...errorResponses(401, 404),
-        },
-      }),
+      oneRoute(tags, "Read a pipeline", pipelineSchema, "The pipeline"),
       async (c) => {
         const { id } = c.req.valid("param");
         return c.json(found(await store.get(c.get("userId"), id), id), 200);
@@ -152,19 +143,5 @@ export function pipelineRoutes(deps: ApiDeps) {
         return c.json(found(row, id), 200);
       },
     )
-    .openapi(
-      createRoute({
-        method: "delete",
-        path: "/{id}",
-        tags,
-        summary: "Delete a pipeline and its executions",
-        request: { params: idParamSchema },
-        responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404) },
-      }),
-      async (c) => {
-        const { id } = c.req.valid("param");
-        if (!(await store.remove(c.get("userId"), id))) throw notFound("Pipeline", id);
-        return c.body(null, 204);
-      },
-    );
+    .openapi(...deleteOne(tags, "Delete a pipeline and its executions", "Pipeline", store.remove));
 }

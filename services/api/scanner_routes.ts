@@ -17,9 +17,17 @@ import {
   userScannerBodySchema,
 } from "../../shared/schemas/user_scanner.ts";
 import type { ApiDeps } from "./api_env.ts";
-import { ApiError, notFound } from "./api_error.ts";
+import { notFound } from "./api_error.ts";
 import { idParamSchema } from "./api_schemas.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi_route.ts";
+import {
+  actionRoute,
+  checkUserLimit,
+  createOneRoute,
+  deleteOne,
+  listAllRoute,
+  oneRoute,
+} from "./owned_routes.ts";
 
 /** Most stored bars a preview reads per ticker (the latest ones). */
 export const PREVIEW_MAX_BARS = 5000;
@@ -68,47 +76,25 @@ export function scannerRoutes(deps: ApiDeps) {
   };
   return createRouter()
     .openapi(
-      createRoute({
-        method: "post",
-        path: "/",
+      createOneRoute(
         tags,
-        summary: "Create an expression scanner",
-        request: { body: jsonBody(bodySchema) },
-        responses: {
-          201: jsonResponse(scannerSchema, "The stored scanner"),
-          ...errorResponses(401, 409, 413, 415, 422),
-        },
-      }),
+        "Create an expression scanner",
+        bodySchema,
+        scannerSchema,
+        "The stored scanner",
+      ),
       async (c) => {
         const userId = c.get("userId");
-        if ((await store.count(userId)) >= MAX_SCANNERS_PER_USER) {
-          throw new ApiError(409, `A user may have at most ${MAX_SCANNERS_PER_USER} scanners`);
-        }
+        checkUserLimit(await store.count(userId), MAX_SCANNERS_PER_USER, "scanners");
         return c.json(scannerJson(await store.create(userId, c.req.valid("json"))), 201);
       },
     )
     .openapi(
-      createRoute({
-        method: "get",
-        path: "/",
-        tags,
-        summary: "List your scanners",
-        responses: {
-          200: jsonResponse(z.object({ items: z.array(scannerSchema) }), "Every scanner"),
-          ...errorResponses(401),
-        },
-      }),
+      listAllRoute(tags, "List your scanners", scannerSchema, "Every scanner"),
       async (c) => c.json({ items: (await store.list(c.get("userId"))).map(scannerJson) }, 200),
     )
     .openapi(
-      createRoute({
-        method: "get",
-        path: "/{id}",
-        tags,
-        summary: "Read a scanner",
-        request: { params: idParamSchema },
-        responses: { 200: jsonResponse(scannerSchema, "The scanner"), ...errorResponses(401, 404) },
-      }),
+      oneRoute(tags, "Read a scanner", scannerSchema, "The scanner"),
       async (c) => c.json(scannerJson(await own(c.get("userId"), c.req.valid("param").id)), 200),
     )
     .openapi(
@@ -130,33 +116,15 @@ export function scannerRoutes(deps: ApiDeps) {
         return c.json(scannerJson(row), 200);
       },
     )
+    .openapi(...deleteOne(tags, "Delete a scanner", "Scanner", store.remove))
     .openapi(
-      createRoute({
-        method: "delete",
-        path: "/{id}",
+      actionRoute(
+        "/{id}/preview",
         tags,
-        summary: "Delete a scanner",
-        request: { params: idParamSchema },
-        responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404) },
-      }),
-      async (c) => {
-        const { id } = c.req.valid("param");
-        if (!(await store.remove(c.get("userId"), id))) throw notFound("Scanner", id);
-        return c.body(null, 204);
-      },
-    )
-    .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/preview",
-        tags,
-        summary: "The dates the scanner would have fired on the stored bars",
-        request: { params: idParamSchema },
-        responses: {
-          200: jsonResponse(previewSchema, "Every fire, oldest first per ticker"),
-          ...errorResponses(401, 404),
-        },
-      }),
+        "The dates the scanner would have fired on the stored bars",
+        previewSchema,
+        "Every fire, oldest first per ticker",
+      ),
       async (c) => {
         const scanner = await own(c.get("userId"), c.req.valid("param").id);
         const expression = compileExpression(scanner.expression);

@@ -7,9 +7,17 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sealSecret } from "../../shared/signals/sealed_secret.ts";
 import type { IntakeKeys } from "../../shared/signals/intake_keys.ts";
 import type { ApiDeps } from "./api_env.ts";
-import { ApiError, notFound } from "./api_error.ts";
+import { notFound } from "./api_error.ts";
 import { idParamSchema } from "./api_schemas.ts";
-import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi_route.ts";
+import { createRouter, errorResponses, jsonResponse } from "./openapi_route.ts";
+import {
+  actionRoute,
+  checkUserLimit,
+  createOneRoute,
+  deleteOne,
+  listAllRoute,
+  oneRoute,
+} from "./owned_routes.ts";
 import { DEFAULT_MAX_PER_MINUTE } from "./signal_intake.ts";
 import {
   createSignalSourceStore,
@@ -89,22 +97,16 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
 
   return createRouter()
     .openapi(
-      createRoute({
-        method: "post",
-        path: "/",
+      createOneRoute(
         tags,
-        summary: "Create a webhook source; its secret is shown only in this answer",
-        request: { body: jsonBody(sourceBodySchema) },
-        responses: {
-          201: jsonResponse(sourceWithSecretSchema, "The source, its URL and its secret"),
-          ...errorResponses(401, 409, 413, 415, 422),
-        },
-      }),
+        "Create a webhook source; its secret is shown only in this answer",
+        sourceBodySchema,
+        sourceWithSecretSchema,
+        "The source, its URL and its secret",
+      ),
       async (c) => {
         const userId = c.get("userId");
-        if ((await store.count(userId)) >= MAX_SOURCES_PER_USER) {
-          throw new ApiError(409, `A user may have at most ${MAX_SOURCES_PER_USER} sources`);
-        }
+        checkUserLimit(await store.count(userId), MAX_SOURCES_PER_USER, "sources");
         const secret = newSecret();
         const row = await store.create(
           userId,
@@ -115,30 +117,14 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
       },
     )
     .openapi(
-      createRoute({
-        method: "get",
-        path: "/",
-        tags,
-        summary: "List your webhook sources",
-        responses: {
-          200: jsonResponse(z.object({ items: z.array(sourceSchema) }), "Every source"),
-          ...errorResponses(401),
-        },
-      }),
+      listAllRoute(tags, "List your webhook sources", sourceSchema, "Every source"),
       async (c) => {
         const rows = await store.list(c.get("userId"));
         return c.json({ items: rows.map((r) => json(r, c.get("publicOrigin"))) }, 200);
       },
     )
     .openapi(
-      createRoute({
-        method: "get",
-        path: "/{id}",
-        tags,
-        summary: "Read a webhook source (never its secret)",
-        request: { params: idParamSchema },
-        responses: { 200: jsonResponse(sourceSchema, "The source"), ...errorResponses(401, 404) },
-      }),
+      oneRoute(tags, "Read a webhook source (never its secret)", sourceSchema, "The source"),
       async (c) => {
         const { id } = c.req.valid("param");
         const row = await store.get(c.get("userId"), id);
@@ -147,17 +133,13 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
       },
     )
     .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/rotate-secret",
+      actionRoute(
+        "/{id}/rotate-secret",
         tags,
-        summary: "Replace the secret; the old one stops working at once",
-        request: { params: idParamSchema },
-        responses: {
-          200: jsonResponse(sourceWithSecretSchema, "The source with its new secret"),
-          ...errorResponses(401, 404),
-        },
-      }),
+        "Replace the secret; the old one stops working at once",
+        sourceWithSecretSchema,
+        "The source with its new secret",
+      ),
       async (c) => {
         const { id } = c.req.valid("param");
         const secret = newSecret();
@@ -171,19 +153,12 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
       },
     )
     .openapi(
-      createRoute({
-        method: "delete",
-        path: "/{id}",
+      ...deleteOne(
         tags,
-        summary: "Delete a webhook source and its delivery log",
-        request: { params: idParamSchema },
-        responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404) },
-      }),
-      async (c) => {
-        const { id } = c.req.valid("param");
-        if (!(await store.remove(c.get("userId"), id))) throw notFound("Signal source", id);
-        return c.body(null, 204);
-      },
+        "Delete a webhook source and its delivery log",
+        "Signal source",
+        store.remove,
+      ),
     )
     .openapi(
       createRoute({
