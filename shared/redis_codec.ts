@@ -31,3 +31,33 @@ export function retryMember(job: { execution_id: string; pipeline_id: string }):
 
 /** What separates a retry member's execution id from its pipeline id. */
 export const RETRY_MEMBER_SEPARATOR = SEPARATOR;
+
+/**
+ * State of an alert a webhook source received (the value of `names.intakeSeen`):
+ * `pending` while its signal is being published (since `attemptMs`), `failed` when Kafka did not
+ * acknowledge it, `acked` once it did. `firstMs` is the first receipt, which a content-hashed
+ * alert's signal id carries, so every retry publishes the same id.
+ */
+export type IntakeMarker =
+  | { state: "pending"; firstMs: number; attemptMs: number }
+  | { state: "failed" | "acked"; firstMs: number };
+
+/** `p:<firstMs>:<attemptMs>`, `f:<firstMs>` or `a:<firstMs>`. */
+export function intakeMarker(marker: IntakeMarker): string {
+  return marker.state === "pending"
+    ? `p${SEPARATOR}${marker.firstMs}${SEPARATOR}${marker.attemptMs}`
+    : `${marker.state[0]}${SEPARATOR}${marker.firstMs}`;
+}
+
+/** The marker a value holds; null for anything else (a marker written by an older version). */
+export function intakeMarkerOf(value: string): IntakeMarker | null {
+  const [state, first, attempt] = value.split(SEPARATOR);
+  const firstMs = Number(first);
+  if (!Number.isSafeInteger(firstMs)) return null;
+  if (state === "p" && Number.isSafeInteger(Number(attempt))) {
+    return { state: "pending", firstMs, attemptMs: Number(attempt) };
+  }
+  if (state === "f") return { state: "failed", firstMs };
+  if (state === "a") return { state: "acked", firstMs };
+  return null;
+}

@@ -33,7 +33,8 @@ import {
   type DeliveryOutcome,
   type DeliveryRecord,
 } from "./signal_source_store.ts";
-import { alertSignal, duplicateKey, staleness } from "./webhook_signal.ts";
+import { alertSignal, decideRepeat, duplicateKey, staleness } from "./webhook_signal.ts";
+import { intakeMarker, intakeMarkerOf } from "../../shared/redis_codec.ts";
 
 /** Header carrying the body's HMAC for senders that can set headers. */
 export const SIGNATURE_HEADER = "x-tickwire-signature";
@@ -140,12 +141,37 @@ export function createSignalIntake(deps: SignalIntakeDeps) {
     const stale = staleness(alert.value, source, receivedMs);
     if (stale) return error(422, "stale", `Stale alert: ${stale}`);
 
+    // The marker lives for the dedup window from the first receipt, whatever becomes of the
+    // publish: a failed or unknown one leaves it for the retry to publish the same signal id.
     const seen = names.intakeSeen(source.id, duplicateKey(alert.value));
-    const first = await redis.set(seen, "1", "EX", source.dedup_window_seconds, "NX");
-    if (first === null) {
-      return { status: 200, outcome: "duplicate", body: { status: "duplicate" } };
+    const pending = (firstMs: number) =>
+      intakeMarker({ state: "pending", firstMs, attemptMs: receivedMs });
+    const created = await redis.set(
+      seen,
+      pending(receivedMs),
+      "EX",
+      source.dedup_window_seconds,
+      "NX",
+    );
+    let firstMs = receivedMs;
+    if (created === null) {
+      const value = await redis.get(seen);
+      const repeat = decideRepeat(
+        value === null ? null : intakeMarkerOf(value) ?? { state: "acked", firstMs: receivedMs },
+        receivedMs,
+        PUBLISH_TIMEOUT_MS,
+      );
+      if (repeat.kind === "duplicate") {
+        return { status: 200, outcome: "duplicate", body: { status: "duplicate" } };
+      }
+      firstMs = repeat.firstMs;
+      await redis.set(seen, pending(firstMs), "KEEPTTL", "XX");
     }
-    const unsigned = tickerSignalSchema.safeParse(alertSignal(alert.value, source, receivedMs));
+    const mark = (state: "failed" | "acked") =>
+      redis.set(seen, intakeMarker({ state, firstMs }), "KEEPTTL", "XX");
+    const unsigned = tickerSignalSchema.safeParse(
+      alertSignal(alert.value, source, receivedMs, firstMs),
+    );
     if (!unsigned.success) {
       await redis.del(seen);
       return error(400, "malformed", `Cannot read alert: ${issuesText(unsigned.error.issues)}`);
@@ -160,14 +186,23 @@ export function createSignalIntake(deps: SignalIntakeDeps) {
         "Kafka",
       );
     } catch (cause) {
-      // Not acknowledged: forget the alert so the sender's retry is not taken for a duplicate.
-      await redis.del(seen).catch(() => {});
+      // Not acknowledged (Kafka may still have it): the sender's retry is not a duplicate, and
+      // publishes the same signal id again.
+      await mark("failed").catch(() => {});
       log.warn("Webhook signal {signal_id} not acknowledged by Kafka: {error}", {
         signal_id: signal.signal_id,
         error: errorMessage(cause),
       });
       return error(503, "unavailable", "Signal not acknowledged by Kafka; retry later");
     }
+    // If this write is lost (the process dies here), the marker stays pending: a retry after the
+    // publish timeout publishes the same id, which the claim refuses a second time.
+    await mark("acked").catch((cause) =>
+      log.warn("Cannot mark webhook signal {signal_id} acknowledged: {error}", {
+        signal_id: signal.signal_id,
+        error: errorMessage(cause),
+      })
+    );
     return {
       status: 200,
       outcome: "accepted",

@@ -7,6 +7,7 @@ import { authenticateSignal } from "../../shared/signals/signal_scope.ts";
 import { createTestKafka } from "../../tests/fixtures/kafka.ts";
 import { pollUntil } from "../../shared/poll_until.ts";
 import { createTestApi } from "./test_api.ts";
+import { PUBLISH_TIMEOUT_MS } from "./signal_intake.ts";
 
 const fresh = () => new Date().toISOString();
 
@@ -260,4 +261,37 @@ Deno.test("signal intake: same content without alert_id is a duplicate; over the
     "duplicate",
     "accepted",
   ]);
+});
+
+Deno.test("signal intake: content dedup holds past a Kafka timeout: the retry publishes the same signal id, later copies are duplicates", async () => {
+  const published: string[] = [];
+  let calls = 0;
+  // The first send outlives the intake's timeout and then lands anyway, as a slow broker does.
+  const publishSignals = async (messages: { value: string }[]) => {
+    const slow = calls++ === 0;
+    if (slow) await new Promise((r) => setTimeout(r, PUBLISH_TIMEOUT_MS + 300));
+    for (const m of messages) {
+      const parsed = parseSignalMessage(m.value);
+      if (parsed.ok) published.push(...parsed.signals.map((s) => s.signal_id!));
+    }
+  };
+  await using api = await createTestApi({}, { publishSignals });
+  const alice = await api.user();
+  const created = await api.call("POST", "/api/v1/signal-sources", {
+    token: alice.token,
+    body: { name: "tv" },
+  });
+  const send = () =>
+    api.call("POST", `/hooks/${created.body.id}`, {
+      body: { secret: created.body.secret, ticker: "AAPL", action: "buy", price: 10 },
+    });
+  assert.equal((await send()).status, 503);
+  await pollUntil("the slow send to land", () => (published.length === 1 ? true : undefined));
+  const retry = await send();
+  assert.equal(retry.status, 200);
+  assert.equal(retry.body.status, "accepted");
+  assert.deepEqual(published, [retry.body.signal_id, retry.body.signal_id], "one signal id");
+  await new Promise((r) => setTimeout(r, PUBLISH_TIMEOUT_MS + 100));
+  assert.deepEqual((await send()).body, { status: "duplicate" }, "past the ack timeout too");
+  assert.equal(published.length, 2);
 });

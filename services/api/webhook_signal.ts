@@ -3,6 +3,7 @@
  * duplicates are recognised by, and the freshness rule.
  */
 import { createHash } from "node:crypto";
+import type { IntakeMarker } from "../../shared/redis_codec.ts";
 import type { TickerSignal } from "../../shared/schemas/signal.ts";
 import { canonicalJson } from "../../shared/signals/signal_scope.ts";
 import type { WebhookAlert } from "../../shared/signals/webhook_alert.ts";
@@ -35,17 +36,45 @@ export function staleness(alert: WebhookAlert, source: AlertSource, nowMs: numbe
 }
 
 /**
- * The private signal of an alert (unsigned). Its id is `webhook:<source>:<duplicate key>`, plus
- * the receipt time for content-hashed alerts, which may legitimately repeat after the window.
+ * What a delivery of an alert already seen (`marker`, null: not seen within the window) means:
+ * - `duplicate`: it was acknowledged by Kafka, or its first delivery is still being published
+ *   (for less than `publishTimeoutMs`);
+ * - `publish`: publish it, with the signal id of the first receipt (`firstMs`): a first delivery,
+ *   or a retry after a failure or after a publish that never said how it ended. Kafka may hold
+ *   the earlier attempt after all (a timed-out send is not cancelled); with the same id, the
+ *   claim's `(pipeline_id, signal_id)` index runs it once.
  */
-export function alertSignal(alert: WebhookAlert, source: AlertSource, nowMs: number): TickerSignal {
+export function decideRepeat(
+  marker: IntakeMarker | null,
+  nowMs: number,
+  publishTimeoutMs: number,
+): { kind: "duplicate" } | { kind: "publish"; firstMs: number } {
+  if (marker === null) return { kind: "publish", firstMs: nowMs };
+  if (marker.state === "acked") return { kind: "duplicate" };
+  if (marker.state === "pending" && nowMs - marker.attemptMs < publishTimeoutMs) {
+    return { kind: "duplicate" };
+  }
+  return { kind: "publish", firstMs: marker.firstMs };
+}
+
+/**
+ * The private signal of an alert (unsigned). Its id is `webhook:<source>:<duplicate key>`, plus
+ * for content-hashed alerts the first receipt's time (`firstMs`): the same for every retry within
+ * the dedup window, and new for the same content after it, where it may legitimately repeat.
+ */
+export function alertSignal(
+  alert: WebhookAlert,
+  source: AlertSource,
+  nowMs: number,
+  firstMs = nowMs,
+): TickerSignal {
   const sourceName = `webhook:${source.id}`;
   const key = duplicateKey(alert);
   return {
     ticker: alert.ticker,
     signal: alert.signal,
     confidence: alert.confidence,
-    signal_id: `${sourceName}:${key}${alert.alert_id === undefined ? `:${nowMs}` : ""}`,
+    signal_id: `${sourceName}:${key}${alert.alert_id === undefined ? `:${firstMs}` : ""}`,
     owner_id: source.owner_id,
     source: sourceName,
     emitted_at: new Date(alert.timestampMs ?? nowMs).toISOString(),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { WebhookAlert } from "../../shared/signals/webhook_alert.ts";
-import { alertSignal, duplicateKey, staleness } from "./webhook_signal.ts";
+import { intakeMarker, intakeMarkerOf } from "../../shared/redis_codec.ts";
+import { alertSignal, decideRepeat, duplicateKey, staleness } from "./webhook_signal.ts";
 
 const source = {
   id: "00000000-0000-4000-8000-0000000000f1",
@@ -44,5 +45,31 @@ Deno.test("webhook signal: private, namespaced by source; emitted at the sender'
   assert.match(
     alertSignal(alert, source, now).signal_id!,
     /^webhook:.*:h:[0-9a-f]{32}:1735830000000$/,
+  );
+});
+
+Deno.test("webhook signal: a repeat is a duplicate once acknowledged or while in flight, else republished with the first id", () => {
+  const T = 1_000_000;
+  assert.deepEqual(decideRepeat(null, T, 2500), { kind: "publish", firstMs: T });
+  assert.deepEqual(decideRepeat({ state: "acked", firstMs: T }, T + 86_000_000, 2500), {
+    kind: "duplicate",
+  });
+  const inFlight = { state: "pending" as const, firstMs: T, attemptMs: T + 10 };
+  assert.deepEqual(decideRepeat(inFlight, T + 2000, 2500), { kind: "duplicate" });
+  assert.deepEqual(decideRepeat(inFlight, T + 2510, 2500), { kind: "publish", firstMs: T });
+  assert.deepEqual(decideRepeat({ state: "failed", firstMs: T }, T + 1, 2500), {
+    kind: "publish",
+    firstMs: T,
+  });
+  for (const m of [inFlight, { state: "failed" as const, firstMs: T }]) {
+    assert.deepEqual(intakeMarkerOf(intakeMarker(m)), m);
+  }
+  assert.equal(intakeMarkerOf("1"), null, "an older marker");
+  const alert = { ticker: "AAPL", signal: "BULLISH" as const, confidence: 50, metadata: {} };
+  const source = { id: "s", owner_id: "o", max_lag_seconds: null };
+  assert.equal(
+    alertSignal(alert, source, T + 5000, T).signal_id,
+    alertSignal(alert, source, T).signal_id,
+    "a retry carries the first receipt's id",
   );
 });
