@@ -9,8 +9,7 @@
  */
 import { z } from "../zod.ts";
 import { defineAgent } from "./agent.ts";
-import { NonRetryableError } from "./errors.ts";
-import { targetTicker } from "./step_inputs.ts";
+import { barsToSignal, targetTicker } from "./step_inputs.ts";
 import { type Bar, pricesOf } from "../market/bar.ts";
 import { tickerSchema } from "../schemas/ticker.ts";
 import { atr } from "../indicators/atr.ts";
@@ -80,18 +79,8 @@ export const indicatorsAgent = defineAgent({
   params: indicatorsParams,
   async run(params, ctx) {
     const ticker = targetTicker("indicators", params.ticker, ctx.signal);
-    const date = ctx.signal?.ticker === ticker ? ctx.signal.bar_date : undefined;
-    const bars = await ctx.market.bars(ticker, {
-      limit: params.bars,
-      ...date && { until: date },
-    });
-    const last = bars.at(-1);
-    if (!last || (date && last.date !== date)) {
-      throw new NonRetryableError(
-        `Agent "indicators" has no bar for "${ticker}"${date ? ` on ${date}` : ""} in ` +
-          `market_bars${last ? ` (latest before it: ${last.date})` : ""}`,
-      );
-    }
+    const bars = await barsToSignal(ctx.market, "indicators", ticker, ctx.signal, params.bars);
+    const last = bars.at(-1)!;
     const { now, prev } = computeIndicators(bars, params);
     return { output: { ticker, date: last.date, bars: bars.length, ...now, prev } };
   },

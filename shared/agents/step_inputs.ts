@@ -5,6 +5,7 @@
  */
 import type { AgentContext } from "./agent.ts";
 import { resolvePath, runScope } from "../rules/path.ts";
+import type { Bar } from "../market/bar.ts";
 import type { MarketData } from "../market/market_data.ts";
 import type { TickerSignal } from "../schemas/signal.ts";
 import { NonRetryableError } from "./errors.ts";
@@ -47,18 +48,31 @@ export async function tradeTarget(
   if (own?.price !== undefined) {
     return { ticker: chosen, date: own.bar_date ?? null, price: own.price };
   }
-  const [bar] = await market.bars(chosen, {
-    limit: 1,
-    ...own?.bar_date && { until: own.bar_date },
-  });
-  if (!bar || (own?.bar_date && bar.date !== own.bar_date)) {
+  const bar = (await barsToSignal(market, agent, chosen, signal, 1)).at(-1)!;
+  return { ticker: chosen, date: bar.date, price: bar.close };
+}
+
+/**
+ * Up to `limit` bars of `ticker`, oldest first, ending at the signal's bar when the signal is
+ * about `ticker` and dated, else at the latest stored one; throws when that bar is not stored.
+ */
+export async function barsToSignal(
+  market: MarketData,
+  agent: string,
+  ticker: string,
+  signal: TickerSignal | null,
+  limit: number,
+): Promise<Bar[]> {
+  const date = signal?.ticker === ticker ? signal.bar_date : undefined;
+  const bars = await market.bars(ticker, { limit, ...date && { until: date } });
+  const last = bars.at(-1);
+  if (!last || (date && last.date !== date)) {
     throw new NonRetryableError(
-      `Agent "${agent}" has no price for "${chosen}"${
-        own?.bar_date ? ` on ${own.bar_date}` : ""
-      }: no such bar in market_bars${bar ? ` (latest before it: ${bar.date})` : ""}`,
+      `Agent "${agent}" has no bar for "${ticker}"${date ? ` on ${date}` : ""} in ` +
+        `market_bars${last ? ` (latest before it: ${last.date})` : ""}`,
     );
   }
-  return { ticker: chosen, date: bar.date, price: bar.close };
+  return bars;
 }
 
 /** The order side: the step's `side` param, else the signal's direction (BULLISH buys). */
