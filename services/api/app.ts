@@ -119,7 +119,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   });
   app.route("/", docsRoutes(OPENAPI_PATH));
   const hub = deps.hub ?? createLiveHub(deps.sql, deps.log);
-  mountUi(app, { ...deps, hub }, createSignIn(deps), address);
+  mountUi(app, { ...deps, hub, intakeKeys }, createSignIn(deps), address);
 
   app.notFound((c) =>
     c.json({ error: `No route for ${c.req.method} ${c.req.path}`, details: [] }, 404)

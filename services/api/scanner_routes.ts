@@ -4,12 +4,7 @@
  * previewed on the stored bars before it is enabled.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import {
-  compileExpression,
-  evaluateExpression,
-} from "../../shared/expressions/scanner_expression.ts";
 import { createScannerStore } from "../../shared/expressions/user_scanner_store.ts";
-import { readBars } from "../../shared/market/bars_store.ts";
 import {
   MAX_SCANNERS_PER_USER,
   scannerSource,
@@ -28,9 +23,7 @@ import {
   listAllRoute,
   oneRoute,
 } from "./owned_routes.ts";
-
-/** Most stored bars a preview reads per ticker (the latest ones). */
-export const PREVIEW_MAX_BARS = 5000;
+import { previewScanner } from "./scanner_preview.ts";
 
 const scannerSchema = z.object({
   id: z.uuid(),
@@ -127,18 +120,7 @@ export function scannerRoutes(deps: ApiDeps) {
       ),
       async (c) => {
         const scanner = await own(c.get("userId"), c.req.valid("param").id);
-        const expression = compileExpression(scanner.expression);
-        let bars = 0;
-        const fires: z.infer<typeof previewSchema>["fires"] = [];
-        for (const ticker of scanner.tickers) {
-          const series = await readBars(deps.sql, ticker, { limit: PREVIEW_MAX_BARS });
-          bars += series.length;
-          evaluateExpression(expression, series).forEach((fired, i) => {
-            const bar = series[i]!;
-            if (fired) fires.push({ ticker, date: bar.date, price: bar.close });
-          });
-        }
-        return c.json({ bars, fires }, 200);
+        return c.json(await previewScanner(deps.sql, scanner), 200);
       },
     );
 }

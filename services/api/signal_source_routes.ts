@@ -2,23 +2,14 @@
  * `/api/v1/signal-sources`: a user's webhook sources. Creating one (or rotating its secret) is the
  * only time the secret is shown; it is stored sealed and never returned or logged again.
  */
-import { randomBytes } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
-import { sealSecret } from "../../shared/signals/sealed_secret.ts";
 import type { IntakeKeys } from "../../shared/signals/intake_keys.ts";
 import type { ApiDeps } from "./api_env.ts";
 import { notFound } from "./api_error.ts";
 import { idParamSchema } from "./api_schemas.ts";
 import { createRouter, errorResponses, jsonResponse } from "./openapi_route.ts";
-import {
-  actionRoute,
-  checkUserLimit,
-  createOneRoute,
-  deleteOne,
-  listAllRoute,
-  oneRoute,
-} from "./owned_routes.ts";
-import { DEFAULT_MAX_PER_MINUTE } from "./signal_intake.ts";
+import { actionRoute, createOneRoute, deleteOne, listAllRoute, oneRoute } from "./owned_routes.ts";
+import { sourceSecrets, sourceSettingsSchema, webhookUrl } from "./signal_source_secrets.ts";
 import {
   createSignalSourceStore,
   DELIVERY_OUTCOMES,
@@ -26,17 +17,12 @@ import {
   type SignalSourceRow,
 } from "./signal_source_store.ts";
 
-/** Most webhook sources one user may have. */
-export const MAX_SOURCES_PER_USER = 20;
-
 const timestamp = z.string().openapi({ format: "date-time" });
 
-const sourceBodySchema = z.object({
-  name: z.string().trim().min(1, "must not be empty").max(200),
-  max_lag_seconds: z.number().int().min(1).max(7 * 24 * 3600).nullable().default(null)
+const sourceBodySchema = sourceSettingsSchema.extend({
+  max_lag_seconds: sourceSettingsSchema.shape.max_lag_seconds
     .openapi({ description: "Alerts whose `timestamp` is older are rejected as stale" }),
-  max_per_minute: z.number().int().min(1).max(6000).default(DEFAULT_MAX_PER_MINUTE),
-  dedup_window_seconds: z.number().int().min(1).max(30 * 24 * 3600).default(86_400)
+  dedup_window_seconds: sourceSettingsSchema.shape.dedup_window_seconds
     .openapi({ description: "How long a repeated alert_id (or identical content) is a duplicate" }),
 }).strict().openapi("SignalSourceCreate");
 
@@ -78,12 +64,12 @@ const tags = ["signal sources"];
 /** The source routes; `keys` gives the intake's keys (sealing the secrets). */
 export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys>) {
   const store = createSignalSourceStore(deps.sql);
-  const newSecret = () => `tws_${randomBytes(24).toString("base64url")}`;
+  const secrets = sourceSecrets(store, keys);
   const json = (row: SignalSourceRow, origin: string): z.infer<typeof sourceSchema> => ({
     id: row.id,
     name: row.name,
     source: `webhook:${row.id}`,
-    url: `${origin}/hooks/${row.id}`,
+    url: webhookUrl(origin, row.id),
     max_lag_seconds: row.max_lag_seconds,
     max_per_minute: row.max_per_minute,
     dedup_window_seconds: row.dedup_window_seconds,
@@ -105,14 +91,7 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
         "The source, its URL and its secret",
       ),
       async (c) => {
-        const userId = c.get("userId");
-        checkUserLimit(await store.count(userId), MAX_SOURCES_PER_USER, "sources");
-        const secret = newSecret();
-        const row = await store.create(
-          userId,
-          c.req.valid("json"),
-          sealSecret(secret, (await keys()).sealing),
-        );
+        const { row, secret } = await secrets.create(c.get("userId"), c.req.valid("json"));
         return c.json({ ...json(row, c.get("publicOrigin")), secret }, 201);
       },
     )
@@ -142,14 +121,9 @@ export function signalSourceRoutes(deps: ApiDeps, keys: () => Promise<IntakeKeys
       ),
       async (c) => {
         const { id } = c.req.valid("param");
-        const secret = newSecret();
-        const row = await store.rotate(
-          c.get("userId"),
-          id,
-          sealSecret(secret, (await keys()).sealing),
-        );
-        if (!row) throw notFound("Signal source", id);
-        return c.json({ ...json(row, c.get("publicOrigin")), secret }, 200);
+        const rotated = await secrets.rotate(c.get("userId"), id);
+        if (!rotated) throw notFound("Signal source", id);
+        return c.json({ ...json(rotated.row, c.get("publicOrigin")), secret: rotated.secret }, 200);
       },
     )
     .openapi(

@@ -8,5 +8,7 @@ export interface NavItem {
 export const NAV: readonly NavItem[] = [
   { href: "/pipelines", label: "Pipelines" },
   { href: "/signals", label: "Signals" },
+  { href: "/sources", label: "Sources" },
+  { href: "/scanners", label: "Scanners" },
   { href: "/paper", label: "Paper account" },
 ];

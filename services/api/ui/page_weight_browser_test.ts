@@ -50,6 +50,9 @@ Deno.test({
       "/pipelines/:id": `/pipelines/${pipeline.id}`,
       "/signals": "/signals",
       "/paper": "/paper",
+      "/sources": "/sources",
+      "/scanners": "/scanners",
+      "/scanners/new": "/scanners/new",
     };
     const rows: string[] = [`/sign-in: ${signIn.kb} KB in ${signIn.requests} requests`];
     for (const [name, path] of Object.entries(pages)) {

@@ -12,6 +12,8 @@ import { assetRoutes } from "./assets.ts";
 import { executionPages } from "./executions/execution_routes.tsx";
 import { paperPages } from "./paper/paper_routes.tsx";
 import { pipelinePages } from "./pipelines/pipeline_routes.tsx";
+import { scannerPages } from "./scanners/scanner_routes.tsx";
+import { sourcePages } from "./sources/source_routes.tsx";
 import { liveSignalRoutes } from "./signals/live_signals.tsx";
 import { signalPages } from "./signals/signal_pages.tsx";
 import { browserSession } from "./session/browser_session.ts";
@@ -31,6 +33,10 @@ export const SIGNED_IN_PATHS = [
   "/signals/*",
   "/paper",
   "/analytics",
+  "/sources",
+  "/sources/*",
+  "/scanners",
+  "/scanners/*",
 ];
 
 /** Whether a route path belongs to the web app (HTML pages and assets, not the JSON API). */
@@ -67,6 +73,14 @@ export function mountUi(
   );
   app.route("/", signInRoutes(deps, signIn, address));
   // The live stream's static path goes before the signal pages' `/signals/:id`.
-  const pages = [pipelinePages, executionPages, liveSignalRoutes, signalPages, paperPages];
+  const pages = [
+    pipelinePages,
+    executionPages,
+    liveSignalRoutes,
+    signalPages,
+    paperPages,
+    sourcePages,
+    scannerPages,
+  ];
   for (const routes of pages) app.route("/", routes(deps) as unknown as Hono<UiEnv>);
 }

@@ -1,4 +1,5 @@
 /** What the web app's handlers see: the API's dependencies plus the live hub, and context variables. */
+import type { IntakeKeys } from "../../../shared/signals/intake_keys.ts";
 import type { ApiDeps } from "../api_env.ts";
 import type { LiveHub } from "./live/live_hub.ts";
 
@@ -6,6 +7,8 @@ import type { LiveHub } from "./live/live_hub.ts";
 export interface UiDeps extends ApiDeps {
   /** Fans execution and signal events out to open pages. */
   hub: LiveHub;
+  /** The webhook intake's keys (sealing new source secrets), loaded once by the app. */
+  intakeKeys: () => Promise<IntakeKeys>;
 }
 
 /** Context variables of the web app's routes. */

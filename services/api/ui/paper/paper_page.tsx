@@ -1,26 +1,16 @@
 /** The paper account: equity curve, open positions, orders, and a ticker's candles with markers. */
-import { raw } from "hono/html";
 import type {
   MarkedPosition,
   PaperAccount,
   Valuation,
 } from "../../../../shared/ledger/accounts.ts";
 import type { OrderRow, SnapshotRow } from "../../paper_store.ts";
+import { Chart } from "../chart_view.tsx";
 import { timestamp } from "../format.ts";
 import type { ChartMarker } from "./chart_data.ts";
 
 const money = (n: number) =>
   n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** A chart container; its data rides along as JSON (escaped for a script element). */
-function Chart(props: { label: string; data: unknown }) {
-  const json = JSON.stringify(props.data).replaceAll("<", "\\u003c");
-  return (
-    <div class="chart card" data-chart role="img" aria-label={props.label}>
-      <script type="application/json">{raw(json)}</script>
-    </div>
-  );
-}
 
 /** Props of {@linkcode PaperAccountView}. */
 export interface PaperAccountProps {

@@ -12,8 +12,12 @@ export const SESSION_COOKIE = "tw_session";
 /** Cookie holding the CSRF secret. */
 export const CSRF_COOKIE = "tw_csrf";
 
-// Behind a TLS-terminating proxy the request URL says http: the public origin says https.
-const secure = (c: Context) => (c.get("publicOrigin") ?? c.req.url).startsWith("https:");
+/**
+ * Whether cookies get the Secure flag: when the browser used https. Behind a TLS-terminating
+ * proxy the request URL says http and the public origin says https.
+ */
+export const secure = (c: Context): boolean =>
+  (c.get("publicOrigin") ?? c.req.url).startsWith("https:");
 
 /** Sets the session cookie to `token` until `expires`. */
 export function setSessionCookie(c: Context, token: string, expires: Date): void {

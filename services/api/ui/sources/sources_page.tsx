@@ -1,0 +1,137 @@
+/** `/sources`: the user's webhook sources and the form that creates one. */
+import type { SignalSourceRow } from "../../signal_source_store.ts";
+import { webhookUrl } from "../../signal_source_secrets.ts";
+import { ago } from "../format.ts";
+import { Field, type FieldErrors } from "../form_field.tsx";
+import { CsrfField } from "../layout.tsx";
+import type { SourceFormValues } from "./source_settings.ts";
+
+/** Props of {@linkcode SourcesPage}. */
+export interface SourcesPageProps {
+  sources: SignalSourceRow[];
+  origin: string;
+  csrf: string;
+  values: SourceFormValues;
+  errors: FieldErrors;
+  now: Date;
+}
+
+function SourcesTable(props: SourcesPageProps) {
+  if (props.sources.length === 0) {
+    return (
+      <p class="card empty">
+        No webhook sources yet. Create one below and point a TradingView alert at its URL.
+      </p>
+    );
+  }
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="skip">Your webhook sources</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Webhook URL</th>
+            <th scope="col" class="hide-narrow">Max lag</th>
+            <th scope="col" class="hide-narrow">Secret set</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.sources.map((s) => (
+            <tr>
+              <td>
+                <a href={`/sources/${s.id}`}>{s.name}</a>
+              </td>
+              <td>
+                <code class="wrap">{webhookUrl(props.origin, s.id)}</code>
+              </td>
+              <td class="hide-narrow">
+                {s.max_lag_seconds ? `${s.max_lag_seconds} s` : <span class="muted">none</span>}
+              </td>
+              <td class="hide-narrow muted">{ago(s.secret_rotated_at, props.now)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The page body: the list, then the creation form with its errors beside the fields. */
+export function SourcesPage(props: SourcesPageProps) {
+  const v = props.values;
+  const errors = props.errors;
+  return (
+    <>
+      <div class="page-head">
+        <h1>Signal sources</h1>
+      </div>
+      <SourcesTable {...props} />
+      <h2 id="new-source">New webhook source</h2>
+      <form
+        method="post"
+        action="/sources"
+        class="stack card"
+        novalidate
+        aria-labelledby="new-source"
+      >
+        <CsrfField csrf={props.csrf} />
+        {errors.form && <p class="alert" role="alert">{errors.form}</p>}
+        <div class="grid2">
+          <Field label="Name" name="name" errors={errors}>
+            {(d) => <input id="name" name="name" value={v.name} required {...d} />}
+          </Field>
+          <Field
+            label="Max lag (seconds)"
+            name="max_lag_seconds"
+            errors={errors}
+            hint="Alerts whose timestamp is older are rejected as stale. Blank: no limit."
+          >
+            {(d) => (
+              <input
+                id="max_lag_seconds"
+                name="max_lag_seconds"
+                inputmode="numeric"
+                value={v.max_lag_seconds}
+                placeholder="no limit"
+                {...d}
+              />
+            )}
+          </Field>
+          <Field label="Alerts per minute" name="max_per_minute" errors={errors}>
+            {(d) => (
+              <input
+                id="max_per_minute"
+                name="max_per_minute"
+                inputmode="numeric"
+                value={v.max_per_minute}
+                placeholder="60"
+                {...d}
+              />
+            )}
+          </Field>
+          <Field
+            label="Duplicate window (seconds)"
+            name="dedup_window_seconds"
+            errors={errors}
+            hint="A repeated alert_id, or the same content, within it counts once."
+          >
+            {(d) => (
+              <input
+                id="dedup_window_seconds"
+                name="dedup_window_seconds"
+                inputmode="numeric"
+                value={v.dedup_window_seconds}
+                placeholder="86400"
+                {...d}
+              />
+            )}
+          </Field>
+        </div>
+        <div class="actions">
+          <button type="submit">Create source</button>
+        </div>
+      </form>
+    </>
+  );
+}
