@@ -9,6 +9,10 @@
  * consumer does live), then the day's matched signals run the pipeline one after another (live,
  * runs of one pipeline are serialised by its overlap policy; here they never overlap), then
  * equity is marked at the closes. A signal is emitted at its bar, so none is ever stale.
+ *
+ * A periodic pipeline runs instead on the days its schedule fires (schedule_days.ts, the
+ * scheduler's clock), once a day, without a signal, as the scheduler's runs do: after that day's
+ * bars, or on a day without bars (a weekend) with the bars before it.
  */
 import type { Logger } from "@logtape/logtape";
 import type { Agent } from "../../shared/agents/agent.ts";
@@ -24,6 +28,7 @@ import { toMatchablePipeline } from "../dispatcher/pipeline_index.ts";
 import { type DetectedSignal, detectSignals } from "../signal_generator/detect_signals.ts";
 import type { Scanner } from "../signal_generator/scanners/scanner.ts";
 import { runPipeline } from "../worker/run_pipeline.ts";
+import { scheduleDays } from "./schedule_days.ts";
 import {
   type EquityPoint,
   type LedgerStats,
@@ -59,7 +64,15 @@ export interface BacktestResult {
   tickers: string[];
   from: string | null;
   to: string | null;
-  runs: { signals: number; succeeded: number; skipped: number; rejected: number; failed: number };
+  /** `signals`: signals that matched (signal mode); `ticks`: days the schedule ran it (periodic). */
+  runs: {
+    signals: number;
+    ticks: number;
+    succeeded: number;
+    skipped: number;
+    rejected: number;
+    failed: number;
+  };
   /** Up to 20 distinct reasons runs failed, with counts. */
   failures: Record<string, number>;
   trades: Trade[];
@@ -74,22 +87,26 @@ const PIPELINE_ID = "00000000-0000-4000-8000-000000000000";
 /** Runs `pipeline` over `bars`; the `agents` and `scanners` are the live ones. */
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
   const { pipeline, log } = options;
-  if (pipeline.trigger_mode !== "signal") {
-    throw new Error(
-      `Cannot backtest pipeline "${pipeline.name}": only signal pipelines can be backtested`,
-    );
+  const periodic = pipeline.trigger_mode === "periodic";
+  if (periodic && !pipeline.schedule) {
+    throw new Error(`Cannot backtest pipeline "${pipeline.name}": it is periodic with no schedule`);
   }
   const matchable = toMatchablePipeline({
     ...pipeline,
+    trigger_mode: "signal",
     id: PIPELINE_ID,
     owner_id: OWNER,
     is_active: true,
   })!;
-  const tickers = matchable.tickers.filter((t) => options.bars.has(t)).sort();
+  // A periodic pipeline's steps name their tickers; with no scanner_tickers, every ticker given.
+  const wanted = periodic && matchable.tickers.length === 0
+    ? [...options.bars.keys()]
+    : matchable.tickers;
+  const tickers = wanted.filter((t) => options.bars.has(t)).sort();
   if (tickers.length === 0) {
     throw new Error(
       `Cannot backtest pipeline "${pipeline.name}": none of its tickers (${
-        matchable.tickers.join(", ")
+        wanted.join(", ")
       }) is in the bars (${[...options.bars.keys()].join(", ") || "none"})`,
     );
   }
@@ -111,19 +128,23 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       if (day) day.push(bar);
       else barsByDay.set(bar.date, [bar]);
     }
-    for (const signal of detectSignals(series, scanners, { priceColumn })) {
+    for (const signal of periodic ? [] : detectSignals(series, scanners, { priceColumn })) {
       if (signal.bar_date < from || signal.bar_date > to) continue;
       const day = signalsByDay.get(signal.bar_date);
       if (day) day.push(signal);
       else signalsByDay.set(signal.bar_date, [signal]);
     }
   }
-  const days = [...barsByDay.keys()].sort();
+  const barDays = [...barsByDay.keys()].sort();
+  const ticks = periodic && barDays.length > 0
+    ? new Set(scheduleDays(pipeline.schedule!, barDays[0]!, barDays.at(-1)!))
+    : new Set<string>();
+  const days = [...new Set([...barDays, ...ticks])].sort();
 
   const market = memoryMarket(options.bars);
   const cash = options.cash ?? DEFAULT_STARTING_CASH;
   const ledger = memoryLedger({ markOf: (t) => market.markOf(t), startingCash: cash });
-  const runs = { signals: 0, succeeded: 0, skipped: 0, rejected: 0, failed: 0 };
+  const runs = { signals: 0, ticks: 0, succeeded: 0, skipped: 0, rejected: 0, failed: 0 };
   const failures: Record<string, number> = {};
   const equity: EquityPoint[] = [];
   const stop = new AbortController().signal;
@@ -133,11 +154,45 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     },
   }) as never;
   let executions = 0;
+  const run = async (signal: TickerSignal | null) => {
+    const outcome = await runPipeline({
+      steps: pipeline.config.steps,
+      registry: options.agents,
+      stop,
+      defaultTimeoutSeconds: 30,
+      context: {
+        signal,
+        pipeline: {
+          id: PIPELINE_ID,
+          owner_id: OWNER,
+          name: pipeline.name,
+          account: pipelineAccountName({ id: PIPELINE_ID, account: pipeline.account }),
+        },
+        execution: {
+          id: `backtest-${++executions}`,
+          trigger_kind: signal ? "signal" : "periodic",
+          attempt: 1,
+        },
+        log,
+        sql,
+        market,
+        ledger,
+        // A backtest may call public webhooks like a live run, never internal addresses.
+        egress: egressPolicy(""),
+      },
+    });
+    if (outcome.status === "interrupted") return;
+    runs[outcome.status]++;
+    if (outcome.status === "failed" && Object.keys(failures).length < 20) {
+      failures[outcome.error] = (failures[outcome.error] ?? 0) + 1;
+    }
+  };
 
   for (const [i, day] of days.entries()) {
     if (options.pause && i % 20 === 19) await options.pause();
     market.today = day;
-    for (const bar of barsByDay.get(day)!) {
+    const bars = barsByDay.get(day);
+    for (const bar of bars ?? []) {
       if (ledger.holds(bar.ticker)) await ledger.applyBar(bar);
     }
     for (const detected of signalsByDay.get(day) ?? []) {
@@ -145,35 +200,14 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       const signal: TickerSignal = { ...detected, emitted_at: new Date(emittedAt).toISOString() };
       if (decideSignal(matchable, signal, emittedAt, emittedAt) !== "matched") continue;
       runs.signals++;
-      const outcome = await runPipeline({
-        steps: pipeline.config.steps,
-        registry: options.agents,
-        stop,
-        defaultTimeoutSeconds: 30,
-        context: {
-          signal,
-          pipeline: {
-            id: PIPELINE_ID,
-            owner_id: OWNER,
-            name: pipeline.name,
-            account: pipelineAccountName({ id: PIPELINE_ID, account: pipeline.account }),
-          },
-          execution: { id: `backtest-${++executions}`, trigger_kind: "signal", attempt: 1 },
-          log,
-          sql,
-          market,
-          ledger,
-          // A backtest may call public webhooks like a live run, never internal addresses.
-          egress: egressPolicy(""),
-        },
-      });
-      if (outcome.status === "interrupted") continue;
-      runs[outcome.status]++;
-      if (outcome.status === "failed" && Object.keys(failures).length < 20) {
-        failures[outcome.error] = (failures[outcome.error] ?? 0) + 1;
-      }
+      await run(signal);
     }
-    equity.push(await markEquity(ledger, day, cash));
+    if (ticks.has(day)) {
+      runs.ticks++;
+      await run(null);
+    }
+    // One point per bar day: a weekend tick's trades show in the next bar day's point.
+    if (bars) equity.push(await markEquity(ledger, day, cash));
   }
   const last = days.at(-1);
   const trades = tradesOf(ledger.fills, (ticker) => market.markOf(ticker));

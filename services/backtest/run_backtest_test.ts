@@ -32,7 +32,14 @@ Deno.test("backtest: golden_cross_long.json on the S&P 500 enters on golden cros
   const golden = crosses.filter((s) => s.scanner === "golden_cross").map((s) => s.bar_date);
   const death = crosses.filter((s) => s.scanner === "death_cross").map((s) => s.bar_date);
   assert.equal(golden.length, 9);
-  assert.deepEqual(result.runs, { signals: 19, succeeded: 19, skipped: 0, rejected: 0, failed: 0 });
+  assert.deepEqual(result.runs, {
+    signals: 19,
+    ticks: 0,
+    succeeded: 19,
+    skipped: 0,
+    rejected: 0,
+    failed: 0,
+  });
   assert.deepEqual(result.trades.map((t) => t.entry_date), golden);
   assert.equal(result.equity.length, bars.length);
 
@@ -123,4 +130,72 @@ Deno.test("README: the paper-trading example pipeline, as written, runs to succe
   assert.equal(result.runs.failed, 0);
   assert.ok(result.runs.succeeded > 0, JSON.stringify(result.runs));
   assert.ok(result.trades.length > 0);
+});
+
+Deno.test("backtest: a periodic pipeline runs on its schedule's days, a weekend tick on the bars before it", async () => {
+  // Three weeks of weekday bars (2024-03-04 is a Monday); the close is 100 + the bar's index.
+  const dates: string[] = [];
+  for (let d = Date.parse("2024-03-04"); dates.length < 15; d += 86_400_000) {
+    const day = new Date(d);
+    if (day.getUTCDay() !== 0 && day.getUTCDay() !== 6) dates.push(day.toISOString().slice(0, 10));
+  }
+  const bars = dates.map((date, i) => ({
+    ticker: "T",
+    date,
+    open: 100 + i,
+    high: 100 + i,
+    low: 100 + i,
+    close: 100 + i,
+    adj_close: 100 + i,
+    volume: 1000,
+  }));
+  const pipeline = (schedule: Record<string, unknown>) =>
+    parsePipelineBody({
+      name: "weekly buyer",
+      trigger_mode: "periodic",
+      schedule,
+      scanner_tickers: [],
+      config: {
+        steps: [{
+          id: "buy",
+          agent: "paper_order",
+          params: { ticker: "T", quantity: 1, side: "buy", slippage_bps: 0 },
+        }],
+      },
+    }, "test");
+  const backtest = (schedule: Record<string, unknown>) =>
+    runBacktest({
+      pipeline: pipeline(schedule),
+      bars: new Map([["T", bars]]),
+      cash: 10_000,
+      scanners: [...scannerRegistry.values()],
+      agents: agentRegistry,
+      log: getLogger(["tickwire", "test"]),
+    });
+
+  // Saturdays at noon: 03-09 and 03-16 buy at the Friday closes (104, 109); 03-23 is past the bars.
+  const weekly = await backtest({ cron: "0 12 * * 6" });
+  assert.deepEqual(weekly.runs, {
+    signals: 0,
+    ticks: 2,
+    succeeded: 2,
+    skipped: 0,
+    rejected: 0,
+    failed: 0,
+  });
+  assert.equal(weekly.equity.length, 15, "one point per bar day, none for Saturdays");
+  const monday = weekly.equity.find((p) => p.date === "2024-03-11")!;
+  assert.equal(monday.cash, 10_000 - 104);
+  assert.equal(weekly.equity.at(-1)!.cash, 10_000 - 104 - 109);
+  assert.deepEqual(
+    weekly.trades.map((t) => [t.quantity, t.entry_date, t.entry_price, t.exit_date]),
+    [[2, "2024-03-08", (104 + 109) / 2, null]],
+  );
+
+  // Every weekday after the close in New York: one run per bar day, at its close.
+  const daily = await backtest({ cron: "0 16 * * 1-5", timezone: "America/New_York" });
+  assert.equal(daily.runs.ticks, 15);
+  assert.equal(daily.equity.at(-1)!.cash, 10_000 - bars.reduce((s, b) => s + b.close, 0));
+  // Hourly: still one run a day, as every hour would see the same daily bars.
+  assert.equal((await backtest({ every_seconds: 3600 })).runs.ticks, 19, "weekends included");
 });

@@ -8,15 +8,23 @@ import type { Schedule } from "../../shared/schemas/pipeline.ts";
 
 /** The first fire time strictly after `after`; null when a cron expression never fires again. */
 export function nextFireAt(schedule: Schedule, after: Date): Date | null {
+  return fireClock(schedule)(after);
+}
+
+/**
+ * {@linkcode nextFireAt} for one schedule, its cron expression parsed once: for callers that ask
+ * many times (a backtest walks years of fires).
+ */
+export function fireClock(schedule: Schedule): (after: Date) => Date | null {
   if ("every_seconds" in schedule) {
     const every = schedule.every_seconds * 1000;
-    return new Date(Math.floor(after.getTime() / every) * every + every);
+    return (after) => new Date(Math.floor(after.getTime() / every) * every + every);
   }
   const cron = new Cron(schedule.cron, {
     paused: true,
     ...(schedule.timezone ? { timezone: schedule.timezone } : {}),
   });
-  return cron.nextRun(after);
+  return (after) => cron.nextRun(after);
 }
 
 /** The idempotency key of one tick of one pipeline. */
