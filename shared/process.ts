@@ -3,6 +3,7 @@ import { retryWithBackoff } from "./backoff.ts";
 import { type Config, ConfigError } from "./config.ts";
 import { errorMessage } from "./errors.ts";
 import { guardDriverFaults } from "./driver_fault_guard.ts";
+import { dispose } from "@logtape/logtape";
 import { type Logger, setupLogging } from "./logging.ts";
 
 /** Runs `parse`; on ConfigError prints its message to stderr and exits with code 78 (EX_CONFIG). */
@@ -86,4 +87,15 @@ export function waitForService(
         error: errorMessage(error),
       }),
   });
+}
+
+/**
+ * The last line of a service's `main.ts`: flushes the log and ends the process with
+ * `Deno.exitCode`. A service whose work stopped on a fatal error must not linger: its metrics
+ * server would keep the process alive, answering /healthz while nothing runs, and no supervisor
+ * (`deno task start`, compose's `restart:`) would restart it.
+ */
+export async function exitProcess(): Promise<never> {
+  await dispose();
+  Deno.exit(Deno.exitCode);
 }

@@ -5,7 +5,12 @@ import { createKafka } from "../../shared/kafka.ts";
 import { ensureTopics } from "../../shared/kafka_topics.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
-import { bootService, exitOnConfigError, waitForService } from "../../shared/process.ts";
+import {
+  bootService,
+  exitOnConfigError,
+  exitProcess,
+  waitForService,
+} from "../../shared/process.ts";
 import { connectStores, waitForStores } from "../../shared/stores.ts";
 import { logSummaries } from "../../shared/log_summary.ts";
 import { createDispatcher } from "./dispatcher.ts";
@@ -71,3 +76,4 @@ try {
   await sql.end({ timeout: 2 });
   log.info("Dispatcher stopped");
 }
+await exitProcess();

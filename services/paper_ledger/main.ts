@@ -9,8 +9,15 @@ import { parseConfig } from "../../shared/config.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
 import { deadLetterMessage } from "../../shared/kafka_dead_letter.ts";
+import { ensureTopics } from "../../shared/kafka_topics.ts";
+import { logSummaries } from "../../shared/log_summary.ts";
 import { MetricsRegistry, serveMetrics } from "../../shared/metrics.ts";
-import { bootService, exitOnConfigError } from "../../shared/process.ts";
+import {
+  bootService,
+  exitOnConfigError,
+  exitProcess,
+  waitForService,
+} from "../../shared/process.ts";
 import { closeStores, connectStores, waitForStores } from "../../shared/stores.ts";
 import { consumeBars } from "./consume_bars.ts";
 
@@ -55,6 +62,21 @@ try {
     clientId: "tickwire-paper-ledger",
     logLevel: logLevel.WARN,
   });
+  // The bar topic is the generator's (or `stack up`'s) to create; until it exists, wait and say
+  // so in /readyz rather than exit into a restart loop.
+  await waitForService(
+    "Kafka",
+    () =>
+      ensureTopics(kafka, [{ topic: config.KAFKA_DEAD_LETTER_TOPIC, partitions: 1 }], {
+        require: [config.KAFKA_BAR_TOPIC],
+      }),
+    { signal, log },
+  );
+  logSummaries(log, [
+    { label: "bars", read: () => metrics.bars.total(), rate: true },
+    { label: "exits", read: () => metrics.exits.total() },
+    { label: "dead-lettered", read: () => metrics.invalid.total() },
+  ], { everySeconds: config.LOG_SUMMARY_SECONDS, signal });
   // Idempotent, so the producer's own retries add no copy of a letter.
   const letters = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await letters.connect();
@@ -87,3 +109,4 @@ try {
 }
 await closeStores(stores);
 log.info("Paper ledger stopped");
+await exitProcess();

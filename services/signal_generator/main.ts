@@ -15,7 +15,7 @@ import { csvMarketSource } from "../../shared/market/csv_market_source.ts";
 import { simulatedMarket } from "../../shared/market/simulated_market.ts";
 import { logSummaries } from "../../shared/log_summary.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
-import { bootService, exitOnConfigError } from "../../shared/process.ts";
+import { bootService, exitOnConfigError, exitProcess } from "../../shared/process.ts";
 import { closeStores, connectStores } from "../../shared/stores.ts";
 import { tickerSchema } from "../../shared/schemas/ticker.ts";
 import { runSignalGenerator } from "./generator.ts";
@@ -179,3 +179,4 @@ async function openSource(): Promise<MarketSource> {
   }
   return csvMarketSource(data.bars);
 }
+await exitProcess();
