@@ -7,6 +7,14 @@ import type { PipelineBody } from "../../../../shared/schemas/pipeline_request.t
 import { zodDetails } from "../../api_error.ts";
 import type { PipelineRow } from "../../pipeline_store.ts";
 import { paramFields, paramText, paramValue } from "./agent_params.ts";
+import {
+  defaultListen,
+  listenBody,
+  listenFieldOf,
+  listenFromForm,
+  type ListenValues,
+  listenValuesOf,
+} from "./listen_values.ts";
 
 /** One step as the editor shows it; `key` is stable while the step moves. */
 export interface StepValues {
@@ -34,6 +42,8 @@ export interface PipelineFormValues {
   max_signal_age_seconds: string;
   max_attempts: string;
   is_active: boolean;
+  /** Which signals a signal pipeline hears, and its confluence. */
+  listen: ListenValues;
   steps: StepValues[];
 }
 
@@ -65,6 +75,7 @@ export function emptyValues(): PipelineFormValues {
     max_signal_age_seconds: "",
     max_attempts: "3",
     is_active: true,
+    listen: defaultListen(),
     steps: [],
   };
 }
@@ -95,6 +106,7 @@ export function valuesFromForm(body: FormBody): PipelineFormValues {
     max_signal_age_seconds: one(body, "max_signal_age_seconds"),
     max_attempts: one(body, "max_attempts"),
     is_active: one(body, "is_active") === "on",
+    listen: listenFromForm(body),
     steps,
   };
 }
@@ -118,6 +130,7 @@ export function valuesFromPipeline(p: PipelineRow): PipelineFormValues {
     max_signal_age_seconds: p.max_signal_age_seconds?.toString() ?? "",
     max_attempts: String(p.max_attempts),
     is_active: p.is_active,
+    listen: listenValuesOf(p.listen_to),
     steps: p.config.steps.map((step, i) => ({
       key: `s${i}`,
       id: step.id,
@@ -167,6 +180,7 @@ export function bodyFromValues(v: PipelineFormValues): Record<string, unknown> {
     overlap_policy: v.overlap_policy,
     signal_filter: periodic || Object.keys(signalFilter).length === 0 ? null : signalFilter,
     max_signal_age_seconds: periodic ? null : numberOr(v.max_signal_age_seconds),
+    listen_to: periodic ? null : listenBody(v.listen),
     max_attempts: numberOr(v.max_attempts),
   };
 }
@@ -194,6 +208,7 @@ export function fieldOf(path: string, steps: StepValues[]): string {
     return `step.${step.key}.${parts[3] === "agent" ? "agent" : "id"}`;
   }
   if (head === "config") return "steps";
+  if (head === "listen_to") return listenFieldOf(parts.slice(1));
   if (
     head &&
     [

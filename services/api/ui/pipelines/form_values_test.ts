@@ -48,6 +48,7 @@ Deno.test("valuesFromForm → bodyFromValues: a signal pipeline with new tickers
     overlap_policy: "skip",
     signal_filter: { signals: ["BULLISH"], min_confidence: 60, scanners: ["rsi", "golden_cross"] },
     max_signal_age_seconds: null,
+    listen_to: null,
     max_attempts: 3,
   });
 });

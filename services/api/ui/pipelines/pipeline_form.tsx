@@ -3,6 +3,8 @@ import { OVERLAP_POLICIES, TRIGGER_MODES } from "../../../../shared/schemas/pipe
 import { SIGNAL_TYPES } from "../../../../shared/schemas/signal.ts";
 import { CsrfField } from "../layout.tsx";
 import type { FieldErrors, PipelineFormValues } from "./form_values.ts";
+import { ListenFieldset } from "./listen_fieldset.tsx";
+import type { SourceChoice } from "./source_choices.ts";
 import { StepEditor } from "./step_editor.tsx";
 
 /** Props of {@linkcode PipelineForm}. */
@@ -13,6 +15,8 @@ export interface PipelineFormProps {
   errors: FieldErrors;
   /** Tickers the system has seen, offered by the multi-select. */
   knownTickers: string[];
+  /** The owner's sources and the public scanners, for "Listens to". */
+  sourceChoices: SourceChoice[];
   /** The control to focus after a step editor submission (default none). */
   focus?: string | undefined;
   /** The agent picked in "Add step" (default the first). */
@@ -195,6 +199,12 @@ export function PipelineForm(props: PipelineFormProps) {
           </div>
         </div>
       </fieldset>
+      <ListenFieldset
+        values={v.listen}
+        errors={errors}
+        choices={props.sourceChoices}
+        hidden={v.trigger_mode !== "signal"}
+      />
 
       <div class="grid2">
         <div class="field">

@@ -3,6 +3,28 @@ import type { ExecutionRow } from "../../execution_store.ts";
 import type { PipelineRow } from "../../pipeline_store.ts";
 import { ExecutionsTable } from "../executions/executions_rows.tsx";
 import { CsrfField } from "../layout.tsx";
+import type { SourceChoice } from "./source_choices.ts";
+
+/** "public signals and all your sources; 2 of 3 within 600 s, in order". */
+export function listenSummary(
+  listen: PipelineRow["listen_to"],
+  choices: SourceChoice[],
+): string {
+  const name = (source: string) => choices.find((c) => c.value === source)?.label ?? source;
+  const heard = [
+    listen?.public === false ? null : "public signals",
+    !listen || listen.sources === "all"
+      ? "all your sources"
+      : `${listen.sources.length} of your sources`,
+  ].filter(Boolean).join(" and ");
+  const c = listen?.confluence;
+  return c
+    ? `${heard}; runs when ${c.k} of ${
+      c.of.map(name).join(", ")
+    } agree within ${c.within_seconds} s` +
+      (c.ordered ? ", in that order" : "")
+    : heard;
+}
 
 /** Props of {@linkcode PipelineDetails}. */
 export interface PipelineDetailsProps {
@@ -11,6 +33,8 @@ export interface PipelineDetailsProps {
   dispatch: Record<string, number>;
   csrf: string;
   notice?: string | undefined;
+  /** Names of the sources a confluence counts. */
+  sourceChoices: SourceChoice[];
 }
 
 /** The page body. */
@@ -67,6 +91,12 @@ export function PipelineDetails(props: PipelineDetailsProps) {
           )}
           <dt>Steps</dt>
           <dd>{p.config.steps.map((s) => `${s.id} (${s.agent})`).join(" → ") || "none"}</dd>
+          {p.trigger_mode === "signal" && (
+            <>
+              <dt>Listens to</dt>
+              <dd>{listenSummary(p.listen_to, props.sourceChoices)}</dd>
+            </>
+          )}
           <dt>Overlap policy</dt>
           <dd>{p.overlap_policy}</dd>
           <dt>Dispatch (all time)</dt>

@@ -35,6 +35,7 @@ import { PipelineForm } from "./pipeline_form.tsx";
 import { PipelineDetails } from "./pipeline_page.tsx";
 import { PipelinesTable } from "./pipelines_page.tsx";
 import { knownTickers, runSummaries } from "./run_summaries.ts";
+import { sourceChoices } from "./source_choices.ts";
 import { applyStepAction, newStep } from "./step_actions.ts";
 import { StepFieldset } from "./step_editor.tsx";
 
@@ -91,8 +92,13 @@ export function pipelinePages(deps: UiDeps) {
     values: PipelineFormValues,
     errors: FieldErrors,
     editor: { focus?: string; addAgent?: string } = {},
-  ) =>
-    page(
+  ) => {
+    const owner = c.get("userId");
+    const [tickers, choices] = await Promise.all([
+      knownTickers(deps.sql, owner),
+      sourceChoices(deps.sql, owner),
+    ]);
+    return page(
       c,
       title,
       <>
@@ -102,13 +108,15 @@ export function pipelinePages(deps: UiDeps) {
           csrf={csrfToken(c)}
           values={values}
           errors={errors}
-          knownTickers={await knownTickers(deps.sql, c.get("userId"))}
+          knownTickers={tickers}
+          sourceChoices={choices}
           focus={editor.focus}
           addAgent={editor.addAgent}
         />
       </>,
       Object.keys(errors).length > 0 ? 422 : 200,
     );
+  };
   const executionRows = async (pipelineId: string) =>
     (<ExecutionRows
       rows={await executions.list(pipelineId, { limit: EXECUTIONS_SHOWN, after: null })}
@@ -160,12 +168,13 @@ export function pipelinePages(deps: UiDeps) {
     .get("/pipelines/:id", async (c) => {
       const pipeline = await own(c);
       if (!pipeline) return notFound(c);
-      const [rows, counts] = await Promise.all([
+      const [rows, counts, choices] = await Promise.all([
         executions.list(pipeline.id, { limit: EXECUTIONS_SHOWN, after: null }),
         deps.redis.hmget(
           deps.names.dispatchStats,
           ...DISPATCH_REASONS.map((r) => `${pipeline.id}:${r}`),
         ),
+        sourceChoices(deps.sql, c.get("userId")),
       ]);
       const dispatch = Object.fromEntries(
         DISPATCH_REASONS.map((r, i) => [r, Number(counts[i] ?? 0)]),
@@ -179,6 +188,7 @@ export function pipelinePages(deps: UiDeps) {
           dispatch={dispatch}
           csrf={csrfToken(c)}
           notice={c.req.query("notice")}
+          sourceChoices={choices}
         />,
       );
     })
@@ -215,7 +225,12 @@ export function pipelinePages(deps: UiDeps) {
       if (!parsed.ok) {
         return form(c, `Edit ${pipeline.name}`, `/pipelines/${pipeline.id}`, values, parsed.errors);
       }
-      await store.update(c.get("userId"), pipeline.id, () => parsed.body);
+      // The form does not show the paper account: the stored one stays.
+      await store.update(
+        c.get("userId"),
+        pipeline.id,
+        (current) => ({ ...parsed.body, account: current.account }),
+      );
       return c.redirect(`/pipelines/${pipeline.id}`, 303);
     })
     .post("/pipelines/:id/active", async (c) => {
