@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { needsStack, testFiles, unitTestFiles } from "./unit_tests.ts";
+import { needsStack, testArgs, testFiles, unitTestFiles } from "./unit_tests.ts";
 
 Deno.test("unit tests: pure tests are in, tests that reach a stack fixture are out", async () => {
   const all = await testFiles();
@@ -12,4 +12,23 @@ Deno.test("unit tests: pure tests are in, tests that reach a stack fixture are o
   assert.ok(unit.length > 0 && unit.length < all.length);
   assert.ok(unit.every((f) => all.includes(f)));
   assert.equal(await needsStack("tests/fixtures/database.ts"), true);
+});
+
+Deno.test("unit tests: types are left to deno check unless --check is passed", () => {
+  assert.deepEqual(testArgs([], ["a_test.ts"]), [
+    "test",
+    "-A",
+    "--parallel",
+    "--no-check",
+    "a_test.ts",
+  ]);
+  assert.deepEqual(testArgs(["--check", "--fail-fast"], ["a_test.ts"]), [
+    "test",
+    "-A",
+    "--parallel",
+    "--check",
+    "--fail-fast",
+    "a_test.ts",
+  ]);
+  assert.ok(!testArgs(["--no-check=remote"], []).includes("--no-check"));
 });

@@ -33,12 +33,7 @@ const metrics = {
     "Messages on the bar topic that are not bars, dead-lettered",
   ),
 };
-const stores = connectStores(config, {
-  service: "paper-ledger",
-  poolSize: 2,
-  redis: false,
-  log,
-});
+const stores = connectStores(config, { service: "paper-ledger", poolSize: 2, redis: false, log });
 const { sql } = stores;
 // Not ready until Postgres answered and the consumer is in its group. A group with no committed
 // offsets starts at the topic's end when it joins, so a bar sent before a first join is not
