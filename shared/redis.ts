@@ -16,6 +16,12 @@ export interface RedisOptions {
   eager?: boolean;
   /** Where the client says that it lost its server and that it is back. */
   log: Logger;
+  /**
+   * Rejects a command not answered within this many ms with "Command timed out", a command
+   * queued while Redis is away included; default none (the command waits for Redis). For callers
+   * that answer someone (the API), not for loops that retry on their own.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** A client that reconnects with capped backoff and queues commands while reconnecting. */
@@ -26,6 +32,7 @@ export function connectRedis(url: string, options: RedisOptions): Redis {
     maxRetriesPerRequest: null,
     enableAutoPipelining: false,
     retryStrategy: (times) => exponentialDelay(times + 1, 100, 5000),
+    ...(options.commandTimeoutMs === undefined ? {} : { commandTimeout: options.commandTimeoutMs }),
   });
   reportOutages(redis, url, options.log);
   return redis;

@@ -30,6 +30,8 @@ export interface StoresOptions {
   log: Logger;
   /** Whether to open Redis; default true. */
   redis?: boolean;
+  /** See `commandTimeoutMs` of connectRedis; default none. */
+  redisCommandTimeoutMs?: number;
 }
 
 /** Opens both (or, with `redis: false`, Postgres alone) lazily: the first command connects. */
@@ -53,6 +55,9 @@ export function connectStores(
   const redis = connectRedis(config.REDIS_URL, {
     name: options.redisName ?? `tickwire-${options.service}`,
     log: options.log.getChild("redis"),
+    ...(options.redisCommandTimeoutMs === undefined
+      ? {}
+      : { commandTimeoutMs: options.redisCommandTimeoutMs }),
   });
   return { sql, redis };
 }

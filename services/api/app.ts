@@ -9,6 +9,7 @@ import { requestId } from "hono/request-id";
 import { errorMessage } from "../../shared/errors.ts";
 import { MetricsRegistry } from "../../shared/metrics.ts";
 import { isPostgresUnavailable } from "../../shared/postgres_unavailable.ts";
+import { isRedisUnavailable } from "../../shared/redis_unavailable.ts";
 import { accessLog } from "./access_log.ts";
 import { publicOriginVariable } from "./public_origin.ts";
 import type { ApiDeps, ApiEnv } from "./api_env.ts";
@@ -37,8 +38,14 @@ import { mountUi } from "./ui/ui_app.ts";
 /** Path of the generated OpenAPI document. */
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 
-/** Retry-After of a 503 while Postgres is unreachable. */
+/** Retry-After of a 503 while Postgres or Redis is unreachable. */
 const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * How long the API's Redis commands may wait (login rate limit, enqueue of a manual run, stats):
+ * during a Redis outage a request answers 503 after this instead of waiting for Redis to return.
+ */
+export const API_REDIS_COMMAND_TIMEOUT_MS = 2000;
 
 /** Builds the app; `deps.metrics` defaults to a new registry. */
 export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
@@ -138,6 +145,15 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       });
       c.header("Retry-After", String(RETRY_AFTER_SECONDS));
       return c.json({ error: "The database is unavailable; retry shortly", details: [] }, 503);
+    }
+    if (isRedisUnavailable(error)) {
+      deps.log.warn("Redis unavailable on {method} {path}: {error}", {
+        method: c.req.method,
+        path: c.req.path,
+        error: errorMessage(error),
+      });
+      c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+      return c.json({ error: "Redis is unavailable; retry shortly", details: [] }, 503);
     }
     deps.log.error("Unhandled error on {method} {path}: {error}", {
       method: c.req.method,

@@ -4,6 +4,10 @@ import { MetricsRegistry } from "../../shared/metrics.ts";
 import { serviceLogger } from "../../shared/logging.ts";
 import { connectRedis } from "../../shared/redis.ts";
 import { createTestApi } from "./test_api.ts";
+import { API_REDIS_COMMAND_TIMEOUT_MS } from "./app.ts";
+import { startTcpProxy } from "../../bench/chaos/tcp_proxy.ts";
+import { testConfig } from "../../tests/fixtures/config.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 
 /** A port nothing listens on: bound, read, released. */
 function closedPort(): number {
@@ -85,5 +89,42 @@ Deno.test("Postgres unreachable: 503 with Retry-After, not 500", async () => {
     assert.equal(registered.status, 503);
   } finally {
     await sql.end({ timeout: 1 });
+  }
+});
+
+Deno.test("Redis cut mid-run: a login answers 503 with Retry-After at once, and works again after", async () => {
+  const target = new URL(testConfig().REDIS_URL);
+  await using proxy = startTcpProxy({
+    hostname: target.hostname,
+    port: Number(target.port || 6379),
+  });
+  // Connected as services/api/main.ts connects.
+  const redis = connectRedis(`redis://127.0.0.1:${proxy.port}`, {
+    name: "tickwire-test",
+    log: serviceLogger("test", "redis"),
+    commandTimeoutMs: API_REDIS_COMMAND_TIMEOUT_MS,
+  });
+  try {
+    await using api = await createTestApi({}, { redis });
+    const { email } = await api.user();
+    const logIn = () =>
+      api.call("POST", "/api/v1/auth/tokens", {
+        body: { email, password: "a long enough password" },
+      });
+    const outage = proxy.outage(8000);
+    const started = performance.now();
+    const refused = await logIn();
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(refused.status, 503, JSON.stringify(refused.body));
+    assert.equal(refused.headers.get("retry-after"), "5");
+    assert.equal(refused.body.error, "Redis is unavailable; retry shortly");
+    assert.ok(seconds < API_REDIS_COMMAND_TIMEOUT_MS / 1000 + 2, `answered after ${seconds} s`);
+    await outage;
+    await pollUntil("a login after the outage", async () => {
+      const res = await logIn();
+      return res.status === 201 ? res : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 500 });
+  } finally {
+    redis.disconnect();
   }
 });

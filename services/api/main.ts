@@ -9,7 +9,7 @@ import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { pingRedis } from "../../shared/redis.ts";
 import { connectStores } from "../../shared/stores.ts";
 import { createSignalSender } from "../../shared/signals/kafka_signal_sender.ts";
-import { createApp, OPENAPI_PATH } from "./app.ts";
+import { API_REDIS_COMMAND_TIMEOUT_MS, createApp, OPENAPI_PATH } from "./app.ts";
 import { interruptLostBacktests } from "./backtest_store.ts";
 import { readChartBundle } from "./ui/assets.ts";
 import { createLiveHub } from "./ui/live/live_hub.ts";
@@ -17,7 +17,12 @@ import { createLiveHub } from "./ui/live/live_hub.ts";
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const { log, signal } = await bootService({ service: "api", config });
 
-const { sql, redis } = connectStores(config, { service: "api", log });
+// A request answers 503 during a Redis outage instead of waiting for Redis (app.ts).
+const { sql, redis } = connectStores(config, {
+  service: "api",
+  log,
+  redisCommandTimeoutMs: API_REDIS_COMMAND_TIMEOUT_MS,
+});
 // No retries: /readyz must answer within API_READY_TIMEOUT_SECONDS, not after a backoff series.
 const kafkaAdmin = createKafka({
   brokers: config.KAFKA_BOOTSTRAP_SERVERS,
@@ -30,7 +35,7 @@ const signalSender = createSignalSender(
   config.KAFKA_SIGNAL_TOPIC,
 );
 
-// Serve even when a dependency is down: /readyz reports it and requests fail with 500 until back.
+// Serve even when a dependency is down: /readyz reports it and requests fail with 503 until back.
 for (const check of [pingPostgres(sql, config.databaseUrl), pingRedis(redis, config.REDIS_URL)]) {
   check.catch((error) => log.warn(errorMessage(error)));
 }
