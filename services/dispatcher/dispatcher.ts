@@ -6,7 +6,7 @@
  * are resolved in kafkajs when handed over (so fetching goes on during a claim) and committed by
  * the processor only after the jobs are on the stream.
  */
-import { type Kafka, Partitioners } from "kafkajs";
+import { type ConsumerRunConfig, type Kafka, Partitioners } from "kafkajs";
 import type { Config } from "../../shared/config.ts";
 import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
@@ -23,6 +23,7 @@ import { loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
 import { createProgress, stallReason } from "./progress.ts";
 import { runSweepLoop } from "./sweep.ts";
 import { startNewGroupAtEnd } from "./group_start.ts";
+import { restartOnCrash } from "./consumer_restart.ts";
 import { runSignalLogRetention } from "../../shared/signal_log/retention.ts";
 
 /** The settings the dispatcher reads. */
@@ -91,9 +92,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const progress = createProgress(Date.now());
   const lagByPartition = new Map<number, number>();
   const stallMs = config.DISPATCHER_STALL_SECONDS * 1000;
+  // Why the Kafka consumer is not running (consumer_restart.ts), while it is not.
+  let consumerDown: string | null = null;
   const stalled = () => {
     const reason = stallReason(progress, Date.now(), stallMs);
-    return reason === null ? [] : [`Dispatch (${reason})`];
+    return [
+      ...(consumerDown === null ? [] : [`Kafka consumer (stopped: ${consumerDown}; restarting)`]),
+      ...(reason === null ? [] : [`Dispatch (${reason})`]),
+    ];
   };
   metrics.registry.onCollect(() => {
     metrics.secondsSinceLastCommit.set(Math.round((Date.now() - progress.lastCommitMs) / 1000));
@@ -193,7 +199,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     });
 
     let closing = false;
-    await consumer.run({
+    const handlers: ConsumerRunConfig = {
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
@@ -211,7 +217,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         resolveOffset(batch.lastOffset());
         await buffer.waitForRoom(heartbeat, signal);
       },
+    };
+    const stopRestarts = new AbortController();
+    restartOnCrash(consumer, {
+      start: async () => {
+        await consumer.connect();
+        await consumer.run(handlers);
+      },
+      signal: stopRestarts.signal,
+      log,
+      onDown: (reason) => consumerDown = reason,
     });
+    await consumer.run(handlers);
 
     const stopSweeps = new AbortController();
     signal.addEventListener("abort", () => stopSweeps.abort(), { once: true });
@@ -262,6 +279,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       await Promise.race([aborted, failed]);
     } finally {
       closing = true;
+      stopRestarts.abort();
       await buffer.drain().catch(() => {});
       await consumer.disconnect().catch(() => {});
       await producer.disconnect().catch(() => {});
