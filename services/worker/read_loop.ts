@@ -23,9 +23,16 @@ export interface ReadLoopDeps {
   onError(error: unknown, failures: number, delayMs: number): void;
   /** Backoff after a failure: `base · 2^failures` ms up to the max; default base 250 ms. */
   backoffBaseMs?: number;
-  /** Longest backoff; default 30 000 ms. */
+  /** Longest backoff; default {@linkcode READ_LOOP_BACKOFF_MAX_MS}. */
   backoffMaxMs?: number;
 }
+
+/**
+ * The read loop's longest backoff: 5 s. The failures it backs off from are outages (Postgres or
+ * Redis away), and one wait is all the time a recovered store is left unused: with 30 s, a 15 s
+ * Postgres outage was followed by a 16 s wait, and the worker picked up again 17 s after it ended.
+ */
+export const READ_LOOP_BACKOFF_MAX_MS = 5000;
 
 /** The slots free in every pool: how many entries one read may take. */
 export function freeSlots(pools: readonly Slots[]): number {
@@ -35,7 +42,7 @@ export function freeSlots(pools: readonly Slots[]): number {
 /** Reads and hands on entries until `signal` aborts; returns without waiting for deliveries. */
 export async function runReadLoop(d: ReadLoopDeps, signal: AbortSignal): Promise<void> {
   const baseMs = d.backoffBaseMs ?? 250;
-  const maxMs = d.backoffMaxMs ?? 30_000;
+  const maxMs = d.backoffMaxMs ?? READ_LOOP_BACKOFF_MAX_MS;
   let failures = 0;
   let failed: { error: unknown } | undefined;
   const fail = async (error: unknown) => {

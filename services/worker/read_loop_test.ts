@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { StreamEntry } from "./job_stream.ts";
-import { runReadLoop } from "./read_loop.ts";
+import { READ_LOOP_BACKOFF_MAX_MS, runReadLoop } from "./read_loop.ts";
 import { createSlots } from "./slots.ts";
 
 const entries = (n: number, from = 0): StreamEntry[] =>
@@ -86,4 +86,21 @@ Deno.test("read loop: a failed delivery makes it back off before the next read",
   // Without the backoff it would read without pause; with it, at most the read already out when
   // the failure arrived, plus the one after the wait.
   assert.ok(reads <= 6, `${reads} reads for 3 failures`);
+});
+
+Deno.test("read loop: by default no wait after a failure is longer than 5 s, so an outage costs at most 5 s more", async () => {
+  const stop = new AbortController();
+  const delays: number[] = [];
+  await runReadLoop({
+    pools: [createSlots(1)],
+    read: () => Promise.reject(new Error("Postgres is down")),
+    deliver: () => Promise.resolve(),
+    onError(_error, failures, delayMs) {
+      delays.push(delayMs);
+      if (failures === 5) stop.abort();
+    },
+  }, stop.signal);
+  // 0.5 + 1 + 2 + 4 s waited; the fifth would have been 8 s (and the sixth 16 s) with a 30 s cap.
+  assert.deepEqual(delays, [500, 1000, 2000, 4000, READ_LOOP_BACKOFF_MAX_MS]);
+  assert.equal(READ_LOOP_BACKOFF_MAX_MS, 5000);
 });
