@@ -6,11 +6,16 @@
  */
 
 /** Options of {@linkcode createGroupCommit}. */
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<I = unknown> {
   /** Most items in one flush; default 1000. */
   maxBatch?: number;
   /** Flushes in flight at once; default 1. A second one lets a statement start while the first is on the server. */
   maxInFlight?: number;
+  /**
+   * How long an item may wait for company before it is flushed alone; default 0 for every item.
+   * A held item goes out with the next flush that another item starts, or when its time is up.
+   */
+  holdMs?: (item: I) => number;
 }
 
 /** Submits items to a batching flush. */
@@ -24,14 +29,17 @@ export interface GroupCommit<I, O> {
  */
 export function createGroupCommit<I, O>(
   flush: (items: I[]) => Promise<O[]>,
-  options: GroupCommitOptions = {},
+  options: GroupCommitOptions<I> = {},
 ): GroupCommit<I, O> {
   const maxBatch = options.maxBatch ?? 1000;
   const maxInFlight = options.maxInFlight ?? 1;
-  type Waiting = { item: I; resolve(o: O): void; reject(e: unknown): void };
+  const holdMs = options.holdMs ?? (() => 0);
+  /** `due`: when a held item goes out alone (performance.now() ms); 0 when not held. */
+  type Waiting = { item: I; due: number; resolve(o: O): void; reject(e: unknown): void };
   let waiting: Waiting[] = [];
   let inFlight = 0;
   let scheduled = false;
+  let holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   async function flushBatch(batch: Waiting[]): Promise<void> {
     try {
@@ -47,7 +55,14 @@ export function createGroupCommit<I, O>(
 
   function pump(): void {
     scheduled = false;
+    clearTimeout(holdTimer);
+    holdTimer = undefined;
     while (inFlight < maxInFlight && waiting.length > 0) {
+      const now = performance.now();
+      if (waiting.every((w) => w.due > now)) {
+        holdTimer = setTimeout(pump, Math.min(...waiting.map((w) => w.due)) - now);
+        return;
+      }
       const batch = waiting.length <= maxBatch ? waiting : waiting.slice(0, maxBatch);
       waiting = waiting.length <= maxBatch ? [] : waiting.slice(maxBatch);
       inFlight++;
@@ -61,11 +76,13 @@ export function createGroupCommit<I, O>(
   return {
     submit(item) {
       return new Promise<O>((resolve, reject) => {
-        waiting.push({ item, resolve, reject });
-        if (!scheduled && inFlight < maxInFlight) {
+        const hold = holdMs(item);
+        waiting.push({ item, due: hold > 0 ? performance.now() + hold : 0, resolve, reject });
+        if (scheduled || inFlight >= maxInFlight) return;
+        if (hold <= 0) {
           scheduled = true;
           queueMicrotask(pump);
-        }
+        } else holdTimer ??= setTimeout(pump, hold);
       });
     },
   };

@@ -72,3 +72,21 @@ Deno.test("group commit: with maxInFlight 2 a second flush starts while the firs
   gate.resolve();
   assert.equal(await first, 1);
 });
+
+Deno.test("group commit: a held item waits for company, or goes alone when its time is up", async () => {
+  const flushes: string[][] = [];
+  const commit = createGroupCommit((items: string[]) => {
+    flushes.push(items);
+    return Promise.resolve(items);
+  }, { holdMs: (item) => item.startsWith("held") ? 30 : 0 });
+  const held = commit.submit("held 1");
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(flushes, [], "not flushed alone before its time");
+  // An item that is not held takes it along at once.
+  assert.deepEqual(await Promise.all([held, commit.submit("now")]), ["held 1", "now"]);
+  assert.deepEqual(flushes, [["held 1", "now"]]);
+  const started = performance.now();
+  assert.equal(await commit.submit("held 2"), "held 2");
+  assert.ok(performance.now() - started >= 25, "went alone after its hold");
+  assert.deepEqual(flushes, [["held 1", "now"], ["held 2"]]);
+});

@@ -1,24 +1,24 @@
 /**
- * Every write the worker makes per entry, group-committed: outcomes, exhausted executions, retry
- * schedules, dead letters and acknowledgements of entries finishing together share one statement
- * or one Redis command, so no stage pays a round trip per entry.
+ * Every write the worker makes per entry, group-committed: starts and outcomes share one
+ * statement per round trip ({@linkcode runExecutionRound}); exhausted executions, retry schedules,
+ * dead letters and acknowledgements of entries moving together share one statement or one Redis
+ * command each, so no stage pays a round trip per entry.
  */
 import type { Sql } from "../../shared/db.ts";
 import { createGroupCommit, type GroupCommit } from "../../shared/group_commit.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { type DeadLetter, deadLetter } from "./dead_letter.ts";
-import {
-  type Exhausted,
-  failExhaustedExecutions,
-  type Finish,
-  finishExecutions,
-} from "./finish_execution.ts";
+import { type DecidedDelivery, decideDeliveries, type JobEntry } from "./deliveries.ts";
+import { runExecutionRound } from "./execution_round.ts";
+import { type Exhausted, failExhaustedExecutions, type Finish } from "./finish_execution.ts";
 import { ack } from "./job_stream.ts";
 import { type ScheduledRetry, scheduleRetries } from "./retry_schedule.ts";
 
 /** The worker's writes; each `submit` resolves when its batch landed. */
 export interface BatchedWrites {
+  /** Starts a job's execution (compare-and-set) and decides its delivery. */
+  start: GroupCommit<JobEntry, DecidedDelivery>;
   /** Records an outcome; false when this worker no longer owns the execution. */
   finish: GroupCommit<Finish, boolean>;
   /** Fails an execution out of attempts; false when someone else owns it live. */
@@ -28,21 +28,70 @@ export interface BatchedWrites {
   ack: GroupCommit<string, void>;
 }
 
-/** Creates the writes; `staleAfterSeconds` is the visibility timeout. */
+/** Where the writes go. */
+export interface BatchedWritesDeps {
+  sql: Sql;
+  redis: Redis;
+  names: RedisNames;
+}
+
+/** Options of {@linkcode createBatchedWrites}. */
+export interface BatchedWritesOptions {
+  /** The worker's consumer name: `worker_id` of the executions it starts. */
+  workerId: string;
+  /** A running execution silent this long is abandoned (may be taken over or failed). */
+  visibilityTimeoutSeconds: number;
+}
+
+/**
+ * Longest an outcome waits for company (the next read's starts) before it is written alone; while
+ * it waits, its entry holds one of the worker's 2 × concurrency outcome slots, not a run slot.
+ */
+export const FINISH_HOLD_MS = 20;
+
+type RoundItem = { start: JobEntry } | { finish: Finish };
+
+/** Creates the writes. */
 export function createBatchedWrites(
-  sql: Sql,
-  redis: Redis,
-  names: RedisNames,
-  staleAfterSeconds: number,
+  { sql, redis, names }: BatchedWritesDeps,
+  { workerId, visibilityTimeoutSeconds }: BatchedWritesOptions,
 ): BatchedWrites {
   const each = <I>(write: (items: I[]) => Promise<void>) => async (items: I[]) => {
     await write(items);
     return items.map(() => undefined);
   };
+  // Two rounds may be out at once, so the starts of one read never queue behind the previous
+  // round (an execution in both: the row lock orders them, the second sees the first's result).
+  // An outcome waits up to FINISH_HOLD_MS for the next read's starts and goes with them: a run's
+  // slot is free before its outcome is written, so the next read is usually under way, and one
+  // statement then does both (half the statements and round trips per job, measured).
+  const round = createGroupCommit(async (items: RoundItem[]) => {
+    const jobs = items.flatMap((i) => "start" in i ? [i.start] : []);
+    const finishes = items.flatMap((i) => "finish" in i ? [i.finish] : []);
+    // Each execution's earliest enqueue time among its entries (the first put on the stream).
+    const enqueued = new Map<string, number>();
+    for (const { job } of jobs) {
+      const earliest = Math.min(enqueued.get(job.execution_id) ?? Infinity, job.enqueued_at);
+      enqueued.set(job.execution_id, earliest);
+    }
+    const start = jobs.length === 0 ? null : {
+      ids: [...enqueued.keys()],
+      enqueuedAtMs: [...enqueued.values()],
+      reclaimedIds: jobs.filter((j) => j.entry.reclaimed).map((j) => j.job.execution_id),
+      workerId,
+      visibilityTimeoutSeconds,
+    };
+    const { executions, owned } = await runExecutionRound(sql, start, finishes);
+    const decided = decideDeliveries(jobs, executions);
+    let started = 0;
+    let finished = 0;
+    return items.map((i) => "start" in i ? decided[started++]! : owned[finished++]!);
+  }, { maxInFlight: 2, holdMs: (item) => "finish" in item ? FINISH_HOLD_MS : 0 });
   return {
-    finish: createGroupCommit((finishes: Finish[]) => finishExecutions(sql, finishes)),
+    start: { submit: (start) => round.submit({ start }) as Promise<DecidedDelivery> },
+    finish: { submit: (finish) => round.submit({ finish }) as Promise<boolean> },
     failExhausted: createGroupCommit((exhausted: Exhausted[]) =>
-      failExhaustedExecutions(sql, exhausted, staleAfterSeconds)
+      failExhaustedExecutions(sql, exhausted, visibilityTimeoutSeconds)
     ),
     reschedule: createGroupCommit(each((r: ScheduledRetry[]) => scheduleRetries(redis, names, r))),
     deadLetter: createGroupCommit(each((l: DeadLetter[]) => deadLetter(redis, names, l))),

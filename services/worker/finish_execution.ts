@@ -6,7 +6,7 @@
 import type { Sql } from "../../shared/db.ts";
 import type { FinalStatus } from "../../shared/schemas/execution.ts";
 import type { RunResult, StepRecord } from "./run_pipeline.ts";
-import { toStorableJson } from "../../shared/schemas/storable_text.ts";
+import { runExecutionRound } from "./execution_round.ts";
 
 /** What to write: a final status, or back to queued for a retry due at `retryAt`. */
 export type Completion =
@@ -26,43 +26,11 @@ export interface Finish {
 }
 
 /**
- * Writes many completions in ONE statement (the worker's group commit); for each, false when
- * that worker no longer owns the execution.
+ * Writes many completions in ONE statement (a round with no starts); for each, false when that
+ * worker no longer owns the execution.
  */
 export async function finishExecutions(sql: Sql, finishes: readonly Finish[]): Promise<boolean[]> {
-  if (finishes.length === 0) return [];
-  // Outputs and errors come from outside (a webhook's answer): unstorable text would fail this
-  // statement on every retry and hold the run forever, so it is replaced, not refused.
-  const rows = finishes.map(({ id, workerId, completion: c }) =>
-    toStorableJson({
-      id,
-      worker_id: workerId,
-      status: c.status,
-      steps: c.steps,
-      result: c.status === "queued" ? null : storedResult(c.result),
-      error: c.error,
-      retry_at: c.status === "queued" ? c.retryAt.toISOString() : null,
-    })
-  );
-  // $1: jsonb array of {id, worker_id, status, steps, result, error, retry_at}. A retry keeps its
-  // active_slot (the pipeline stays busy) and is due at enqueued_at, which the dispatcher's sweep
-  // reads as "on the stream since", so a waiting retry never looks lost.
-  const owned = await sql<{ id: string }[]>`
-    update pipeline_executions e set
-      status = c.status::execution_status,
-      steps = c.steps,
-      result = c.result,
-      error = c.error,
-      enqueued_at = coalesce(c.retry_at, e.enqueued_at),
-      heartbeat_at = case when c.retry_at is null then now() end,
-      finished_at = case when c.retry_at is null then now() end
-    from jsonb_to_recordset(${sql.json(rows as never)}::jsonb) as c(
-      id uuid, worker_id text, status text, steps jsonb, result jsonb, error text,
-      retry_at timestamptz)
-    where e.id = c.id and e.worker_id = c.worker_id and e.status = 'running'
-    returning e.id`;
-  const ids = new Set(owned.map((r) => r.id));
-  return finishes.map((f) => ids.has(f.id));
+  return (await runExecutionRound(sql, null, finishes)).owned;
 }
 
 /** An execution out of attempts to fail, and why. */
@@ -92,14 +60,4 @@ export async function failExhaustedExecutions(
     returning e.id`;
   const failed = new Set(rows.map((r) => r.id));
   return exhausted.map((x) => failed.has(x.id));
-}
-
-/**
- * What `result` keeps: the halt, if any. Each step's output is already in `steps`, so keeping the
- * engine's `outputs` too would store every output twice.
- */
-export function storedResult(result: RunResult | null): Omit<RunResult, "outputs"> | null {
-  if (result === null) return null;
-  const { outputs: _, ...rest } = result;
-  return Object.keys(rest).length > 0 ? rest : null;
 }

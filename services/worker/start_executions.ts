@@ -6,6 +6,7 @@
  */
 import type { Sql } from "../../shared/db.ts";
 import type { Execution } from "../../shared/schemas/execution.ts";
+import { runExecutionRound } from "./execution_round.ts";
 
 /** An execution as the batch start saw it (the state before the statement, plus its result). */
 export interface DeliveredExecution extends Pick<Execution, "id" | "pipeline_id" | "trigger_kind"> {
@@ -43,44 +44,9 @@ export interface StartOptions {
   visibilityTimeoutSeconds: number;
 }
 
-/** Starts what may start; returns every execution of `ids` that still exists. */
+/** Starts what may start, in ONE statement; returns every execution of `ids` that still exists. */
 export async function startExecutions(sql: Sql, o: StartOptions): Promise<DeliveredExecution[]> {
-  if (o.ids.length === 0) return [];
-  // $1: execution ids, $2: reclaimed ids, $3: worker id, $4: visibility timeout (s),
-  // $5: enqueue times (epoch ms) in the order of $1.
-  // The outer select reads the rows as they were before the update (one snapshot). The status
-  // test is a CASE so that the primary key is the only index the planner can use: with a plain
-  // `status = 'queued' or …` and stale statistics (a burst into a quiet table) it walked every
-  // queued row through the partial index, 20 to 70 ms per statement at 20 000 queued.
-  const rows = await sql<DeliveredExecution[]>`
-    with started as (
-      update pipeline_executions e
-      set status = 'running', attempts = e.attempts + 1, started_at = now(),
-          heartbeat_at = now(), worker_id = ${o.workerId}, finished_at = null,
-          enqueued_at = coalesce(e.enqueued_at, to_timestamp(
-            (${(o.enqueuedAtMs ?? []) as number[]}::float8[])[
-              array_position(${o.ids as string[]}::uuid[], e.id)] / 1000))
-      where e.id = any(${o.ids as string[]}::uuid[]) and e.attempts < e.max_attempts
-        and case e.status
-          when 'queued' then e.enqueued_at is null or e.enqueued_at <= now()
-          when 'running' then e.id = any(${o.reclaimedIds as string[]}::uuid[])
-            and coalesce(e.heartbeat_at, e.started_at, e.queued_at)
-              < now() - make_interval(secs => ${o.visibilityTimeoutSeconds})
-          else false end
-      returning e.id, e.attempts
-    )
-    select e.id, e.pipeline_id, e.status as previous_status, s.id is not null as started,
-           coalesce(s.attempts, e.attempts) as attempts, e.max_attempts,
-           case when e.status = 'queued' and e.enqueued_at > now() then e.enqueued_at end as due_at,
-           (e.status = 'running' and coalesce(e.heartbeat_at, e.started_at, e.queued_at)
-             < now() - make_interval(secs => ${o.visibilityTimeoutSeconds})) as stale,
-           e.trigger_kind, e.signal, e.error, p.name as pipeline_name, p.owner_id, p.config,
-           p.account as pipeline_account
-    from pipeline_executions e
-    join pipelines p on p.id = e.pipeline_id
-    left join started s on s.id = e.id
-    where e.id = any(${o.ids as string[]}::uuid[])`;
-  return [...rows];
+  return (await runExecutionRound(sql, o, [])).executions;
 }
 
 /** What to do with one delivery. */

@@ -4,10 +4,11 @@
  * reclaims entries of dead consumers, promotes due retries, and drains on shutdown.
  *
  * It is a pipeline of stages that never wait on each other's round trips:
- * read ({@linkcode runReadLoop}) → start (one compare-and-set per group of deliveries, decided by
- * {@linkcode decideDeliveries}) → run ({@linkcode executeRun}) → record (group-committed writes,
- * {@linkcode createBatchedWrites}). The read loop reads again as soon as a slot is free; starts,
- * finishes, acks, retries and dead letters of entries moving together share one round trip each.
+ * read ({@linkcode runReadLoop}) → start (one compare-and-set per group of deliveries) → run
+ * ({@linkcode executeRun}) → record, all writes group-committed ({@linkcode createBatchedWrites}).
+ * The read loop reads again as soon as a slot is free; the starts of entries just read and the
+ * outcomes of runs just ended go in one statement, and acks, retries and dead letters of entries
+ * moving together share one Redis round trip each.
  *
  * Slots: an entry holds a run slot from its read (start still in flight) until its run is over,
  * so at most `concurrency` pipelines run at once and never more are read than can run; it holds a
@@ -20,13 +21,12 @@ import { agentRegistry } from "../../shared/agents/registry.ts";
 import { type Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { type EgressPolicy, egressPolicy } from "../../shared/egress/egress_policy.ts";
-import { createGroupCommit } from "../../shared/group_commit.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import { duplicateRedis, type Redis } from "../../shared/redis.ts";
 import { sleep } from "../../shared/sleep.ts";
 import { CONFIG_DEFAULTS } from "../../shared/config.ts";
 import { createBatchedWrites } from "./batched_writes.ts";
-import { decideDeliveries, exhaustedReason, type JobEntry, sortEntries } from "./deliveries.ts";
+import { exhaustedReason, type JobEntry, sortEntries } from "./deliveries.ts";
 import { executeRun } from "./execute_run.ts";
 import { createReclaimer, ensureGroup, readNew, type StreamEntry, touch } from "./job_stream.ts";
 import { type WorkerMetrics, workerMetrics } from "./metrics.ts";
@@ -34,7 +34,7 @@ import { runReadLoop } from "./read_loop.ts";
 import { pruneIdleConsumers } from "./prune_consumers.ts";
 import { promoteDueRetries } from "./retry_schedule.ts";
 import { createSlots } from "./slots.ts";
-import { type DeliveredExecution, startExecutions } from "./start_executions.ts";
+import type { DeliveredExecution } from "./start_executions.ts";
 
 /** What a worker is given. */
 export interface WorkerDeps {
@@ -111,26 +111,10 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     ...options,
   };
   const visibilityMs = o.visibilityTimeoutSeconds * 1000;
-  const writes = createBatchedWrites(sql, redis, names, o.visibilityTimeoutSeconds);
-  // Two start statements may be out at once, so one read's start never queues behind the
-  // previous one's (an execution in both: the row lock orders them, the second sees it running).
-  const starter = createGroupCommit(async (jobs: JobEntry[]) => {
-    const enqueued = new Map<string, number>();
-    for (const { job } of jobs) {
-      enqueued.set(
-        job.execution_id,
-        Math.min(enqueued.get(job.execution_id) ?? Infinity, job.enqueued_at),
-      );
-    }
-    const executions = await startExecutions(sql, {
-      ids: [...enqueued.keys()],
-      enqueuedAtMs: [...enqueued.values()],
-      reclaimedIds: jobs.filter((j) => j.entry.reclaimed).map((j) => j.job.execution_id),
-      workerId: o.consumer,
-      visibilityTimeoutSeconds: o.visibilityTimeoutSeconds,
-    });
-    return decideDeliveries(jobs, executions);
-  }, { maxInFlight: 2 });
+  const writes = createBatchedWrites({ sql, redis, names }, {
+    workerId: o.consumer,
+    visibilityTimeoutSeconds: o.visibilityTimeoutSeconds,
+  });
   const runSlots = createSlots(o.concurrency);
   const heldSlots = createSlots(2 * o.concurrency);
   /** Executions this worker holds (running, or outcome being written): heartbeats cover them. */
@@ -163,7 +147,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   async function deliverJob(j: JobEntry): Promise<void> {
     let decided;
     try {
-      decided = await starter.submit(j);
+      decided = await writes.start.submit(j);
     } catch (error) {
       // Not started: the entry stays pending and is reclaimed after the visibility timeout.
       release();
@@ -287,9 +271,9 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     log.info("Worker {consumer} started, concurrency {concurrency}", o);
     await runReadLoop({
       pools: [runSlots, heldSlots],
-      // Half the slots at most: the next read and start go out while this one's start is on the
-      // server, instead of every slot waiting on one statement in lockstep.
-      maxPerRead: Math.ceil(o.concurrency / 2),
+      // Every free slot per read: a read of 50 costs the worker as much CPU as a read of 25 (a
+      // round trip is the price, measured), and two rounds may be out, so a slot freed while one
+      // is on the server is read and started without waiting for it.
       read,
       deliver,
       onError(error, failures, delay) {

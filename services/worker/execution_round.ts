@@ -1,0 +1,141 @@
+/**
+ * The worker's one Postgres statement per round trip: it records the outcomes of runs that ended
+ * (each a compare-and-set on the owner) and starts the executions of entries just read (one
+ * compare-and-set each), together. Outcomes and starts that meet in one round share its parse,
+ * its commit and its change notification, so the worker pays one statement where it paid two.
+ *
+ * The two updates never touch the same row: a start skips the executions this round finishes (an
+ * execution being finished here is running for this worker, so it could only be a duplicate or
+ * its own reclaimed entry, which the delivery decision acknowledges or leaves).
+ */
+import type { Sql } from "../../shared/db.ts";
+import { toStorableJson } from "../../shared/schemas/storable_text.ts";
+import type { Finish } from "./finish_execution.ts";
+import type { DeliveredExecution, StartOptions } from "./start_executions.ts";
+import type { RunResult } from "./run_pipeline.ts";
+
+/** What one round did: every execution of `start.ids` that still exists, and for each finish, whether it was this worker's. */
+export interface RoundResult {
+  executions: DeliveredExecution[];
+  owned: boolean[];
+}
+
+/** A round's rows: the finished ids, then the starts' executions as they were before it. */
+type RoundRow = (DeliveredExecution & { finished: false }) | { finished: true; id: string };
+
+/**
+ * Runs one round: finishes `finishes` and starts `start.ids`, in ONE statement. Either part may
+ * be empty.
+ */
+export async function runExecutionRound(
+  sql: Sql,
+  start: StartOptions | null,
+  finishes: readonly Finish[],
+): Promise<RoundResult> {
+  const ids = start?.ids ?? [];
+  if (ids.length === 0 && finishes.length === 0) return { executions: [], owned: [] };
+  // Uuid lists go as array literals built here: postgres.js serializes a JS array for a uuid[]
+  // parameter only once some connection of the pool has loaded the array types, and a worker's
+  // first statements may go out before that ("malformed array literal", seen at start-up).
+  const uuids = (list: readonly string[]) => `{${list.join(",")}}`;
+  // $1: jsonb array of outcomes {id, worker_id, status, steps, result, error, retry_at}; $2: worker
+  // id; $3: enqueue times (epoch ms) in the order of $4; $4: ids to start; $5: those of them whose
+  // entry came from XAUTOCLAIM; $6: visibility timeout (s).
+  //
+  // Outcomes: a retry keeps its active_slot (the pipeline stays busy) and is due at enqueued_at,
+  // which the dispatcher's sweep reads as "on the stream since", so a waiting retry never looks
+  // lost. Starts: the outer select reads the rows as they were before the statement (one
+  // snapshot). The status test is a CASE so that the primary key is the only index the planner
+  // can use: with a plain `status = 'queued' or …` and stale statistics (a burst into a quiet
+  // table) it walked every queued row through the partial index, 20 to 70 ms per statement at
+  // 20 000 queued.
+  const rows = await sql<RoundRow[]>`
+    with outcome as (
+      select * from jsonb_to_recordset(${sql.json(finishes.map(outcomeRow) as never)}::jsonb)
+        as c(id uuid, worker_id text, status text, steps jsonb, result jsonb, error text,
+             retry_at timestamptz)
+    ), finished as (
+      update pipeline_executions e set
+        status = c.status::execution_status,
+        steps = c.steps,
+        result = c.result,
+        error = c.error,
+        enqueued_at = coalesce(c.retry_at, e.enqueued_at),
+        heartbeat_at = case when c.retry_at is null then now() end,
+        finished_at = case when c.retry_at is null then now() end
+      from outcome c
+      where e.id = c.id and e.worker_id = c.worker_id and e.status = 'running'
+      returning e.id
+    ), started as (
+      update pipeline_executions e
+      set status = 'running', attempts = e.attempts + 1, started_at = now(),
+          heartbeat_at = now(), worker_id = ${start?.workerId ?? ""}, finished_at = null,
+          enqueued_at = coalesce(e.enqueued_at, to_timestamp(
+            (${`{${(start?.enqueuedAtMs ?? []).join(",")}}`}::float8[])[
+              array_position(${uuids(ids)}::uuid[], e.id)] / 1000))
+      where e.id = any(${uuids(ids)}::uuid[]) and e.attempts < e.max_attempts
+        and e.id not in (select id from outcome)
+        and case e.status
+          when 'queued' then e.enqueued_at is null or e.enqueued_at <= now()
+          when 'running' then e.id = any(${uuids(start?.reclaimedIds ?? [])}::uuid[])
+            and coalesce(e.heartbeat_at, e.started_at, e.queued_at)
+              < now() - make_interval(secs => ${start?.visibilityTimeoutSeconds ?? 0})
+          else false end
+      returning e.id, e.attempts
+    )
+    select true as finished, f.id, null::uuid as pipeline_id,
+           null::execution_status as previous_status, null::boolean as started,
+           null::int as attempts, null::int as max_attempts, null::timestamptz as due_at,
+           null::boolean as stale, null::trigger_kind as trigger_kind, null::jsonb as signal,
+           null::text as error, null::text as pipeline_name, null::uuid as owner_id,
+           null::jsonb as config, null::text as pipeline_account
+    from finished f
+    union all
+    select false, e.id, e.pipeline_id, e.status, s.id is not null,
+           coalesce(s.attempts, e.attempts), e.max_attempts,
+           case when e.status = 'queued' and e.enqueued_at > now() then e.enqueued_at end,
+           (e.status = 'running' and coalesce(e.heartbeat_at, e.started_at, e.queued_at)
+             < now() - make_interval(secs => ${start?.visibilityTimeoutSeconds ?? 0})),
+           e.trigger_kind, e.signal, e.error, p.name, p.owner_id, p.config, p.account
+    from pipeline_executions e
+    join pipelines p on p.id = e.pipeline_id
+    left join started s on s.id = e.id
+    where e.id = any(${uuids(ids)}::uuid[])`;
+  const finished = new Set<string>();
+  const executions: DeliveredExecution[] = [];
+  for (const row of rows) {
+    if (row.finished) finished.add(row.id);
+    else {
+      const { finished: _, ...execution } = row;
+      executions.push(execution);
+    }
+  }
+  return { executions, owned: finishes.map((f) => finished.has(f.id)) };
+}
+
+/**
+ * One outcome as the statement reads it. Outputs and errors come from outside (a webhook's
+ * answer): unstorable text would fail the statement on every retry and hold the run forever, so
+ * it is replaced, not refused.
+ */
+function outcomeRow({ id, workerId, completion: c }: Finish): unknown {
+  return toStorableJson({
+    id,
+    worker_id: workerId,
+    status: c.status,
+    steps: c.steps,
+    result: c.status === "queued" ? null : storedResult(c.result),
+    error: c.error,
+    retry_at: c.status === "queued" ? c.retryAt.toISOString() : null,
+  });
+}
+
+/**
+ * What `result` keeps: the halt, if any. Each step's output is already in `steps`, so keeping the
+ * engine's `outputs` too would store every output twice.
+ */
+export function storedResult(result: RunResult | null): Omit<RunResult, "outputs"> | null {
+  if (result === null) return null;
+  const { outputs: _, ...rest } = result;
+  return Object.keys(rest).length > 0 ? rest : null;
+}

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { createTestDatabase } from "../../tests/fixtures/database.ts";
+import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
+import { runExecutionRound } from "./execution_round.ts";
+import { decideDeliveries } from "./deliveries.ts";
+import { jobFields } from "../../shared/schemas/job.ts";
+
+Deno.test("execution round: one statement finishes runs and starts others; an execution in both is only finished", async () => {
+  await using db = await createTestDatabase();
+  const p = await insertPipeline(db.sql, await insertUser(db.sql));
+  const insert = async (status: string, worker: string | null) => {
+    const [row] = await db.sql<[{ id: string }]>`
+      insert into pipeline_executions (pipeline_id, trigger_kind, status, worker_id, attempts)
+      values (${p.id}, 'manual', ${status}::execution_status, ${worker},
+        ${status === "running" ? 1 : 0})
+      returning id`;
+    return row.id;
+  };
+  const running = await insert("running", "w1");
+  const queued = await insert("queued", null);
+  const entry = (id: string) => ({
+    entry: {
+      id: `${id}-e`,
+      fields: jobFields({ execution_id: id, pipeline_id: p.id, enqueued_at: 1 }),
+      reclaimed: true,
+    },
+    job: { execution_id: id, pipeline_id: p.id, enqueued_at: 1 },
+  });
+  // The running one is finished here and also delivered again (reclaimed): it must not restart.
+  const { executions, owned } = await runExecutionRound(db.sql, {
+    ids: [queued, running],
+    enqueuedAtMs: [1000, 1000],
+    reclaimedIds: [running],
+    workerId: "w1",
+    visibilityTimeoutSeconds: 0,
+  }, [{
+    id: running,
+    workerId: "w1",
+    completion: { status: "succeeded", steps: [], result: { outputs: {} }, error: null },
+  }]);
+  assert.deepEqual(owned, [true]);
+  const decided = decideDeliveries([entry(queued), entry(running)], executions);
+  assert.deepEqual(decided.map((d) => d.delivery), ["run", "leave"]);
+  const rows = await db.sql<{ id: string; status: string; attempts: number; worker_id: string }[]>`
+    select id, status, attempts, worker_id from pipeline_executions order by status`;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  assert.equal(byId.get(running)?.status, "succeeded");
+  assert.equal(byId.get(running)?.attempts, 1, "not taken over by the start");
+  assert.equal(byId.get(queued)?.status, "running");
+  assert.equal(byId.get(queued)?.worker_id, "w1");
+});
+
+Deno.test("execution round: an empty round sends nothing; a start alone returns what exists", async () => {
+  await using db = await createTestDatabase();
+  assert.deepEqual(await runExecutionRound(db.sql, null, []), { executions: [], owned: [] });
+  const gone = crypto.randomUUID();
+  const { executions, owned } = await runExecutionRound(db.sql, {
+    ids: [gone],
+    reclaimedIds: [],
+    workerId: "w1",
+    visibilityTimeoutSeconds: 60,
+  }, []);
+  assert.deepEqual(executions, []);
+  assert.deepEqual(owned, []);
+});
