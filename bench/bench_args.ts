@@ -2,7 +2,14 @@
 import { parseArgs } from "node:util";
 
 /** The bench's sections, in the order they run. */
-export const SECTIONS = ["throughput", "latency", "workers", "memory", "backtest"] as const;
+export const SECTIONS = [
+  "throughput",
+  "latency",
+  "workers",
+  "memory",
+  "backtest",
+  "kafka-client",
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** What one bench run does. */
@@ -18,6 +25,8 @@ export interface BenchArgs {
   rates: number[];
   /** Seconds each paced rate lasts; default 15. */
   seconds: number;
+  /** Seconds the highest rate lasts in the end-to-end phase (signal → started); default 60. */
+  e2eSeconds: number;
   /** Worker runs per contender (median reported); default 5. */
   runs: number;
   /** Jobs per worker run; default 20 000. */
@@ -33,7 +42,7 @@ export interface BenchArgs {
 }
 
 export const USAGE = `deno task bench [--only=${SECTIONS.join(",")}] [--signals=200000]
-  [--pipelines=10000] [--tickers=1000] [--rates=100,1000,10000] [--seconds=15] [--runs=5]
+  [--pipelines=10000] [--tickers=1000] [--rates=100,1000,10000] [--seconds=15] [--e2e-seconds=60] [--runs=5]
   [--jobs=20000] [--concurrency=50] [--memory-pipelines=100000] [--out=bench/results]
   [--batch-size=N] [--batch-timeout=SECONDS]`;
 
@@ -57,6 +66,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       tickers: { type: "string", default: "1000" },
       rates: { type: "string", default: "100,1000,10000" },
       seconds: { type: "string", default: "15" },
+      "e2e-seconds": { type: "string", default: "60" },
       runs: { type: "string", default: "5" },
       jobs: { type: "string", default: "20000" },
       concurrency: { type: "string", default: "50" },
@@ -79,6 +89,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     tickers: positive("tickers", values.tickers),
     rates: values.rates.split(",").map((r) => positive("rates", r.trim())),
     seconds: positive("seconds", values.seconds),
+    e2eSeconds: positive("e2e-seconds", values["e2e-seconds"]),
     runs: positive("runs", values.runs),
     jobs: positive("jobs", values.jobs),
     concurrency: positive("concurrency", values.concurrency),

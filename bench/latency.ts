@@ -4,7 +4,11 @@
  * produced (`emitted_at`) → job on the stream (the XADD's entry id, Redis' clock), and the
  * statements the bench database committed (pg_stat_database), cross-checked with the
  * dispatcher's own statement counter. Phase B per rate (a worker process running the no-op
- * pipelines): signal produced → execution `started_at`.
+ * pipelines): signal produced → execution `started_at`. The highest rate of phase B lasts
+ * `--e2e-seconds` (default 60): the end-to-end target, one dispatcher and one worker process. Its
+ * backlog (signals produced, executions not started yet) is sampled every 5 s from the worker's
+ * started counter, and the CPU of each process over the window says which one saturates a core
+ * when the rate does not hold.
  */
 import type { Logger } from "../shared/logging.ts";
 import type { Sql } from "../shared/db.ts";
@@ -15,6 +19,7 @@ import { type BenchProcess, type BenchStack, openBenchStack } from "./bench_stac
 import { latencySummary } from "./percentiles.ts";
 import { paceSignals } from "./signal_producer.ts";
 import { waitUntil } from "./wait_until.ts";
+import { type CpuUse, measureCpu, pidsByCommand } from "./process_cpu.ts";
 
 /** Statements one rate cost the database. */
 export interface StatementCount {
@@ -27,10 +32,26 @@ export interface StatementCount {
   dispatcher_counted: number;
 }
 
+/** Signal → execution started at one rate, with the backlog and who used the CPU. */
+export type StartedLatency = ReturnType<typeof latencySummary> & {
+  /** Executions of the rate still not started when the bench stopped waiting (2 min after). */
+  unstarted: number;
+  /** Seconds the rate was paced. */
+  seconds?: number;
+  /** Signals produced but not started yet when the producer finished: the backlog at the end. */
+  backlog?: number;
+  /** The backlog every 5 s of the run, [seconds since start, backlog]. */
+  backlog_samples?: [number, number][];
+  /** p99 ≤ 150 ms and an end backlog under 150 ms of signals. */
+  holds?: boolean;
+  /** CPU over the paced window (dispatcher, worker, postgres, redis, kafka, bench), % of a core. */
+  cpu?: CpuUse;
+};
+
 /** What the section measured, by rate. */
 export interface LatencyResult {
   latency: Record<string, ReturnType<typeof latencySummary>>;
-  latency_started: Record<string, ReturnType<typeof latencySummary> & { unstarted: number }>;
+  latency_started: Record<string, StartedLatency>;
   db: Record<string, StatementCount>;
   achieved_rate: Record<string, number>;
 }
@@ -69,7 +90,12 @@ export async function runLatency(
   const dispatcher = stack.startDispatcher(args.dispatcherEnv);
   const result: LatencyResult = { latency: {}, latency_started: {}, db: {}, achieved_rate: {} };
   let produced = 0;
-  const pace = async (rate: number, idPrefix: string) => {
+  const pace = async (
+    rate: number,
+    idPrefix: string,
+    seconds = args.seconds,
+    progress?: { sent: number },
+  ) => {
     const paced = await paceSignals(
       {
         kafka: stack.kafka.kafka,
@@ -78,8 +104,9 @@ export async function runLatency(
         tickers: args.tickers,
       },
       rate,
-      args.seconds,
+      seconds,
       signal,
+      progress,
     );
     produced += paced.produced;
     await waitUntil(`${produced} offsets committed`, async () => {
@@ -128,10 +155,40 @@ export async function runLatency(
     await stack.redis.redis.del(stack.redis.names.jobsStream);
     const worker = stack.startWorker(args.concurrency);
     await waitForWorker(worker, signal);
+    const topRate = Math.max(...args.rates);
     for (const rate of args.rates) {
       const prefix = `lat-${rate}-b`;
-      await pace(rate, prefix);
-      const expected = rate * args.seconds;
+      const seconds = rate === topRate ? args.e2eSeconds : args.seconds;
+      const progress = { sent: 0 };
+      const startedTotal = async () =>
+        (await worker.metrics()).get("tickwire_worker_jobs_started_total") ?? 0;
+      const started0 = await startedTotal();
+      const backlog = async () => progress.sent - ((await startedTotal()) - started0);
+      const samples: [number, number][] = [];
+      const startMs = performance.now();
+      const sampler = setInterval(() => {
+        backlog().then((b) => samples.push([Math.round((performance.now() - startMs) / 1000), b]))
+          .catch(() => {});
+      }, 5000);
+      const endCpu = await measureCpu({
+        dispatcher: () => [dispatcher.child.pid],
+        worker: () => [worker.child.pid],
+        postgres: async () =>
+          (await sql<{ pid: number }[]>`
+            select pid from pg_stat_activity where datname = current_database()
+              and pid <> pg_backend_pid()`).map((r) => r.pid),
+        redis: () => pidsByCommand("redis-server"),
+        kafka: () => pidsByCommand("kafka.Kafka"),
+        bench: () => [Deno.pid],
+      });
+      try {
+        await pace(rate, prefix, seconds, progress);
+      } finally {
+        clearInterval(sampler);
+      }
+      const cpu = await endCpu();
+      const backlogEnd = await backlog();
+      const expected = rate * seconds;
       await waitUntil(`${expected} executions started`, async () => {
         const [row] = await sql<[{ n: number }]>`
           select count(*)::int as n from pipeline_executions
@@ -142,12 +199,19 @@ export async function runLatency(
         select extract(epoch from started_at - signal_emitted_at) * 1000 as ms
         from pipeline_executions where signal_id like ${prefix + "-%"}`;
       const started = rows.flatMap((r) => r.ms === null ? [] : [Number(r.ms)]);
+      const summary = latencySummary(started);
       result.latency_started[rate] = {
-        ...latencySummary(started),
+        ...summary,
         unstarted: expected - started.length,
+        seconds,
+        backlog: backlogEnd,
+        backlog_samples: samples,
+        holds: summary.p99_ms <= 150 && backlogEnd <= rate * 0.15,
+        cpu,
       };
-      log.info("Rate {rate}/s: to started {latency}", {
+      log.info("Rate {rate}/s for {seconds} s: to started {latency}", {
         rate,
+        seconds,
         latency: result.latency_started[rate],
       });
     }

@@ -1,6 +1,6 @@
 /**
  * `deno task bench [flags]`: measures the dispatcher, latency, database statements, workers
- * against BullMQ, memory and a 100-ticker backtest on this machine's stack (`deno task stack up`), then writes
+ * against BullMQ, memory, a 100-ticker backtest and the Kafka clients' consume path on this machine's stack (`deno task stack up`), then writes
  * `<out>/latest.json` and `<out>/latest.md`. Sections not run keep their values from the last
  * latest.json. Everything a section creates is removed when it ends, failed or not.
  */
@@ -19,6 +19,7 @@ import { runMemory } from "./memory.ts";
 import { runThroughput } from "./throughput.ts";
 import { runWorkers } from "./workers.ts";
 import { runBacktestBench } from "./backtest.ts";
+import { runKafkaClient } from "./kafka_client.ts";
 
 let args;
 try {
@@ -87,6 +88,9 @@ const sections = {
   },
   backtest: async () => {
     results.backtest = await runBacktestBench();
+  },
+  "kafka-client": async () => {
+    results.kafka_client = await runKafkaClient(args, signal, log);
   },
 };
 

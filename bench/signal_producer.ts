@@ -63,13 +63,14 @@ const MAX_SIGNALS_PER_SEND = 1000;
 
 /**
  * Produces `rate` signals/s for `seconds`, in small sends every 5 ms (each signal stamped when
- * its send starts); returns the rate achieved.
+ * its send starts); returns the rate achieved. `progress.sent` counts the signals handed over.
  */
 export async function paceSignals(
   o: ProduceOptions,
   rate: number,
   seconds: number,
   signal: AbortSignal,
+  progress: { sent: number } = { sent: 0 },
 ): Promise<{ produced: number; achievedRate: number }> {
   const producer = o.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
@@ -87,6 +88,7 @@ export async function paceSignals(
         const count = Math.min(due - sent, MAX_SIGNALS_PER_SEND);
         const messages = benchSignals(o.idPrefix, sent, count, o.tickers);
         sent += count;
+        progress.sent = sent;
         const send = producer.send({ topic: o.topic, messages });
         inFlight.add(send);
         send.catch((error) => failure = error).finally(() => inFlight.delete(send));
