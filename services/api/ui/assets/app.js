@@ -1,14 +1,7 @@
-// Small behaviours htmx does not cover: periodic-only fields, the step editor's move and remove
-// buttons, and adding typed tickers to the multi-select. Every form still works without this.
+// Small behaviours htmx does not cover: the step editor's move and remove buttons in the page,
+// and the live tables' connection state. Every form still works without this (the step buttons
+// submit the form; periodic-only and signal-only fields follow the trigger mode in app.css).
 "use strict";
-
-function syncTriggerMode(form) {
-  const mode = form.querySelector("[name=trigger_mode]");
-  if (!mode) return;
-  for (const el of form.querySelectorAll("[data-mode]")) {
-    el.hidden = el.dataset.mode !== mode.value;
-  }
-}
 
 function renumberSteps(list) {
   const steps = [...list.querySelectorAll(":scope > .step")];
@@ -28,13 +21,6 @@ document.addEventListener("input", (event) => {
   for (const button of step?.querySelectorAll("button[data-step]") ?? []) {
     const name = names[button.dataset.step];
     if (name) button.setAttribute("aria-label", name.replace("{}", id));
-  }
-});
-
-document.addEventListener("change", (event) => {
-  const target = event.target;
-  if (target instanceof HTMLSelectElement && target.name === "trigger_mode" && target.form) {
-    syncTriggerMode(target.form);
   }
 });
 
@@ -66,10 +52,6 @@ document.addEventListener("htmx:afterSwap", (event) => {
     renumberSteps(list);
     list.lastElementChild?.querySelector("input:not([type=hidden]), textarea")?.focus();
   }
-});
-
-document.addEventListener("DOMContentLoaded", () => {
-  for (const form of document.querySelectorAll("form")) syncTriggerMode(form);
 });
 
 // The live tables say whether their event stream is connected (tests wait on it too).

@@ -27,8 +27,6 @@ export interface ListenFieldsetProps {
   values: ListenValues;
   errors: FieldErrors;
   choices: SourceChoice[];
-  /** Hidden while the form is for a periodic pipeline (app.js shows it for signal). */
-  hidden: boolean;
 }
 
 /** The section. */
@@ -37,7 +35,7 @@ export function ListenFieldset(props: ListenFieldsetProps) {
   const own = choices.filter((c) => c.kind !== "public");
   const rows = Math.min(MAX_ROWS, Math.max(3, v.of.length + SPARE_ROWS));
   return (
-    <fieldset data-mode="signal" hidden={props.hidden}>
+    <fieldset data-mode="signal">
       <legend>Listens to</legend>
       <input type="hidden" name="listen_form" value="1" />
       <label>

@@ -109,7 +109,7 @@ export function PipelineForm(props: PipelineFormProps) {
         </div>
       </div>
 
-      <fieldset data-mode="periodic" hidden={v.trigger_mode !== "periodic"}>
+      <fieldset data-mode="periodic">
         <legend>Schedule</legend>
         <div class="grid2">
           <div class="field">
@@ -144,7 +144,7 @@ export function PipelineForm(props: PipelineFormProps) {
         </div>
       </fieldset>
 
-      <fieldset data-mode="signal" hidden={v.trigger_mode !== "signal"}>
+      <fieldset data-mode="signal">
         <legend>Signal filter</legend>
         <div class="grid2">
           <fieldset>
@@ -203,7 +203,6 @@ export function PipelineForm(props: PipelineFormProps) {
         values={v.listen}
         errors={errors}
         choices={props.sourceChoices}
-        hidden={v.trigger_mode !== "signal"}
       />
 
       <div class="grid2">

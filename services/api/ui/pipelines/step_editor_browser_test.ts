@@ -56,6 +56,13 @@ Deno.test({
     await page.goto(`${server.url}/pipelines/new`);
     let documents = 0;
     page.on("request", (r) => r.resourceType() === "document" && documents++);
+    // The trigger mode shows its own fields with no script (CSS on the select's value).
+    assert.equal(await page.getByLabel("Every (seconds)").isVisible(), false);
+    await page.getByLabel("Trigger mode").selectOption("periodic");
+    assert.equal(await page.getByLabel("Every (seconds)").isVisible(), true);
+    assert.equal(await page.getByLabel("Min confidence").isVisible(), false);
+    await page.getByLabel("Trigger mode").selectOption("signal");
+    assert.equal(await page.getByLabel("Min confidence").isVisible(), true);
     await page.getByLabel("Name").fill("No script");
     await page.getByLabel("Other tickers").fill("AAPL");
     for (const id of ["first", "second", "third"]) await addStep(page, id);
