@@ -18,29 +18,53 @@ export const DISPATCH_REASONS = [
 ] as const;
 export type DispatchReason = (typeof DISPATCH_REASONS)[number];
 
-/** Counters of one batch. */
+const REASON_INDEX = Object.fromEntries(DISPATCH_REASONS.map((r, i) => [r, i])) as Record<
+  DispatchReason,
+  number
+>;
+
+/**
+ * Counters of one batch: per pipeline, one small array indexed by reason (a batch adds one per
+ * decision, so no string is built per decision; the hash fields are built once, by `fields`).
+ */
 export class DispatchStats {
-  #counts = new Map<string, number>();
+  /** Per pipeline: the count of each reason, then a bit mask of the reasons touched. */
+  #counts = new Map<string, number[]>();
+  #size = 0;
 
   /** Adds `by` (default 1) to the pipeline's reason. */
   add(pipelineId: string, reason: DispatchReason, by = 1): void {
     if (by === 0) return;
-    const field = dispatchStatsField(pipelineId, reason);
-    this.#counts.set(field, (this.#counts.get(field) ?? 0) + by);
+    let counts = this.#counts.get(pipelineId);
+    if (!counts) this.#counts.set(pipelineId, counts = [0, 0, 0, 0, 0, 0]);
+    const i = REASON_INDEX[reason];
+    const bit = 1 << i;
+    if ((counts[5]! & bit) === 0) {
+      counts[5]! |= bit;
+      this.#size++;
+    }
+    counts[i]! += by;
   }
 
   /** The count of one pipeline and reason. */
   get(pipelineId: string, reason: DispatchReason): number {
-    return this.#counts.get(dispatchStatsField(pipelineId, reason)) ?? 0;
+    return this.#counts.get(pipelineId)?.[REASON_INDEX[reason]] ?? 0;
   }
 
   /** Hash fields and their increments. */
-  fields(): IterableIterator<[string, number]> {
-    return this.#counts.entries();
+  *fields(): IterableIterator<[string, number]> {
+    for (const [pipelineId, counts] of this.#counts) {
+      for (let i = 0; i < DISPATCH_REASONS.length; i++) {
+        if (counts[5]! & (1 << i)) {
+          yield [dispatchStatsField(pipelineId, DISPATCH_REASONS[i]!), counts[i]!];
+        }
+      }
+    }
   }
 
+  /** Number of (pipeline, reason) fields. */
   get size(): number {
-    return this.#counts.size;
+    return this.#size;
   }
 }
 

@@ -63,13 +63,16 @@ export function planBatch(
   for (const m of messages) {
     if (!m.parsed.ok) continue; // a dead letter (dead_letter.ts)
     const { indexes } = m.parsed;
+    const origin = logOrigin(m.topic, m.partition, m.offset, m.receivedAtMs, nowMs);
     m.parsed.signals.forEach((signal, i) => {
       plan.signals++;
       const position = indexes[i] ?? i;
       const signalId = signalIdOf(m, position, signal.signal_id);
       const emittedAtMs = signal.emitted_at ? Date.parse(signal.emitted_at) : m.timestampMs;
+      // One object for every request of this signal: the claim sends each distinct one once.
+      const identified = { ...signal, signal_id: signalId };
       plan.log.push({
-        ...logOrigin(m.topic, m.partition, m.offset, m.receivedAtMs, nowMs),
+        ...origin,
         signal_id: signalId,
         signal_index: position,
         ticker: signal.ticker,
@@ -100,7 +103,7 @@ export function planBatch(
             pipelineId: pipeline.id,
             rule: confluence,
             entry: { source: sourceNameOf(signal)!, signal_id: signalId, t: emittedAtMs },
-            signal: { ...signal, signal_id: signalId },
+            signal: identified,
             request: {
               pipeline_id: pipeline.id,
               trigger_kind: "signal",
@@ -123,7 +126,7 @@ export function planBatch(
           pipeline_id: pipeline.id,
           trigger_kind: "signal",
           signal_id: signalId,
-          signal: { ...signal, signal_id: signalId },
+          signal: identified,
           signal_emitted_at: new Date(emittedAtMs).toISOString(),
           received_at: receivedAt,
         };

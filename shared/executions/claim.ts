@@ -30,9 +30,34 @@ export interface ClaimOptions {
   alongside?: postgres.PendingQuery<postgres.Row[]>;
 }
 
+/** The requests as one array per column; each distinct signal once, which requests point into. */
+function claimColumns(requests: readonly ClaimRequest[]) {
+  const signals: unknown[] = [];
+  const signalNo = new Map<object, number>();
+  const iso = (t: Date | string | null) => t instanceof Date ? t.toISOString() : t;
+  const pointTo = (signal: object | null) => {
+    if (signal === null) return null;
+    let no = signalNo.get(signal);
+    if (no === undefined) signalNo.set(signal, no = signals.push(signal) - 1);
+    return no;
+  };
+  const columns = {
+    pipelineIds: requests.map((r) => r.pipeline_id),
+    kinds: requests.map((r) => r.trigger_kind),
+    signalIds: requests.map((r) => r.signal_id),
+    signalNos: requests.map((r) => pointTo(r.signal)),
+    emittedAt: requests.map((r) => iso(r.signal_emitted_at)),
+    receivedAt: requests.map((r) => iso(r.received_at)),
+  };
+  return { ...columns, signals };
+}
+
 /**
  * Claims in ONE statement; requests whose pipeline is busy, inactive, gone, or already ran for
- * that signal_id are skipped (not returned).
+ * that signal_id are skipped (not returned). Requests travel as one array per column and each
+ * distinct signal object once (a signal matching ten pipelines is sent and parsed once), and a
+ * busy `skip` or `buffer_one` pipeline is dropped before its row is built: a batch whose
+ * pipelines are all busy costs an index probe per request, not a parsed and refused insert.
  */
 export async function claimExecutions(
   sql: Queryable,
@@ -40,33 +65,45 @@ export async function claimExecutions(
   options: ClaimOptions = {},
 ): Promise<ClaimedExecution[]> {
   if (requests.length === 0 && !options.alongside) return [];
-  // $1: jsonb array of ClaimRequest. A buffer_one pipeline takes its lowest free slot (0, 1);
-  // two requests racing for one slot both try it and the unique index keeps one.
+  const c = claimColumns(requests);
+  // $1-$6: one array per request column, signal_no being a 0-based place in $7 or null (the
+  // kind and the times travel as text: a pool connected before the enum existed could not
+  // serialise an array of it, and postgres.js would turn each time into a Date and back);
+  // $7: the distinct signals, one JSON array. A buffer_one pipeline takes its lowest free slot
+  // (0, 1), a skip pipeline slot 0 if free; two requests racing for one slot both try it and the
+  // unique index keeps one. `slotted` is materialized so the slot test runs for the requested
+  // pipelines only: pushed down into a scan of `pipelines`, it would run for every pipeline.
   const rows = await sql<ClaimedExecution[]>`
     with ${options.alongside ? sql`alongside as (${options.alongside}),` : sql``} req as (
-      select r.* from jsonb_to_recordset(${sql.json(requests as never)}::jsonb) as r(
-        pipeline_id uuid, trigger_kind trigger_kind, signal_id text, signal jsonb,
-        signal_emitted_at timestamptz, received_at timestamptz)
-    ), slotted as (
+      select r.pipeline_id, r.kind::trigger_kind as trigger_kind, r.signal_id, r.signal_no,
+        r.signal_emitted_at, r.received_at
+      from unnest(${c.pipelineIds}::uuid[], ${c.kinds}::text[], ${c.signalIds}::text[],
+        ${c.signalNos}::int[], ${c.emittedAt}::text[]::timestamptz[],
+        ${c.receivedAt}::text[]::timestamptz[])
+        as r(pipeline_id, kind, signal_id, signal_no, signal_emitted_at, received_at)
+    ), slotted as materialized (
       select req.*, p.max_attempts, p.overlap_policy,
         case p.overlap_policy
           when 'allow' then null
-          when 'skip' then 0
           else (select min(s.n) from (values (0), (1)) as s(n)
-                where not exists (
-                  select 1 from pipeline_executions e
-                  where e.pipeline_id = p.id and e.active_slot = s.n
-                    and e.status in ('queued', 'running')))
+                where s.n < case p.overlap_policy when 'skip' then 1 else 2 end
+                  and not exists (
+                    select 1 from pipeline_executions e
+                    where e.pipeline_id = p.id and e.active_slot = s.n
+                      and e.status in ('queued', 'running')))
         end as slot
       from req join pipelines p on p.id = req.pipeline_id and p.is_active
+    ), signals as materialized (
+      select ${sql.json(c.signals as never)}::jsonb as list
     )
     insert into pipeline_executions
       (pipeline_id, trigger_kind, active_slot, signal_id, signal, max_attempts,
        signal_emitted_at, received_at)
-    select pipeline_id, trigger_kind, slot, signal_id, signal, max_attempts,
-           signal_emitted_at, received_at
-    from slotted
-    where overlap_policy = 'allow' or slot is not null
+    select slotted.pipeline_id, slotted.trigger_kind, slotted.slot, slotted.signal_id,
+           signals.list -> slotted.signal_no, slotted.max_attempts, slotted.signal_emitted_at,
+           slotted.received_at
+    from slotted, signals
+    where slotted.overlap_policy = 'allow' or slotted.slot is not null
     on conflict do nothing
     returning id, pipeline_id, trigger_kind, signal_id`;
   return [...rows];

@@ -68,3 +68,26 @@ Deno.test("claim: concurrent claimers on one pipeline create exactly one executi
   );
   assert.equal(results.flat().length, 1);
 });
+
+Deno.test("claim: each execution stores its own request's signal", async () => {
+  await using db = await createTestDatabase();
+  const owner = await insertUser(db.sql);
+  const p = await insertPipeline(db.sql, owner, { overlap_policy: "allow" });
+  const q = await insertPipeline(db.sql, owner, { overlap_policy: "allow" });
+  const shared = { ticker: "MSFT", signal: "BEARISH", confidence: 60, signal_id: "m1" };
+  const claimed = await claimExecutions(db.sql, [
+    request(p.id, "s1"),
+    { ...request(p.id, "m1"), signal: shared },
+    { ...request(q.id, "m1"), signal: shared },
+    { ...request(q.id, "none"), signal: null },
+  ]);
+  assert.equal(claimed.length, 4);
+  const rows = await db.sql<{ signal_id: string; signal: unknown }[]>`
+    select signal_id, signal from pipeline_executions order by signal_id, pipeline_id = ${p.id}`;
+  assert.deepEqual(rows.map((r) => [r.signal_id, r.signal]), [
+    ["m1", shared],
+    ["m1", shared],
+    ["none", null],
+    ["s1", request(p.id, "s1").signal],
+  ]);
+});
