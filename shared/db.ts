@@ -12,6 +12,11 @@ export type Queryable = postgres.ISql;
 export interface PostgresOptions {
   /** Pool size; default 10. */
   max?: number;
+  /**
+   * Whether this pool's inserts into pipeline_executions and signal_log NOTIFY the live pages;
+   * default true. The dispatcher says false and announces them on Redis (migration 0025).
+   */
+  announce?: boolean;
   /** Application name shown in pg_stat_activity; default "tickwire". */
   applicationName?: string;
 }
@@ -23,7 +28,10 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Sql
     onnotice: () => {},
     connect_timeout: 5,
     idle_timeout: 60,
-    connection: { application_name: options.applicationName ?? "tickwire" },
+    connection: {
+      application_name: options.applicationName ?? "tickwire",
+      ...(options.announce === false ? { "tickwire.announce": "off" } : {}),
+    },
     transform: { undefined: null },
   });
 }

@@ -27,6 +27,13 @@ export interface RedisNames {
   confluenceFired(pipelineId: string, ticker: string, direction: string): string;
   /** Marker of an alert a webhook source already accepted (SET NX with the dedup window). */
   intakeSeen(sourceId: string, duplicateKey: string): string;
+  /**
+   * Pub/sub channels on which the dispatcher announces what its claim statement changed, with
+   * the payloads of {@linkcode EXECUTION_CHANGES_CHANNEL} and {@linkcode SIGNAL_LOG_CHANNEL}
+   * (its claim does not NOTIFY: migration 0025).
+   */
+  executionChanges: string;
+  signalLogChanges: string;
 }
 
 /** Builds the names under `prefix` (REDIS_KEY_PREFIX, default "tickwire"). */
@@ -45,6 +52,8 @@ export function redisNames(prefix: string): RedisNames {
       `${prefix}:confluence:${pipelineId}:${ticker}:${direction}`,
     confluenceFired: (pipelineId, ticker, direction) =>
       `${prefix}:confluence-fired:${pipelineId}:${ticker}:${direction}`,
+    executionChanges: `${prefix}:live:executions`,
+    signalLogChanges: `${prefix}:live:signals`,
   };
 }
 

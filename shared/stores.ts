@@ -32,6 +32,8 @@ export interface StoresOptions {
   redis?: boolean;
   /** See `commandTimeoutMs` of connectRedis; default none. */
   redisCommandTimeoutMs?: number;
+  /** Whether the pool's inserts NOTIFY the live pages; default true (see shared/db.ts). */
+  announce?: boolean;
 }
 
 /** Opens both (or, with `redis: false`, Postgres alone) lazily: the first command connects. */
@@ -50,6 +52,7 @@ export function connectStores(
   const sql = connectPostgres(config.databaseUrl, {
     max: options.poolSize ?? config.DATABASE_POOL_SIZE,
     applicationName: `tickwire-${options.service}`,
+    ...(options.announce === undefined ? {} : { announce: options.announce }),
   });
   if (options.redis === false) return { sql };
   const redis = connectRedis(config.REDIS_URL, {

@@ -6,7 +6,7 @@ import { createKafka } from "../../shared/kafka.ts";
 import { MetricsRegistry, serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
 import { bootService, exitOnConfigError } from "../../shared/process.ts";
-import { pingRedis } from "../../shared/redis.ts";
+import { duplicateRedis, pingRedis } from "../../shared/redis.ts";
 import { connectStores } from "../../shared/stores.ts";
 import { createSignalSender } from "../../shared/signals/kafka_signal_sender.ts";
 import { API_REDIS_COMMAND_TIMEOUT_MS, createApp, OPENAPI_PATH } from "./app.ts";
@@ -47,9 +47,14 @@ interruptLostBacktests(sql).then(
 // Said at start-up, not only when a paper page asks for the chart (then it answers 500).
 readChartBundle().catch((error) => log.error(errorMessage(error)));
 
-// The web app's live pages: one LISTEN for the process, opened by the first page that needs it;
-// open event streams end on shutdown so the server can stop.
-const hub = createLiveHub(sql, log);
+// The web app's live pages: one LISTEN for the process, opened by the first page that needs it,
+// and one Redis subscriber for the dispatcher's announcements; open event streams end on
+// shutdown so the server can stop.
+const liveSubscriber = duplicateRedis(redis, log.getChild("redis"));
+const hub = createLiveHub(sql, log, {
+  subscriber: liveSubscriber,
+  names: redisNames(config.REDIS_KEY_PREFIX),
+});
 signal.addEventListener("abort", () => hub.close());
 
 const metrics = new MetricsRegistry();
@@ -82,6 +87,7 @@ log.info("API stopped; closing connections");
 await Promise.allSettled([
   sql.end({ timeout: 5 }),
   redis.quit(),
+  liveSubscriber.quit(),
   kafkaAdmin.disconnect(),
   signalSender.close(),
 ]);

@@ -1,7 +1,7 @@
 /**
  * One batch, start to finish: plan in memory, dead-letter the bad messages, claim and write the
- * signal log in ONE statement, XADD the claimed jobs and add the decision counters (two pipelined calls sent
- * together), then commit the offsets. Each stage is retried with capped backoff while Postgres,
+ * signal log in ONE statement, XADD the claimed jobs, add the decision counters and announce the
+ * changes to the live pages (three pipelined calls sent together), then commit the offsets. Each stage is retried with capped backoff while Postgres,
  * Redis or Kafka is down and is never redone once it succeeded, so a recovered outage loses
  * nothing and doubles nothing; the offsets are committed only after the jobs are on the stream.
  */
@@ -23,6 +23,7 @@ import { type Isolated, isolateFaults } from "./isolate_faults.ts";
 import { type ClaimUnit, claimUnits } from "./claim_units.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 import { recordDispatchStats } from "../../shared/dispatch_stats.ts";
+import { announceChanges } from "./announce_changes.ts";
 import { dispatchStatsFieldParts } from "../../shared/redis_codec.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
@@ -43,7 +44,12 @@ export interface BatchProcessorOptions {
   redis: Redis;
   names: Pick<
     RedisNames,
-    "jobsStream" | "dispatchStats" | "confluence" | "confluenceFired"
+    | "jobsStream"
+    | "dispatchStats"
+    | "confluence"
+    | "confluenceFired"
+    | "executionChanges"
+    | "signalLogChanges"
   >;
   log: Logger;
   metrics: DispatcherMetrics;
@@ -254,17 +260,24 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
 
     let enqueued = false;
     let recorded = false;
+    let announced = false;
+    const logGrew = plan.log.length + rejections.length > 0;
+    // Dies here: the jobs not on the stream are swept later; counters and announcements of a
+    // batch delivered again are sent again (counts are at-least-once, announcements idempotent).
     await stage("enqueue", async () => {
-      const [jobs, stats] = await Promise.allSettled([
+      const [jobs, stats, news] = await Promise.allSettled([
         enqueued
           ? null
           : enqueueJobs(redis, names, claimed, { maxLength: options.maxStreamLength }),
         recorded ? null : recordDispatchStats(redis, names, plan.stats),
+        announced ? null : announceChanges(redis, names, claimed, logGrew),
       ]);
       enqueued ||= jobs.status === "fulfilled";
       recorded ||= stats.status === "fulfilled";
+      announced ||= news.status === "fulfilled";
       if (jobs.status === "rejected") throw jobs.reason;
       if (stats.status === "rejected") throw stats.reason;
+      if (news.status === "rejected") throw news.reason;
     });
     const enqueuedMs = Date.now();
     metrics.jobsEnqueued.inc({ source: "claim" }, claimed.length);

@@ -18,7 +18,8 @@ import { dispatcherSummary } from "./metrics.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const { log, signal } = await bootService({ service: "dispatcher", config });
-const stores = connectStores(config, { service: "dispatcher", log });
+// Its claim statements announce on Redis, not by NOTIFY (see announce_changes.ts).
+const stores = connectStores(config, { service: "dispatcher", log, announce: false });
 const { sql, redis } = stores;
 // What /readyz lists as missing: everything until each wait passes, and Kafka during an outage.
 const missing = new Set(["Postgres", "Redis", "Kafka"]);

@@ -1,13 +1,19 @@
 /**
  * The one server-side hub behind every live page: one Postgres LISTEN connection per API process
- * (opened on the first subscriber) on EXECUTION_CHANGES_CHANNEL and SIGNAL_LOG_CHANNEL, fanned
- * out in memory to the open event streams. Pages never poll; each stream re-reads its own owner-scoped rows when
+ * (opened on the first subscriber) on EXECUTION_CHANGES_CHANNEL and SIGNAL_LOG_CHANNEL, plus, when
+ * given a Redis subscriber, the same two announcements from the dispatcher on Redis pub/sub (its
+ * claim statement does not NOTIFY: migration 0025), fanned out in memory to the open event streams. Pages never poll; each stream re-reads its own owner-scoped rows when
  * told its pipeline changed.
  */
 import type { Sql } from "../../../../shared/db.ts";
 import { errorMessage } from "../../../../shared/errors.ts";
 import type { Logger } from "../../../../shared/logging.ts";
-import { EXECUTION_CHANGES_CHANNEL, SIGNAL_LOG_CHANNEL } from "../../../../shared/names.ts";
+import {
+  EXECUTION_CHANGES_CHANNEL,
+  type RedisNames,
+  SIGNAL_LOG_CHANNEL,
+} from "../../../../shared/names.ts";
+import type { Redis } from "../../../../shared/redis.ts";
 
 /** Topic announcing that the signal log grew. */
 export const SIGNALS_TOPIC = "signals";
@@ -29,8 +35,17 @@ export interface LiveHub {
   close(): void;
 }
 
-/** Creates the hub over `sql` (its LISTEN uses one dedicated connection of postgres.js). */
-export function createLiveHub(sql: Sql, log: Logger): LiveHub {
+/** The dispatcher's announcements: a connection given to subscribing only, and the channels. */
+export interface LiveRedis {
+  subscriber: Redis;
+  names: Pick<RedisNames, "executionChanges" | "signalLogChanges">;
+}
+
+/**
+ * Creates the hub over `sql` (its LISTEN uses one dedicated connection of postgres.js) and, when
+ * given, `redis` (without it, the dispatcher's claims go unheard).
+ */
+export function createLiveHub(sql: Sql, log: Logger, redis?: LiveRedis): LiveHub {
   const topics = new Map<string, Set<() => void>>();
   let listening: Promise<unknown> | null = null;
   let size = 0;
@@ -44,12 +59,19 @@ export function createLiveHub(sql: Sql, log: Logger): LiveHub {
       }
     }
   };
+  const executionsChanged = (payload: string) => {
+    for (const id of payload.split(",")) if (id) publish(pipelineTopic(id));
+  };
+  const signalLogGrew = () => publish(SIGNALS_TOPIC);
+  redis?.subscriber.on("message", (channel: string, payload: string) => {
+    if (channel === redis.names.executionChanges) executionsChanged(payload);
+    else if (channel === redis.names.signalLogChanges) signalLogGrew();
+  });
   const listen = () =>
     listening ??= Promise.all([
-      sql.listen(EXECUTION_CHANGES_CHANNEL, (payload) => {
-        for (const id of payload.split(",")) if (id) publish(pipelineTopic(id));
-      }),
-      sql.listen(SIGNAL_LOG_CHANNEL, () => publish(SIGNALS_TOPIC)),
+      sql.listen(EXECUTION_CHANGES_CHANNEL, executionsChanged),
+      sql.listen(SIGNAL_LOG_CHANNEL, signalLogGrew),
+      redis?.subscriber.subscribe(redis.names.executionChanges, redis.names.signalLogChanges),
     ]).catch((error) => {
       listening = null;
       throw error;

@@ -1,9 +1,13 @@
-/** The execution-change trigger (migration 0014) and the hub, on real Postgres. */
+/** The execution-change trigger (migrations 0014, 0025) and the hub, on real Postgres and Redis. */
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
 import { createTestDatabase } from "../../../../tests/fixtures/database.ts";
 import { pollUntil } from "../../../../shared/poll_until.ts";
 import { createLiveHub, pipelineTopic, SIGNALS_TOPIC } from "./live_hub.ts";
+import { createTestRedis } from "../../../../tests/fixtures/redis.ts";
+import { connectPostgres } from "../../../../shared/db.ts";
+import { duplicateRedis } from "../../../../shared/redis.ts";
+import { announceChanges } from "../../../dispatcher/announce_changes.ts";
 
 Deno.test({
   name: "live hub: one notification per statement, none for heartbeats, fanned out by pipeline",
@@ -62,5 +66,55 @@ Deno.test({
     stopSignals();
     assert.equal(hub.size, 0);
     assert.equal(signals, 1);
+  },
+});
+
+Deno.test({
+  name:
+    "live hub: a pool that announces off notifies nothing; its announcements on Redis are heard",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using db = await createTestDatabase();
+    await using r = await createTestRedis();
+    const quiet = connectPostgres(db.url, { max: 1, announce: false });
+    const subscriber = duplicateRedis(r.redis, getLogger(["tickwire", "test"]));
+    try {
+      const [user] = await db.sql<[{ id: string }]>`
+        insert into users (email, password_hash) values ('quiet@test.local', 'x') returning id`;
+      const [p] = await db.sql<[{ id: string }]>`
+        insert into pipelines (owner_id, name, trigger_mode, scanner_tickers)
+        values (${user.id}, 'p', 'signal', '["AAPL"]') returning id`;
+      const hub = createLiveHub(db.sql, getLogger(["tickwire", "test"]), {
+        subscriber,
+        names: r.names,
+      });
+      const heard = { pipeline: 0, signals: 0 };
+      await hub.subscribe(pipelineTopic(p.id), () => heard.pipeline++);
+      await hub.subscribe(SIGNALS_TOPIC, () => heard.signals++);
+
+      await quiet`insert into pipeline_executions (pipeline_id, trigger_kind, signal_id)
+        values (${p.id}, 'signal', 'quiet-1')`;
+      await quiet`
+        insert into signal_log (signal_id, ticker, topic, partition, kafka_offset, received_at,
+          decided_at)
+        values ('quiet-1', 'AAPL', 't', 0, 1, now(), now())`;
+      // A notification would have arrived by the time a later one from the normal pool does.
+      await db.sql`insert into pipeline_executions (pipeline_id, trigger_kind, signal_id)
+        values (${p.id}, 'signal', 'loud-1')`;
+      await pollUntil("the normal pool's notification", () => heard.pipeline > 0 || undefined, {
+        timeoutMs: 5000,
+        intervalMs: 20,
+      });
+      assert.deepEqual(heard, { pipeline: 1, signals: 0 });
+
+      await announceChanges(r.redis, r.names, [{ pipeline_id: p.id }], true);
+      await pollUntil("the Redis announcements", () => {
+        return heard.pipeline === 2 && heard.signals === 1 ? true : undefined;
+      }, { timeoutMs: 5000, intervalMs: 20 });
+    } finally {
+      subscriber.disconnect();
+      await quiet.end({ timeout: 1 });
+    }
   },
 });

@@ -1,0 +1,43 @@
+/**
+ * What a batch's claim statement changed, told to the live pages on Redis pub/sub: the dispatcher
+ * connects with `announce: false`, so its claim does not NOTIFY (every NOTIFY costs each LISTEN
+ * backend of the database a transaction; see migration 0025). The payloads are those of the
+ * NOTIFY channels, so the API's live hub handles both the same way.
+ */
+import type { RedisNames } from "../../shared/names.ts";
+import type { Redis } from "../../shared/redis.ts";
+
+/** Most pipeline ids in one execution-changes message, as in the NOTIFY (migration 0014). */
+export const IDS_PER_MESSAGE = 200;
+
+/** The execution-changes payloads for `claimed`: distinct pipeline ids, comma-separated. */
+export function executionChangePayloads(claimed: readonly { pipeline_id: string }[]): string[] {
+  const ids = [...new Set(claimed.map((c) => c.pipeline_id))];
+  const payloads: string[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_MESSAGE) {
+    payloads.push(ids.slice(i, i + IDS_PER_MESSAGE).join(","));
+  }
+  return payloads;
+}
+
+/**
+ * Publishes the claimed executions' pipelines and, when `signalLogGrew`, that the signal log
+ * grew: one pipelined round trip, none when there is nothing to say.
+ */
+export async function announceChanges(
+  redis: Redis,
+  names: Pick<RedisNames, "executionChanges" | "signalLogChanges">,
+  claimed: readonly { pipeline_id: string }[],
+  signalLogGrew: boolean,
+): Promise<void> {
+  const payloads = executionChangePayloads(claimed);
+  if (payloads.length === 0 && !signalLogGrew) return;
+  const batch = redis.pipeline();
+  for (const payload of payloads) batch.publish(names.executionChanges, payload);
+  if (signalLogGrew) batch.publish(names.signalLogChanges, "");
+  const results = await batch.exec();
+  const failed = results?.find(([error]) => error);
+  if (!results || failed) {
+    throw new Error(`Cannot announce changes: ${failed?.[0]?.message ?? "pipeline discarded"}`);
+  }
+}
