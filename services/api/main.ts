@@ -45,7 +45,11 @@ interruptLostBacktests(sql).then(
   (error) => log.warn(errorMessage(error)),
 );
 // Said at start-up, not only when a paper page asks for the chart (then it answers 500).
-readChartBundle().catch((error) => log.error(errorMessage(error)));
+try {
+  readChartBundle();
+} catch (error) {
+  log.error(errorMessage(error));
+}
 
 // The web app's live pages: one LISTEN for the process, opened by the first page that needs it,
 // and one Redis subscriber for the dispatcher's announcements; open event streams end on

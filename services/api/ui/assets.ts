@@ -3,9 +3,13 @@
  * their pinned npm packages, imported as bytes; the chart script is our `chart_client.js` bundled
  * with the pinned `lightweight-charts` by the build step (`stack/chart_bundle.ts`, run by
  * `deno task stack up`) into {@linkcode CHART_BUNDLE_PATH}. Nothing is fetched at run time and
- * nothing from a CDN. URLs carry a version, so browsers may cache them for a year; the ETag (a
- * hash of the bytes) lets a proxy or a browser that does revalidate get a 304.
+ * nothing from a CDN.
+ *
+ * A URL carries a hash of its file's bytes (`/ui/assets/<hash>/app.css`), so a changed file gets
+ * a new URL and browsers may keep each one for a year; the ETag is the same hash. A request with
+ * another hash (a page from before a change) gets today's bytes, revalidated rather than kept.
  */
+import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import htmx from "htmx.org/dist/htmx.min.js" with { type: "bytes" };
 import sse from "htmx-ext-sse/dist/sse.min.js" with { type: "bytes" };
@@ -15,18 +19,13 @@ export const CHART_CLIENT_PATH = new URL("./assets/chart_client.js", import.meta
 /** Where the build step writes the chart bundle (gitignored, under `.cache/`). */
 export const CHART_BUNDLE_PATH = new URL("../../../.cache/build/ui/chart.js", import.meta.url);
 
-const VERSION = "1";
 const JS = "text/javascript; charset=utf-8";
-
-type Source = () => Promise<Uint8Array>;
-
-const own = (file: string): Source => () =>
-  Deno.readFile(new URL(`./assets/${file}`, import.meta.url));
+const YEAR = "public, max-age=31536000, immutable";
 
 /** Reads the built chart bundle, or says how to build it. */
-export async function readChartBundle(path: URL = CHART_BUNDLE_PATH): Promise<Uint8Array> {
+export function readChartBundle(path: URL = CHART_BUNDLE_PATH): Uint8Array {
   try {
-    return await Deno.readFile(path);
+    return Deno.readFileSync(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     throw new Error(
@@ -37,14 +36,40 @@ export async function readChartBundle(path: URL = CHART_BUNDLE_PATH): Promise<Ui
   }
 }
 
-/** The URL a page links for an asset. */
-export function assetUrl(name: string): string {
-  return `/ui/assets/${VERSION}/${name}`;
+const own = (file: string) => () => Deno.readFileSync(new URL(`./assets/${file}`, import.meta.url));
+
+/** Served files: URL name → content type and how to read its bytes (the chart from `chart`). */
+const FILES: Record<string, { type: string; read: (chart: URL) => Uint8Array }> = {
+  "htmx.min.js": { type: JS, read: () => htmx },
+  "sse.js": { type: JS, read: () => sse },
+  "chart.js": { type: JS, read: readChartBundle },
+  "app.js": { type: JS, read: own("app.js") },
+  "app.css": { type: "text/css; charset=utf-8", read: own("app.css") },
+};
+
+/** The first 16 hex digits of the bytes' SHA-256: an asset's version and ETag. */
+export function contentHash(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 }
 
-async function etagOf(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(bytes)));
-  return `"${Array.from(digest.slice(0, 12), (b) => b.toString(16).padStart(2, "0")).join("")}"`;
+const urlVersions = new Map<string, string>();
+
+/**
+ * The URL a page links for an asset, with its content hash (read once per process). An asset
+ * that cannot be read (an unbuilt chart) gets "unbuilt", and is read again next time.
+ */
+export function assetUrl(name: string): string {
+  let version = urlVersions.get(name);
+  const file = FILES[name];
+  if (version === undefined && file) {
+    try {
+      version = contentHash(file.read(CHART_BUNDLE_PATH));
+      urlVersions.set(name, version);
+    } catch {
+      // The asset route answers the reason; the page still renders.
+    }
+  }
+  return `/ui/assets/${version ?? "unbuilt"}/${name}`;
 }
 
 /** Options of {@linkcode assetRoutes}. */
@@ -57,38 +82,30 @@ export interface AssetOptions {
 
 /** The asset routes, mounted at the root. */
 export function assetRoutes(options: AssetOptions = {}) {
-  const files: Record<string, { source: Source; type: string }> = {
-    "htmx.min.js": { source: () => Promise.resolve(htmx), type: JS },
-    "sse.js": { source: () => Promise.resolve(sse), type: JS },
-    "chart.js": { source: () => readChartBundle(options.chartBundle), type: JS },
-    "app.js": { source: own("app.js"), type: JS },
-    "app.css": { source: own("app.css"), type: "text/css; charset=utf-8" },
-  };
-  const cache = new Map<string, Promise<{ bytes: Uint8Array; etag: string }>>();
-  return new Hono().get("/ui/assets/:version/:file", async (c) => {
+  const chart = options.chartBundle ?? CHART_BUNDLE_PATH;
+  const loaded = new Map<string, { bytes: Uint8Array; hash: string }>();
+  return new Hono().get("/ui/assets/:version/:file", (c) => {
     const name = c.req.param("file");
-    const file = files[name];
+    const file = FILES[name];
     if (!file) return c.notFound();
-    let loaded = cache.get(name);
-    if (!loaded) {
-      const load = file.source().then(async (bytes) => ({ bytes, etag: await etagOf(bytes) }));
-      cache.set(name, loaded = load);
-      // A missing build is retried on the next request, so building needs no API restart.
-      load.catch(() => cache.delete(name));
+    let asset = loaded.get(name);
+    if (!asset) {
+      try {
+        const bytes = file.read(chart);
+        // A failed read is not kept: building the chart needs no API restart.
+        loaded.set(name, asset = { bytes, hash: contentHash(bytes) });
+      } catch (error) {
+        options.onError?.(name, error);
+        return c.text(error instanceof Error ? error.message : String(error), 500);
+      }
     }
-    let asset;
-    try {
-      asset = await loaded;
-    } catch (error) {
-      options.onError?.(name, error);
-      return c.text(error instanceof Error ? error.message : String(error), 500);
-    }
+    const etag = `"${asset.hash}"`;
     const headers = {
       "content-type": file.type,
-      "cache-control": "public, max-age=31536000, immutable",
-      etag: asset.etag,
+      "cache-control": c.req.param("version") === asset.hash ? YEAR : "no-cache",
+      etag,
     };
-    if (c.req.header("if-none-match") === asset.etag) return c.body(null, 304, headers);
+    if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
     return c.body(new Uint8Array(asset.bytes), 200, headers);
   });
 }
