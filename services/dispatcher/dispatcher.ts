@@ -22,8 +22,8 @@ import { createPipelineCache } from "./pipeline_cache.ts";
 import { loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
 import { createProgress, stallReason } from "./progress.ts";
 import { runSweepLoop } from "./sweep.ts";
-import { startNewGroupAtEnd } from "./group_start.ts";
-import { restartOnCrash } from "./consumer_restart.ts";
+import { startNewGroupAtEnd } from "../../shared/kafka_group_start.ts";
+import { restartOnCrash } from "../../shared/kafka_consumer_restart.ts";
 import { runSignalLogRetention } from "../../shared/signal_log/retention.ts";
 
 /** The settings the dispatcher reads. */
@@ -92,7 +92,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const progress = createProgress(Date.now());
   const lagByPartition = new Map<number, number>();
   const stallMs = config.DISPATCHER_STALL_SECONDS * 1000;
-  // Why the Kafka consumer is not running (consumer_restart.ts), while it is not.
+  // Why the Kafka consumer is not running (shared/kafka_consumer_restart.ts), while it is not.
   let consumerDown: string | null = null;
   const stalled = () => {
     const reason = stallReason(progress, Date.now(), stallMs);
@@ -156,7 +156,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       });
     }
     await consumer.connect();
-    // Only a partition without a committed offset starts at its beginning (group_start.ts).
+    // Only a partition without a committed offset starts at its beginning (kafka_group_start.ts).
     await consumer.subscribe({ topic, fromBeginning: true });
 
     const processBatch = createBatchProcessor({

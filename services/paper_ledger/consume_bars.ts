@@ -8,7 +8,9 @@
  * is never silently dropped and never stalls the partition; while the dead-letter topic cannot
  * be written, the message is retried.
  */
-import type { Kafka } from "kafkajs";
+import type { ConsumerRunConfig, Kafka } from "kafkajs";
+import { restartOnCrash } from "../../shared/kafka_consumer_restart.ts";
+import { startNewGroupAtEnd } from "../../shared/kafka_group_start.ts";
 import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { applyBar } from "../../shared/ledger/apply_bar.ts";
@@ -27,7 +29,7 @@ export interface ConsumeBarsOptions {
   metrics: { bars: Counter; exits: Counter; invalid: Counter };
   /** Writes one letter to the dead-letter topic; resolves once the broker acknowledged it. */
   deadLetter: (letter: DeadLetter) => Promise<void>;
-  /** Read the topic from its start when the group has no offsets yet; default false. */
+  /** A new group reads the topic from its start instead of its end; default false. */
   fromBeginning?: boolean;
   /**
    * Called with true each time the consumer joins its group (it has partitions and reads), and
@@ -45,8 +47,11 @@ export async function consumeBars(options: ConsumeBarsOptions, signal: AbortSign
   consumer.on(consumer.events.CRASH, () => membership(false));
   consumer.on(consumer.events.STOP, () => membership(false));
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
-  await consumer.run({
+  // A new group starts at the topic's end, committed before it joins, so a ledger that stops
+  // before its first commit skips no bar (kafka_group_start.ts).
+  if (!options.fromBeginning) await startNewGroupAtEnd(kafka, options.groupId, topic);
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const handlers: ConsumerRunConfig = {
     eachMessage: async ({ message, partition }) => {
       const parsed = parseBarMessage(message.value);
       if (!parsed.ok) {
@@ -91,9 +96,20 @@ export async function consumeBars(options: ConsumeBarsOptions, signal: AbortSign
         throw error;
       }
     },
+  };
+  const stopRestarts = new AbortController();
+  restartOnCrash(consumer, {
+    start: async () => {
+      await consumer.connect();
+      await consumer.run(handlers);
+    },
+    signal: stopRestarts.signal,
+    log,
   });
+  await consumer.run(handlers);
   if (!signal.aborted) {
     await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
   }
+  stopRestarts.abort();
   await consumer.disconnect().catch(() => {});
 }

@@ -112,3 +112,56 @@ Deno.test("paper ledger: bars from Kafka hit a long's stop once, the same bar tw
     ["2024-01-04", 100_000 - 1000 + 920],
   ]);
 });
+
+Deno.test("paper ledger: a new group starts at the end, and a ledger stopped before its first bar skips none sent while it was down", async () => {
+  await using db = await createTestDatabase();
+  await using kafka = await createTestKafka(1);
+  const producer = kafka.kafka.producer();
+  await producer.connect();
+  const send = (b: Bar) =>
+    producer.send({ topic: kafka.topic, acks: -1, messages: toBarMessages([b]) });
+  const groupId = `twtest-${crypto.randomUUID().slice(0, 8)}`;
+  const run = (joined?: () => void) => {
+    const registry = new MetricsRegistry();
+    const metrics = {
+      bars: registry.counter("bars", "bars"),
+      exits: registry.counter("exits", "exits"),
+      invalid: registry.counter("invalid", "invalid"),
+    };
+    const stop = new AbortController();
+    const consuming = consumeBars({
+      kafka: kafka.kafka,
+      topic: kafka.topic,
+      groupId,
+      sql: db.sql,
+      log: getLogger(["tickwire", "test"]),
+      metrics,
+      deadLetter: () => Promise.reject(new Error("no letters expected")),
+      onMembership: (member) => member && joined?.(),
+    }, stop.signal);
+    return { metrics, stop: () => (stop.abort(), consuming) };
+  };
+  try {
+    await send(bar("2024-01-02", 10, 9.5, 10));
+    const joined = Promise.withResolvers<void>();
+    const first = run(joined.resolve);
+    await joined.promise;
+    await first.stop();
+    await send(bar("2024-01-03", 10, 9.5, 10));
+    const second = run();
+    try {
+      await pollUntil(
+        "the bar sent while the ledger was down",
+        () => second.metrics.bars.total() === 1 || undefined,
+        { timeoutMs: 30_000 },
+      );
+      // The bar sent before the group existed is history: still one.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal(second.metrics.bars.total() + first.metrics.bars.total(), 1);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await producer.disconnect();
+  }
+});

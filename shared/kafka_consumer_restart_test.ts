@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { serviceLogger } from "../../shared/logging.ts";
-import { pollUntil } from "../../shared/poll_until.ts";
-import { createTestKafka } from "../../tests/fixtures/kafka.ts";
-import { restartOnCrash } from "./consumer_restart.ts";
+import { serviceLogger } from "./logging.ts";
+import { pollUntil } from "./poll_until.ts";
+import { createTestKafka } from "../tests/fixtures/kafka.ts";
+import { restartOnCrash } from "./kafka_consumer_restart.ts";
 
 Deno.test("consumer restart: a crash kafkajs does not restart is restarted, and consuming goes on", async () => {
   await using k = await createTestKafka(1);

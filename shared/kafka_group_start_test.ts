@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createTestKafka } from "../../tests/fixtures/kafka.ts";
-import { startNewGroupAtEnd } from "./group_start.ts";
+import { createTestKafka } from "../tests/fixtures/kafka.ts";
+import { startNewGroupAtEnd } from "./kafka_group_start.ts";
 
 Deno.test("group start: a new group is committed at the topic's ends once; a started one is kept", async () => {
   await using k = await createTestKafka(3);

@@ -1,20 +1,21 @@
 /**
- * Where the dispatcher's consumer group starts. A new group starts at the end of the signal
- * topic: signals sent before the dispatcher was first deployed are history, not orders. After
- * that, every signal is delivered at least once, whatever dies when.
+ * Where a consumer group that must not skip starts (the dispatcher's on signals, the paper
+ * ledger's on bars). A new group starts at the end of its topic: signals sent before the
+ * dispatcher was first deployed are history, not orders. After that, every message is delivered
+ * at least once, whatever dies when.
  *
  * kafkajs' `fromBeginning: false` is not that. It sends a partition with no committed offset to
  * its newest offset each time the partition is assigned, so a dispatcher that dies (or stops)
  * before its first commit on a partition, or a rebalance before it, makes the next owner skip
  * everything the first one had fetched and everything sent in between. The chaos suite lost 83
- * to 200 signals that way after a dispatcher SIGKILL and a broker restart.
+ * to 166 signals that way after a dispatcher SIGKILL.
  *
  * So the group's start is written down once, as committed offsets at the topic's ends, before its
  * first member joins; the consumer then uses `fromBeginning: true`, which only ever applies to a
  * partition with no committed offset: one added to the topic later, whose messages are all new.
  */
 import type { Kafka } from "kafkajs";
-import { sleep } from "../../shared/sleep.ts";
+import { sleep } from "./sleep.ts";
 
 /** What {@linkcode startNewGroupAtEnd} found and did. */
 export type GroupStart =

@@ -7,10 +7,10 @@
  * capped backoff, until it has joined its group or `signal` aborts.
  */
 import type { Consumer } from "kafkajs";
-import { backoffDelay } from "../../shared/backoff.ts";
-import { errorMessage } from "../../shared/errors.ts";
-import type { Logger } from "../../shared/logging.ts";
-import { sleep } from "../../shared/sleep.ts";
+import { backoffDelay } from "./backoff.ts";
+import { errorMessage } from "./errors.ts";
+import type { Logger } from "./logging.ts";
+import { sleep } from "./sleep.ts";
 
 /** Options of {@linkcode restartOnCrash}. */
 export interface RestartOnCrashOptions {
