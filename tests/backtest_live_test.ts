@@ -96,6 +96,8 @@ Deno.test({
           timeoutMs: 30_000,
         });
       }
+      // Ready is not yet consuming: a signal sent before the group joined would be skipped.
+      await kafka.groupJoined(env.KAFKA_CONSUMER_GROUP);
       await pollUntil("the dispatcher to index the pipeline", async () => {
         const n = await metric(ports.dispatcher, "tickwire_dispatcher_pipelines_indexed");
         return n >= 1 ? true : undefined;

@@ -86,16 +86,7 @@ Deno.test({
       const source = await call("POST", "/api/v1/signal-sources", { name: "tv" }, alice);
       assert.equal(source.status, 201);
       const hookPath = new URL(source.body.url).pathname;
-      await pollUntil("the dispatcher to join its group", async () => {
-        const admin = kafka.kafka.admin();
-        await admin.connect();
-        try {
-          const [group] = (await admin.describeGroups([env.KAFKA_CONSUMER_GROUP])).groups;
-          return group?.state === "Stable" ? true : undefined;
-        } finally {
-          await admin.disconnect();
-        }
-      }, { timeoutMs: 60_000 });
+      await kafka.groupJoined(env.KAFKA_CONSUMER_GROUP);
 
       await t.step("alice's TradingView alert runs alice's pipeline only", async () => {
         const res = await fetch(`${base}${hookPath}`, {
