@@ -3,6 +3,8 @@
  * create what is missing, leave what exists as it is, and say where it differs from the ask.
  */
 import type { Kafka } from "kafkajs";
+import type { Logger } from "./logging.ts";
+import { waitForService } from "./process.ts";
 
 /** A topic that must exist. */
 export interface TopicSpec {
@@ -67,4 +69,24 @@ export async function ensureTopics(
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Waits (see waitForService) until Kafka answers, `input` exists (another service creates it) and
+ * the service's own `deadLetter` topic exists, created with one partition when missing; throws
+ * once `signal` aborts.
+ */
+export async function waitForTopics(
+  kafka: Kafka,
+  topics: { input: string; deadLetter: string },
+  options: { signal: AbortSignal; log: Logger },
+): Promise<void> {
+  await waitForService(
+    "Kafka",
+    () =>
+      ensureTopics(kafka, [{ topic: topics.deadLetter, partitions: 1 }], {
+        require: [topics.input],
+      }),
+    options,
+  );
 }

@@ -2,15 +2,10 @@
 import { parseConfig } from "../../shared/config.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka } from "../../shared/kafka.ts";
-import { ensureTopics } from "../../shared/kafka_topics.ts";
+import { waitForTopics } from "../../shared/kafka_topics.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
 import { redisNames } from "../../shared/names.ts";
-import {
-  bootService,
-  exitOnConfigError,
-  exitProcess,
-  waitForService,
-} from "../../shared/process.ts";
+import { bootService, exitOnConfigError, exitProcess } from "../../shared/process.ts";
 import { connectStores, waitForStores } from "../../shared/stores.ts";
 import { logSummaries } from "../../shared/log_summary.ts";
 import { createDispatcher } from "./dispatcher.ts";
@@ -47,14 +42,10 @@ const server = serveMetrics(
 
 await waitForStores(stores, config, { signal, log, missing });
 try {
-  await waitForService(
-    "Kafka",
-    () =>
-      ensureTopics(kafka, [{ topic: config.KAFKA_DEAD_LETTER_TOPIC, partitions: 1 }], {
-        require: [config.KAFKA_SIGNAL_TOPIC],
-      }),
-    { signal, log },
-  );
+  await waitForTopics(kafka, {
+    input: config.KAFKA_SIGNAL_TOPIC,
+    deadLetter: config.KAFKA_DEAD_LETTER_TOPIC,
+  }, { signal, log });
   missing.delete("Kafka");
   log.info("Dispatcher consuming {topic} as {group}, metrics on :{port}", {
     topic: config.KAFKA_SIGNAL_TOPIC,

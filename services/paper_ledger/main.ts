@@ -9,15 +9,10 @@ import { parseConfig } from "../../shared/config.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
 import { deadLetterMessage } from "../../shared/kafka_dead_letter.ts";
-import { ensureTopics } from "../../shared/kafka_topics.ts";
+import { waitForTopics } from "../../shared/kafka_topics.ts";
 import { logSummaries } from "../../shared/log_summary.ts";
 import { MetricsRegistry, serveMetrics } from "../../shared/metrics.ts";
-import {
-  bootService,
-  exitOnConfigError,
-  exitProcess,
-  waitForService,
-} from "../../shared/process.ts";
+import { bootService, exitOnConfigError, exitProcess } from "../../shared/process.ts";
 import { closeStores, connectStores, waitForStores } from "../../shared/stores.ts";
 import { consumeBars } from "./consume_bars.ts";
 
@@ -59,14 +54,10 @@ try {
   });
   // The bar topic is the generator's (or `stack up`'s) to create; until it exists, wait and say
   // so in /readyz rather than exit into a restart loop.
-  await waitForService(
-    "Kafka",
-    () =>
-      ensureTopics(kafka, [{ topic: config.KAFKA_DEAD_LETTER_TOPIC, partitions: 1 }], {
-        require: [config.KAFKA_BAR_TOPIC],
-      }),
-    { signal, log },
-  );
+  await waitForTopics(kafka, {
+    input: config.KAFKA_BAR_TOPIC,
+    deadLetter: config.KAFKA_DEAD_LETTER_TOPIC,
+  }, { signal, log });
   logSummaries(log, [
     { label: "bars", read: () => metrics.bars.total(), rate: true },
     { label: "exits", read: () => metrics.exits.total() },
