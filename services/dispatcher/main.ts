@@ -17,7 +17,9 @@ const { log, signal } = await bootService({ service: "dispatcher", config });
 const stores = connectStores(config, { service: "dispatcher", log, announce: false });
 const { sql, redis } = stores;
 // What /readyz lists as missing: everything until each wait passes, and Kafka during an outage.
-const missing = new Set(["Postgres", "Redis", "Kafka"]);
+// Ready also waits for the consumer group's first assignment: before it, a new group's start is
+// not committed yet and a signal sent then would not be consumed (kafka_group_start.ts).
+const missing = new Set(["Postgres", "Redis", "Kafka", "Kafka consumer group"]);
 const kafka = createKafka({
   brokers: config.KAFKA_BOOTSTRAP_SERVERS,
   clientId: "tickwire-dispatcher",
@@ -31,6 +33,7 @@ const dispatcher = createDispatcher({
   names: redisNames(config.REDIS_KEY_PREFIX),
   log,
 });
+dispatcher.joined.then(() => missing.delete("Kafka consumer group"));
 // Served before the waits, so liveness answers while a dependency is still down. Once running,
 // a stalled dispatcher (progress.ts) is not ready either, and says why.
 const server = serveMetrics(
