@@ -7,6 +7,7 @@
  */
 import { parseConfig } from "../../shared/config.ts";
 import { errorMessage } from "../../shared/errors.ts";
+import { Partitioners } from "kafkajs";
 import { createKafka, logLevel } from "../../shared/kafka.ts";
 import { deadLetterMessage } from "../../shared/kafka_dead_letter.ts";
 import { waitForTopics } from "../../shared/kafka_topics.ts";
@@ -64,7 +65,11 @@ try {
     { label: "dead-lettered", read: () => metrics.invalid.total() },
   ], { everySeconds: config.LOG_SUMMARY_SECONDS, signal });
   // Idempotent, so the producer's own retries add no copy of a letter.
-  const letters = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const letters = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await letters.connect();
   await consumeBars({
     kafka,
