@@ -26,6 +26,12 @@ const UNREACHABLE =
 const RETRIABLE_ANSWER =
   /coordinator is not available|coordinator is loading|not the correct coordinator|group is rebalancing|leadership election|NOT_LEADER|not the leader|Response GroupCoordinator|Response JoinGroup|Response SyncGroup|Response Heartbeat|Restarting the consumer/i;
 
+// Said once per idempotent producer, at every start of every service. Tickwire bounds a send's
+// retries on purpose (a send that cannot complete fails, and its caller retries or reports it),
+// and no delivery guarantee here rests on the producer alone: each consumer of these topics is
+// idempotent by key (a signal's claim, a letter's coordinates, a bar's date).
+const BY_DESIGN = /Limiting retries for the idempotent producer/i;
+
 // kafkajs says "Starting" on every restart attempt too; only a joined group proves Kafka is back.
 const BACK = /joined the group/i;
 
@@ -53,7 +59,7 @@ export class KafkaLogFilter {
         };
       }
       // While it is down, every restart and retry line is the same outage again.
-      if (this.#down || RETRIABLE_ANSWER.test(text)) {
+      if (this.#down || RETRIABLE_ANSWER.test(text) || BY_DESIGN.test(text)) {
         return { level: "debug", message: entry.message };
       }
       return { level: entry.level <= 1 ? "error" : "warning", message: entry.message };

@@ -67,3 +67,14 @@ Deno.test("KafkaLogFilter: a crash while Kafka is up stays an error; rebalance a
     "debug",
   );
 });
+
+Deno.test("KafkaLogFilter: the bounded-retries notice of idempotent producers is debug", () => {
+  const filter = new KafkaLogFilter("k:9092");
+  const notice = {
+    level: 2,
+    namespace: "Producer",
+    message: "Limiting retries for the idempotent producer may invalidate EoS guarantees",
+  };
+  assert.equal(filter.decide(notice).level, "debug");
+  assert.equal(filter.down, false);
+});
