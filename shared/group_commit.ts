@@ -24,13 +24,26 @@ export interface GroupCommit<I, O> {
   submit(item: I): Promise<O>;
 }
 
+/** Items taken out of a group commit to go with another round trip; settle them once it is back. */
+export interface TakenItems<I, O> {
+  items: I[];
+  resolve(results: O[]): void;
+  reject(error: unknown): void;
+}
+
+/** A group commit whose waiting items another round trip may carry instead. */
+export interface SharedGroupCommit<I, O> extends GroupCommit<I, O> {
+  /** Takes every item waiting now (none in flight); the caller must settle them. */
+  takeWaiting(): TakenItems<I, O>;
+}
+
 /**
  * Creates a group commit around `flush`, which must return one result per item, in order.
  */
 export function createGroupCommit<I, O>(
   flush: (items: I[]) => Promise<O[]>,
   options: GroupCommitOptions<I> = {},
-): GroupCommit<I, O> {
+): SharedGroupCommit<I, O> {
   const maxBatch = options.maxBatch ?? 1000;
   const maxInFlight = options.maxInFlight ?? 1;
   const holdMs = options.holdMs ?? (() => 0);
@@ -41,13 +54,16 @@ export function createGroupCommit<I, O>(
   let scheduled = false;
   let holdTimer: ReturnType<typeof setTimeout> | undefined;
 
+  function settle(batch: Waiting[], results: O[]): void {
+    if (results.length !== batch.length) {
+      throw new Error(`Flush returned ${results.length} results for ${batch.length} items`);
+    }
+    batch.forEach((w, i) => w.resolve(results[i]!));
+  }
+
   async function flushBatch(batch: Waiting[]): Promise<void> {
     try {
-      const results = await flush(batch.map((w) => w.item));
-      if (results.length !== batch.length) {
-        throw new Error(`Flush returned ${results.length} results for ${batch.length} items`);
-      }
-      batch.forEach((w, i) => w.resolve(results[i]!));
+      settle(batch, await flush(batch.map((w) => w.item)));
     } catch (error) {
       for (const w of batch) w.reject(error);
     }
@@ -84,6 +100,25 @@ export function createGroupCommit<I, O>(
           queueMicrotask(pump);
         } else holdTimer ??= setTimeout(pump, hold);
       });
+    },
+    takeWaiting() {
+      const batch = waiting;
+      waiting = [];
+      clearTimeout(holdTimer);
+      holdTimer = undefined;
+      return {
+        items: batch.map((w) => w.item),
+        resolve(results) {
+          try {
+            settle(batch, results);
+          } catch (error) {
+            for (const w of batch) w.reject(error);
+          }
+        },
+        reject(error) {
+          for (const w of batch) w.reject(error);
+        },
+      };
     },
   };
 }

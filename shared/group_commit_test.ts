@@ -90,3 +90,24 @@ Deno.test("group commit: a held item waits for company, or goes alone when its t
   assert.ok(performance.now() - started >= 25, "went alone after its hold");
   assert.deepEqual(flushes, [["held 1", "now"], ["held 2"]]);
 });
+
+Deno.test("group commit: waiting items taken by another round trip are settled by it, not flushed", async () => {
+  const flushes: string[][] = [];
+  const commit = createGroupCommit((items: string[]) => {
+    flushes.push(items);
+    return Promise.resolve(items.map((i) => `flushed ${i}`));
+  }, { holdMs: () => 50 });
+  const a = commit.submit("a");
+  const b = commit.submit("b");
+  const taken = commit.takeWaiting();
+  assert.deepEqual(taken.items, ["a", "b"]);
+  taken.resolve(["carried a", "carried b"]);
+  assert.deepEqual(await Promise.all([a, b]), ["carried a", "carried b"]);
+  const c = commit.submit("c");
+  const failed = commit.takeWaiting();
+  failed.reject(new Error("read failed"));
+  await assert.rejects(c, /read failed/);
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  assert.deepEqual(flushes, [], "nothing was left to flush");
+  assert.deepEqual(commit.takeWaiting().items, []);
+});

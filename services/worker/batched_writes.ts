@@ -1,11 +1,15 @@
 /**
  * Every write the worker makes per entry, group-committed: starts and outcomes share one
- * statement per round trip ({@linkcode runExecutionRound}); exhausted executions, retry schedules,
- * dead letters and acknowledgements of entries moving together share one statement or one Redis
- * command each, so no stage pays a round trip per entry.
+ * statement per round trip ({@linkcode runExecutionRound}); acknowledgements ride on the next
+ * read; exhausted executions, retry schedules and dead letters of entries moving together share
+ * one statement or one Redis command each, so no stage pays a round trip per entry.
  */
 import type { Sql } from "../../shared/db.ts";
-import { createGroupCommit, type GroupCommit } from "../../shared/group_commit.ts";
+import {
+  createGroupCommit,
+  type GroupCommit,
+  type SharedGroupCommit,
+} from "../../shared/group_commit.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
 import { type DeadLetter, deadLetter } from "./dead_letter.ts";
@@ -25,7 +29,8 @@ export interface BatchedWrites {
   failExhausted: GroupCommit<Exhausted, boolean>;
   reschedule: GroupCommit<ScheduledRetry, void>;
   deadLetter: GroupCommit<DeadLetter, void>;
-  ack: GroupCommit<string, void>;
+  /** Acknowledgements: carried by the next read (`takeWaiting`), or sent alone after ACK_HOLD_MS. */
+  ack: SharedGroupCommit<string, void>;
 }
 
 /** Where the writes go. */
@@ -48,6 +53,14 @@ export interface BatchedWritesOptions {
  * it waits, its entry holds one of the worker's 2 × concurrency outcome slots, not a run slot.
  */
 export const FINISH_HOLD_MS = 20;
+
+/**
+ * Longest an acknowledgement waits to ride on the next read (XACK pipelined before XREADGROUP)
+ * before it is sent alone. A busy worker reads every few ms, so its acks cost no round trip of
+ * their own; an entry whose ack is lost (the process dies first) is reclaimed and acknowledged
+ * then, its execution being finished.
+ */
+export const ACK_HOLD_MS = 50;
 
 type RoundItem = { start: JobEntry } | { finish: Finish };
 
@@ -95,6 +108,8 @@ export function createBatchedWrites(
     ),
     reschedule: createGroupCommit(each((r: ScheduledRetry[]) => scheduleRetries(redis, names, r))),
     deadLetter: createGroupCommit(each((l: DeadLetter[]) => deadLetter(redis, names, l))),
-    ack: createGroupCommit(each((ids: string[]) => ack(redis, names, ids))),
+    ack: createGroupCommit(each((ids: string[]) => ack(redis, names, ids)), {
+      holdMs: () => ACK_HOLD_MS,
+    }),
   };
 }

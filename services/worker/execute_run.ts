@@ -44,6 +44,8 @@ export interface ExecuteRunOptions {
   stop: AbortSignal;
   /** Called once when the engine is done, before the outcome is written (or at once if stopped). */
   ran(): void;
+  /** Called once the outcome is recorded, before the entry is acknowledged (never if stopped). */
+  recorded(): void;
   options: { stepTimeoutSeconds: number; retryBaseSeconds: number; retryMaxSeconds: number };
 }
 
@@ -98,6 +100,7 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
     r.stop,
     log,
   );
+  r.recorded();
   if (!owned) {
     log.warn("Execution was taken over by another worker; its outcome here is discarded");
     return;

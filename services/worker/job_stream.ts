@@ -19,15 +19,21 @@ type RawEntry = [string, string[] | null];
 /** Creates the group (and stream) if missing; the dispatcher's sweep does the same. */
 export { ensureJobsGroup as ensureGroup } from "../../shared/executions/jobs_group.ts";
 
-/** Reads up to `count` new entries, blocking up to `blockMs` (use a connection of its own). */
+/**
+ * Reads up to `count` new entries, blocking up to `blockMs` (use a connection of its own). `acks`
+ * go first, in the same round trip (XACK pipelined before XREADGROUP); a failed XACK fails the read.
+ */
 export async function readNew(
   reader: Redis,
   names: Names,
   consumer: string,
   count: number,
   blockMs: number,
+  acks: readonly string[] = [],
 ): Promise<StreamEntry[]> {
-  const reply = await reader.xreadgroup(
+  const batch = reader.pipeline();
+  if (acks.length > 0) batch.xack(names.jobsStream, names.workersGroup, ...acks);
+  batch.xreadgroup(
     "GROUP",
     names.workersGroup,
     consumer,
@@ -38,7 +44,13 @@ export async function readNew(
     "STREAMS",
     names.jobsStream,
     ">",
-  ) as [string, RawEntry[]][] | null;
+  );
+  const results = await batch.exec();
+  const failed = results?.find(([error]) => error);
+  if (!results || failed) {
+    throw failed?.[0] ?? new Error(`Cannot read "${names.jobsStream}": the pipeline was discarded`);
+  }
+  const reply = results.at(-1)![1] as [string, RawEntry[]][] | null;
   return (reply?.[0]?.[1] ?? []).map(([id, fields]) => ({ id, fields, reclaimed: false }));
 }
 

@@ -192,6 +192,16 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       running = false;
       runSlots.release();
     };
+    // Once the outcome is recorded the entry holds no slot while its ack waits for the next read
+    // (a read that waited for that slot would wait for itself), and needs no heartbeat.
+    let held = true;
+    const recorded = () => {
+      if (!held) return;
+      held = false;
+      heldSlots.release();
+      runs.delete(execution.id);
+      metrics.inFlight.set(runs.size);
+    };
     const lost = new AbortController();
     runs.set(execution.id, { entryId, lost });
     metrics.inFlight.set(runs.size);
@@ -208,15 +218,14 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
         workerId: o.consumer,
         stop: AbortSignal.any([hardStop.signal, lost.signal]),
         ran,
+        recorded,
         options: o,
       });
     } catch (error) {
       log.error("Run of {id} failed: {error}", { id: execution.id, error });
     } finally {
       ran();
-      heldSlots.release();
-      runs.delete(execution.id);
-      metrics.inFlight.set(runs.size);
+      recorded();
     }
   }
 
@@ -266,7 +275,17 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
         if (reclaimed.length < count) nextReclaim = now + reclaimEveryMs;
         if (reclaimed.length > 0) return reclaimed;
       }
-      return await readNew(reader, names, o.consumer, count, o.blockMs);
+      // Acks waiting for company go with this read; if it fails, so do they (their entries stay
+      // pending, to be reclaimed and acknowledged then: their executions are finished).
+      const acks = writes.ack.takeWaiting();
+      try {
+        const entries = await readNew(reader, names, o.consumer, count, o.blockMs, acks.items);
+        acks.resolve(acks.items.map(() => undefined));
+        return entries;
+      } catch (error) {
+        acks.reject(error);
+        throw error;
+      }
     }
     log.info("Worker {consumer} started, concurrency {concurrency}", o);
     await runReadLoop({
