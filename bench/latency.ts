@@ -46,6 +46,15 @@ export type StartedLatency = ReturnType<typeof latencySummary> & {
   holds?: boolean;
   /** CPU over the paced window (dispatcher, worker, postgres, redis, kafka, bench), % of a core. */
   cpu?: CpuUse;
+  /** Signals/s the producer achieved (it falls behind on a loaded machine). */
+  achieved_rate?: number;
+  /** CPU µs each signal cost each process (from `cpu` and the achieved rate). */
+  cpu_us_per_signal?: Record<string, number>;
+  /**
+   * The rate the machine's cores could carry if the system (all but the bench) had them to
+   * itself: cores ÷ the CPU a signal costs. An upper bound: it assumes perfect packing.
+   */
+  cpu_bound_rate?: number;
 };
 
 /** What the section measured, by rate. */
@@ -181,12 +190,21 @@ export async function runLatency(
         kafka: () => pidsByCommand("kafka.Kafka"),
         bench: () => [Deno.pid],
       });
+      let paced;
       try {
-        await pace(rate, prefix, seconds, progress);
+        paced = await pace(rate, prefix, seconds, progress);
       } finally {
         clearInterval(sampler);
       }
       const cpu = await endCpu();
+      const perSignal = Object.fromEntries(
+        Object.entries(cpu.by_process).map(([name, pct]) => [
+          name,
+          Math.round((pct * 10_000) / Math.max(1, paced.achievedRate) * 10) / 10,
+        ]),
+      );
+      const systemUs = Object.entries(perSignal).filter(([name]) => name !== "bench")
+        .reduce((sum, [, us]) => sum + us, 0);
       const backlogEnd = await backlog();
       const expected = rate * seconds;
       await waitUntil(`${expected} executions started`, async () => {
@@ -208,6 +226,9 @@ export async function runLatency(
         backlog_samples: samples,
         holds: summary.p99_ms <= 150 && backlogEnd <= rate * 0.15,
         cpu,
+        achieved_rate: paced.achievedRate,
+        cpu_us_per_signal: perSignal,
+        cpu_bound_rate: Math.round((cpu.cores * 1_000_000) / Math.max(1, systemUs)),
       };
       log.info("Rate {rate}/s for {seconds} s: to started {latency}", {
         rate,

@@ -191,11 +191,12 @@ export function renderReport(r: BenchResults): string {
       ),
     );
   }
-  const e2e = Object.entries(r.latency_started ?? {}).filter(([, s]) => s.cpu);
+  const e2e = Object.entries(r.latency_started ?? {}).filter(([, s]) => s.cpu_us_per_signal);
   for (const [rate, s] of e2e) {
     lines.push(
       "",
-      `## End to end at ${fmt(+rate)} signals/s for ${s.seconds} s (1 dispatcher, 1 worker)`,
+      `## End to end at ${fmt(+rate)} signals/s for ${s.seconds} s (1 dispatcher, 1 worker; ` +
+        `achieved ${fmt(s.achieved_rate ?? NaN)}/s)`,
       "",
       `Signal → started p50 / p95 / p99: ${fmt(s.p50_ms)} / ${fmt(s.p95_ms)} / ${
         fmt(s.p99_ms)
@@ -207,6 +208,11 @@ export function renderReport(r: BenchResults): string {
       }% busy): ${
         Object.entries(s.cpu!.by_process).map(([name, pct]) => `${name} ${pct}%`).join(", ")
       }.`,
+      `CPU µs per signal: ${
+        Object.entries(s.cpu_us_per_signal!).map(([name, us]) => `${name} ${us}`).join(", ")
+      }; the ${s.cpu!.cores} cores could carry at most ~${
+        fmt(s.cpu_bound_rate ?? NaN)
+      } signals/s with the whole machine to the system (the bench and other load excluded).`,
     );
   }
   if (r.kafka_client) {
