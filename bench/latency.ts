@@ -48,7 +48,10 @@ export type StartedLatency = ReturnType<typeof latencySummary> & {
   cpu?: CpuUse;
   /** Signals/s the producer achieved (it falls behind on a loaded machine). */
   achieved_rate?: number;
-  /** CPU µs each signal cost each process (from `cpu` and the achieved rate). */
+  /**
+   * CPU µs a signal cost each process: its CPU over what it got through in the window (signals
+   * consumed for the dispatcher and Kafka, executions started for the worker, Postgres, Redis).
+   */
   cpu_us_per_signal?: Record<string, number>;
   /**
    * The rate the machine's cores could carry if the system (all but the bench) had them to
@@ -172,6 +175,9 @@ export async function runLatency(
       const startedTotal = async () =>
         (await worker.metrics()).get("tickwire_worker_jobs_started_total") ?? 0;
       const started0 = await startedTotal();
+      const consumedTotal = async () =>
+        (await dispatcher.metrics()).get("tickwire_dispatcher_signals_consumed_total") ?? 0;
+      const consumed0 = await consumedTotal();
       const backlog = async () => progress.sent - ((await startedTotal()) - started0);
       const samples: [number, number][] = [];
       const startMs = performance.now();
@@ -197,11 +203,20 @@ export async function runLatency(
         clearInterval(sampler);
       }
       const cpu = await endCpu();
+      const windowS = (performance.now() - startMs) / 1000;
+      // Each process's CPU over what it got through in the window: the dispatcher and Kafka per
+      // signal consumed, the worker, Postgres and Redis per execution started.
+      const consumedPerS = ((await consumedTotal()) - consumed0) / windowS;
+      const startedPerS = ((await startedTotal()) - started0) / windowS;
       const perSignal = Object.fromEntries(
-        Object.entries(cpu.by_process).map(([name, pct]) => [
-          name,
-          Math.round((pct * 10_000) / Math.max(1, paced.achievedRate) * 10) / 10,
-        ]),
+        Object.entries(cpu.by_process).map(([name, pct]) => {
+          const perS = name === "dispatcher" || name === "kafka"
+            ? consumedPerS
+            : name === "bench"
+            ? paced.achievedRate
+            : startedPerS;
+          return [name, Math.round((pct * 10_000) / Math.max(1, perS) * 10) / 10];
+        }),
       );
       const systemUs = Object.entries(perSignal).filter(([name]) => name !== "bench")
         .reduce((sum, [, us]) => sum + us, 0);
