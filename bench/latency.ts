@@ -44,13 +44,17 @@ export type StartedLatency = ReturnType<typeof latencySummary> & {
   backlog_samples?: [number, number][];
   /** p99 ≤ 150 ms and an end backlog under 150 ms of signals. */
   holds?: boolean;
-  /** CPU over the paced window (dispatcher, worker, postgres, redis, kafka, bench), % of a core. */
+  /**
+   * CPU over the paced window, % of a core: dispatcher, worker, the Postgres backends of each,
+   * Redis, Kafka (the broker: shared with whatever else uses it) and the bench (the producer).
+   */
   cpu?: CpuUse;
   /** Signals/s the producer achieved (it falls behind on a loaded machine). */
   achieved_rate?: number;
   /**
    * CPU µs a signal cost each process: its CPU over what it got through in the window (signals
-   * consumed for the dispatcher and Kafka, executions started for the worker, Postgres, Redis).
+   * consumed for the dispatcher, its Postgres backends and Kafka; executions started for the
+   * worker, its backends and Redis).
    */
   cpu_us_per_signal?: Record<string, number>;
   /**
@@ -185,13 +189,17 @@ export async function runLatency(
         backlog().then((b) => samples.push([Math.round((performance.now() - startMs) / 1000), b]))
           .catch(() => {});
       }, 5000);
+      const backends = async (application: string) =>
+        (await sql<{ pid: number }[]>`
+          select pid from pg_stat_activity
+          where datname = current_database() and application_name = ${application}`)
+          .map((r) => r.pid);
       const endCpu = await measureCpu({
         dispatcher: () => [dispatcher.child.pid],
         worker: () => [worker.child.pid],
-        postgres: async () =>
-          (await sql<{ pid: number }[]>`
-            select pid from pg_stat_activity where datname = current_database()
-              and pid <> pg_backend_pid()`).map((r) => r.pid),
+        // Postgres backends by the service they serve (application_name tickwire-<service>).
+        "postgres (dispatcher)": () => backends("tickwire-dispatcher"),
+        "postgres (worker)": () => backends("tickwire-worker"),
         redis: () => pidsByCommand("redis-server"),
         kafka: () => pidsByCommand("kafka.Kafka"),
         bench: () => [Deno.pid],
@@ -210,7 +218,7 @@ export async function runLatency(
       const startedPerS = ((await startedTotal()) - started0) / windowS;
       const perSignal = Object.fromEntries(
         Object.entries(cpu.by_process).map(([name, pct]) => {
-          const perS = name === "dispatcher" || name === "kafka"
+          const perS = ["dispatcher", "postgres (dispatcher)", "kafka"].includes(name)
             ? consumedPerS
             : name === "bench"
             ? paced.achievedRate

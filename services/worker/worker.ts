@@ -7,8 +7,8 @@
  * read ({@linkcode runReadLoop}) → start (one compare-and-set per group of deliveries) → run
  * ({@linkcode executeRun}) → record, all writes group-committed ({@linkcode createBatchedWrites}).
  * The read loop reads again as soon as a slot is free; the starts of entries just read and the
- * outcomes of runs just ended go in one statement, and acks, retries and dead letters of entries
- * moving together share one Redis round trip each.
+ * outcomes of runs just ended go in one statement, acks ride on the next read, and retries and
+ * dead letters of entries moving together share one Redis round trip each.
  *
  * Slots: an entry holds a run slot from its read (start still in flight) until its run is over,
  * so at most `concurrency` pipelines run at once and never more are read than can run; it holds a
