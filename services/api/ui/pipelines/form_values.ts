@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { PipelineBody } from "../../../../shared/schemas/pipeline_request.ts";
 import { zodDetails } from "../../api_error.ts";
 import type { PipelineRow } from "../../pipeline_store.ts";
+import type { FieldErrors } from "../form_field.tsx";
 import { paramFields, paramText, paramValue } from "./agent_params.ts";
 import {
   defaultListen,
@@ -184,9 +185,6 @@ export function bodyFromValues(v: PipelineFormValues): Record<string, unknown> {
     max_attempts: numberOr(v.max_attempts),
   };
 }
-
-/** Field errors by input name ("name", "scanner_tickers", "step.<key>.param.<name>", "form"). */
-export type FieldErrors = Record<string, string>;
 
 /** Where an issue of the body schema shows: the input it is about. */
 export function fieldOf(path: string, steps: StepValues[]): string {

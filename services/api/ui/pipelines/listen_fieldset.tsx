@@ -3,7 +3,7 @@
  * checked), and an optional k-of-n confluence whose sources are picked one row each, so their
  * order (for "in this order") is the rows' order. Works without JavaScript: every row is there.
  */
-import type { FieldErrors } from "./form_values.ts";
+import { fieldAria, FieldError, type FieldErrors, InputField } from "../form_field.tsx";
 import type { ListenValues } from "./listen_values.ts";
 import type { SourceChoice } from "./source_choices.ts";
 
@@ -13,14 +13,6 @@ const MAX_ROWS = 10;
 const SPARE_ROWS = 2;
 
 const KIND_LABEL = { webhook: "webhook", scanner: "your scanner", public: "public scanner" };
-
-function Problem(props: { name: string; errors: FieldErrors }) {
-  const message = props.errors[props.name];
-  return message ? <p class="error" id={`${props.name}-error`}>{message}</p> : null;
-}
-
-const described = (name: string, errors: FieldErrors) =>
-  errors[name] ? { "aria-invalid": "true", "aria-describedby": `${name}-error` } : {};
 
 /** Props of {@linkcode ListenFieldset}. */
 export interface ListenFieldsetProps {
@@ -42,8 +34,8 @@ export function ListenFieldset(props: ListenFieldsetProps) {
         <input type="checkbox" name="listen_public" checked={v.public} /> Public signals{" "}
         <span class="muted">(the built-in scanners)</span>
       </label>
-      <Problem name="listen_public" errors={errors} />
-      <fieldset {...described("listen_sources", errors)}>
+      <FieldError name="listen_public" errors={errors} />
+      <fieldset {...fieldAria("listen_sources", errors)}>
         <legend>Your sources</legend>
         <label class="choice">
           <input type="radio" name="listen_mode" value="all" checked={v.mode === "all"} />{" "}
@@ -76,7 +68,7 @@ export function ListenFieldset(props: ListenFieldsetProps) {
               ))}
             </div>
           )}
-        <Problem name="listen_sources" errors={errors} />
+        <FieldError name="listen_sources" errors={errors} />
       </fieldset>
       <fieldset>
         <legend>Confluence</legend>
@@ -89,30 +81,22 @@ export function ListenFieldset(props: ListenFieldsetProps) {
           pipeline then runs once, with the signals that formed it.
         </p>
         <div class="grid2">
-          <div class="field">
-            <label for="confluence_k">Sources that must agree (k)</label>
-            <input
-              id="confluence_k"
-              name="confluence_k"
-              inputmode="numeric"
-              value={v.k}
-              {...described("confluence_k", errors)}
-            />
-            <Problem name="confluence_k" errors={errors} />
-          </div>
-          <div class="field">
-            <label for="confluence_within">Within (seconds)</label>
-            <input
-              id="confluence_within"
-              name="confluence_within"
-              inputmode="numeric"
-              value={v.within}
-              {...described("confluence_within", errors)}
-            />
-            <Problem name="confluence_within" errors={errors} />
-          </div>
+          <InputField
+            label="Sources that must agree (k)"
+            name="confluence_k"
+            errors={errors}
+            inputmode="numeric"
+            value={v.k}
+          />
+          <InputField
+            label="Within (seconds)"
+            name="confluence_within"
+            errors={errors}
+            inputmode="numeric"
+            value={v.within}
+          />
         </div>
-        <div class="confluence-rows" {...described("confluence_of", errors)}>
+        <div class="confluence-rows" {...fieldAria("confluence_of", errors)}>
           {Array.from({ length: rows }, (_, i) => (
             <div class="field">
               <label for={`confluence_of_${i + 1}`}>Confluence source {i + 1}</label>
@@ -130,12 +114,12 @@ export function ListenFieldset(props: ListenFieldsetProps) {
             </div>
           ))}
         </div>
-        <Problem name="confluence_of" errors={errors} />
+        <FieldError name="confluence_of" errors={errors} />
         <label>
           <input type="checkbox" name="confluence_ordered" checked={v.ordered} />{" "}
           In this order (source 1 first)
         </label>
-        <Problem name="confluence_ordered" errors={errors} />
+        <FieldError name="confluence_ordered" errors={errors} />
       </fieldset>
     </fieldset>
   );

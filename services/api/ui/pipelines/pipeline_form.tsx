@@ -1,8 +1,9 @@
 /** The pipeline form (create and edit): every field labelled, its error beside it, values kept. */
 import { OVERLAP_POLICIES, TRIGGER_MODES } from "../../../../shared/schemas/pipeline.ts";
 import { SIGNAL_TYPES } from "../../../../shared/schemas/signal.ts";
+import { Field, fieldAria, FieldError, type FieldErrors, InputField } from "../form_field.tsx";
 import { CsrfField } from "../layout.tsx";
-import type { FieldErrors, PipelineFormValues } from "./form_values.ts";
+import type { PipelineFormValues } from "./form_values.ts";
 import { ListenFieldset } from "./listen_fieldset.tsx";
 import type { SourceChoice } from "./source_choices.ts";
 import { StepEditor } from "./step_editor.tsx";
@@ -23,18 +24,6 @@ export interface PipelineFormProps {
   addAgent?: string | undefined;
 }
 
-function FieldError(props: { name: string; errors: FieldErrors }) {
-  const message = props.errors[props.name];
-  return message ? <p class="error" id={`${props.name}-error`}>{message}</p> : null;
-}
-
-const invalid = (name: string, errors: FieldErrors, hint?: string) =>
-  errors[name]
-    ? { "aria-invalid": "true", "aria-describedby": `${name}-error` }
-    : hint
-    ? { "aria-describedby": hint }
-    : {};
-
 /** The form. */
 export function PipelineForm(props: PipelineFormProps) {
   const { values: v, errors } = props;
@@ -54,30 +43,18 @@ export function PipelineForm(props: PipelineFormProps) {
         <p class="alert" role="alert">The pipeline was not saved: fix the fields marked below.</p>
       )}
       <div class="grid2">
-        <div class="field">
-          <label for="name">Name</label>
-          <input id="name" name="name" value={v.name} required {...invalid("name", errors)} />
-          <FieldError name="name" errors={errors} />
-        </div>
-        <div class="field">
-          <label for="trigger_mode">Trigger mode</label>
-          <select id="trigger_mode" name="trigger_mode" {...invalid("trigger_mode", errors)}>
-            {TRIGGER_MODES.map((m) => <option value={m} selected={m === v.trigger_mode}>{m}
-            </option>)}
-          </select>
-          <FieldError name="trigger_mode" errors={errors} />
-        </div>
+        <InputField label="Name" name="name" errors={errors} value={v.name} required />
+        <Field label="Trigger mode" name="trigger_mode" errors={errors}>
+          {(d) => (
+            <select id="trigger_mode" name="trigger_mode" {...d}>
+              {TRIGGER_MODES.map((m) => (
+                <option value={m} selected={m === v.trigger_mode}>{m}</option>
+              ))}
+            </select>
+          )}
+        </Field>
       </div>
-      <div class="field">
-        <label for="description">Description</label>
-        <input
-          id="description"
-          name="description"
-          value={v.description}
-          {...invalid("description", errors)}
-        />
-        <FieldError name="description" errors={errors} />
-      </div>
+      <InputField label="Description" name="description" errors={errors} value={v.description} />
       <div class="grid2">
         <div class="field">
           <label for="scanner_tickers">Scanner tickers</label>
@@ -85,7 +62,7 @@ export function PipelineForm(props: PipelineFormProps) {
             id="scanner_tickers"
             name="scanner_tickers"
             multiple
-            {...invalid("scanner_tickers", errors, "scanner_tickers-hint")}
+            {...fieldAria("scanner_tickers", errors, "scanner_tickers-hint")}
           >
             {tickers.map((t) => (
               <option value={t} selected={v.scanner_tickers.includes(t)}>{t}</option>
@@ -119,28 +96,20 @@ export function PipelineForm(props: PipelineFormProps) {
               <option value="cron" selected={v.schedule_kind === "cron"}>on a cron schedule</option>
             </select>
           </div>
-          <div class="field">
-            <label for="every_seconds">Every (seconds)</label>
-            <input
-              id="every_seconds"
-              name="every_seconds"
-              inputmode="numeric"
-              value={v.every_seconds}
-              {...invalid("every_seconds", errors)}
-            />
-            <FieldError name="every_seconds" errors={errors} />
-          </div>
-          <div class="field">
-            <label for="cron">Cron expression</label>
-            <input
-              id="cron"
-              name="cron"
-              value={v.cron}
-              placeholder="*/5 * * * *"
-              {...invalid("cron", errors)}
-            />
-            <FieldError name="cron" errors={errors} />
-          </div>
+          <InputField
+            label="Every (seconds)"
+            name="every_seconds"
+            errors={errors}
+            inputmode="numeric"
+            value={v.every_seconds}
+          />
+          <InputField
+            label="Cron expression"
+            name="cron"
+            errors={errors}
+            value={v.cron}
+            placeholder="*/5 * * * *"
+          />
         </div>
       </fieldset>
 
@@ -162,41 +131,29 @@ export function PipelineForm(props: PipelineFormProps) {
             ))}
             <FieldError name="signal_types" errors={errors} />
           </fieldset>
-          <div class="field">
-            <label for="min_confidence">Min confidence</label>
-            <input
-              id="min_confidence"
-              name="min_confidence"
-              inputmode="decimal"
-              value={v.min_confidence}
-              placeholder="0–100"
-              {...invalid("min_confidence", errors)}
-            />
-            <FieldError name="min_confidence" errors={errors} />
-          </div>
-          <div class="field">
-            <label for="scanners">Scanners</label>
-            <input
-              id="scanners"
-              name="scanners"
-              value={v.scanners}
-              placeholder="e.g. golden_cross, rsi"
-              {...invalid("scanners", errors)}
-            />
-            <FieldError name="scanners" errors={errors} />
-          </div>
-          <div class="field">
-            <label for="max_signal_age_seconds">Max signal age (seconds)</label>
-            <input
-              id="max_signal_age_seconds"
-              name="max_signal_age_seconds"
-              inputmode="numeric"
-              value={v.max_signal_age_seconds}
-              placeholder="no limit"
-              {...invalid("max_signal_age_seconds", errors)}
-            />
-            <FieldError name="max_signal_age_seconds" errors={errors} />
-          </div>
+          <InputField
+            label="Min confidence"
+            name="min_confidence"
+            errors={errors}
+            inputmode="decimal"
+            value={v.min_confidence}
+            placeholder="0–100"
+          />
+          <InputField
+            label="Scanners"
+            name="scanners"
+            errors={errors}
+            value={v.scanners}
+            placeholder="e.g. golden_cross, rsi"
+          />
+          <InputField
+            label="Max signal age (seconds)"
+            name="max_signal_age_seconds"
+            errors={errors}
+            inputmode="numeric"
+            value={v.max_signal_age_seconds}
+            placeholder="no limit"
+          />
         </div>
       </fieldset>
       <ListenFieldset
@@ -206,26 +163,22 @@ export function PipelineForm(props: PipelineFormProps) {
       />
 
       <div class="grid2">
-        <div class="field">
-          <label for="overlap_policy">Overlap policy</label>
-          <select id="overlap_policy" name="overlap_policy" {...invalid("overlap_policy", errors)}>
-            {OVERLAP_POLICIES.map((p) => (
-              <option value={p} selected={p === v.overlap_policy}>{p}</option>
-            ))}
-          </select>
-          <FieldError name="overlap_policy" errors={errors} />
-        </div>
-        <div class="field">
-          <label for="max_attempts">Max attempts</label>
-          <input
-            id="max_attempts"
-            name="max_attempts"
-            inputmode="numeric"
-            value={v.max_attempts}
-            {...invalid("max_attempts", errors)}
-          />
-          <FieldError name="max_attempts" errors={errors} />
-        </div>
+        <Field label="Overlap policy" name="overlap_policy" errors={errors}>
+          {(d) => (
+            <select id="overlap_policy" name="overlap_policy" {...d}>
+              {OVERLAP_POLICIES.map((p) => (
+                <option value={p} selected={p === v.overlap_policy}>{p}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <InputField
+          label="Max attempts"
+          name="max_attempts"
+          errors={errors}
+          inputmode="numeric"
+          value={v.max_attempts}
+        />
       </div>
       <div class="field">
         <label>

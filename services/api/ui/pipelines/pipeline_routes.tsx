@@ -19,12 +19,12 @@ import { ExecutionRows } from "../executions/executions_rows.tsx";
 import { Layout } from "../layout.tsx";
 import { changeStream } from "../live/change_stream.ts";
 import { pipelineTopic } from "../live/live_hub.ts";
+import type { FieldErrors } from "../form_field.tsx";
 import { NotFoundPage } from "../not_found_page.tsx";
 import { csrfToken } from "../session/cookies.ts";
 import type { UiDeps, UiEnv } from "../ui_env.ts";
 import {
   emptyValues,
-  type FieldErrors,
   type FormBody,
   parseValues,
   type PipelineFormValues,

@@ -1,6 +1,7 @@
 /** The step editor: one fieldset per step with its agent's param inputs, move and remove buttons. */
 import { agentChoices, type ParamField, paramFields } from "./agent_params.ts";
-import type { FieldErrors, StepValues } from "./form_values.ts";
+import type { FieldErrors } from "../form_field.tsx";
+import type { StepValues } from "./form_values.ts";
 
 function Error(props: { id: string; message: string | undefined }) {
   return props.message ? <p class="error" id={props.id}>{props.message}</p> : null;

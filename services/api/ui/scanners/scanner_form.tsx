@@ -1,6 +1,6 @@
 /** The scanner form (create and edit): every field labelled, its error beside it, values kept. */
 import { SIGNAL_TYPES } from "../../../../shared/schemas/signal.ts";
-import { Field, type FieldErrors } from "../form_field.tsx";
+import { Field, type FieldErrors, InputField } from "../form_field.tsx";
 import { CsrfField } from "../layout.tsx";
 import type { ScannerFormValues } from "./scanner_values.ts";
 
@@ -28,14 +28,15 @@ export function ScannerForm(props: ScannerFormProps) {
         <p class="alert" role="alert">The scanner was not saved: fix the fields marked below.</p>
       )}
       <div class="grid2">
-        <Field label="Name" name="name" errors={errors}>
-          {(d) => <input id="name" name="name" value={v.name} required {...d} />}
-        </Field>
-        <Field label="Tickers" name="tickers" errors={errors} hint="Separated by commas.">
-          {(d) => (
-            <input id="tickers" name="tickers" value={v.tickers} placeholder="AAPL, MSFT" {...d} />
-          )}
-        </Field>
+        <InputField label="Name" name="name" errors={errors} value={v.name} required />
+        <InputField
+          label="Tickers"
+          name="tickers"
+          errors={errors}
+          hint="Separated by commas."
+          value={v.tickers}
+          placeholder="AAPL, MSFT"
+        />
       </div>
       <Field label="Expression" name="expression" errors={errors} hint={EXPRESSION_HINT}>
         {(d) => (
@@ -64,17 +65,14 @@ export function ScannerForm(props: ScannerFormProps) {
             </select>
           )}
         </Field>
-        <Field label="Confidence" name="confidence" errors={errors} hint="0–100, on every signal.">
-          {(d) => (
-            <input
-              id="confidence"
-              name="confidence"
-              inputmode="decimal"
-              value={v.confidence}
-              {...d}
-            />
-          )}
-        </Field>
+        <InputField
+          label="Confidence"
+          name="confidence"
+          errors={errors}
+          hint="0–100, on every signal."
+          inputmode="decimal"
+          value={v.confidence}
+        />
       </div>
       <div class="field">
         <label>

@@ -1,4 +1,5 @@
 /** The sign-in form: one form, two buttons ("Sign in", "Create account"). */
+import { InputField } from "../form_field.tsx";
 import { CsrfField, Layout } from "../layout.tsx";
 
 /** Props of {@linkcode SignInPage}. */
@@ -24,36 +25,25 @@ export function SignInPage(props: SignInPageProps) {
         <form method="post" action="/sign-in" class="stack">
           <CsrfField csrf={props.csrf} />
           {props.next && <input type="hidden" name="next" value={props.next} />}
-          <div class="field">
-            <label for="email">Email</label>
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autocomplete="username"
-              required
-              value={props.email ?? ""}
-              aria-invalid={fields.email ? "true" : undefined}
-              aria-describedby={fields.email ? "email-error" : undefined}
-            />
-            {fields.email && <p class="error" id="email-error">{fields.email}</p>}
-          </div>
-          <div class="field">
-            <label for="password">Password</label>
-            <input
-              id="password"
-              name="password"
-              type="password"
-              autocomplete="current-password"
-              required
-              minlength={8}
-              aria-invalid={fields.password ? "true" : undefined}
-              aria-describedby={fields.password ? "password-error" : "password-hint"}
-            />
-            {fields.password
-              ? <p class="error" id="password-error">{fields.password}</p>
-              : <p class="hint" id="password-hint">At least 8 characters.</p>}
-          </div>
+          <InputField
+            label="Email"
+            name="email"
+            errors={fields}
+            type="email"
+            autocomplete="username"
+            required
+            value={props.email ?? ""}
+          />
+          <InputField
+            label="Password"
+            name="password"
+            errors={fields}
+            hint="At least 8 characters."
+            type="password"
+            autocomplete="current-password"
+            required
+            minlength={8}
+          />
           <div class="actions">
             <button type="submit">Sign in</button>
             <button type="submit" class="secondary" formaction="/register">Create account</button>

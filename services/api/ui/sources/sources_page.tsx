@@ -2,7 +2,7 @@
 import type { SignalSourceRow } from "../../signal_source_store.ts";
 import { webhookUrl } from "../../signal_source_secrets.ts";
 import { ago } from "../format.ts";
-import { Field, type FieldErrors } from "../form_field.tsx";
+import { type FieldErrors, InputField } from "../form_field.tsx";
 import { CsrfField } from "../layout.tsx";
 import type { SourceFormValues } from "./source_settings.ts";
 
@@ -78,55 +78,33 @@ export function SourcesPage(props: SourcesPageProps) {
         <CsrfField csrf={props.csrf} />
         {errors.form && <p class="alert" role="alert">{errors.form}</p>}
         <div class="grid2">
-          <Field label="Name" name="name" errors={errors}>
-            {(d) => <input id="name" name="name" value={v.name} required {...d} />}
-          </Field>
-          <Field
+          <InputField label="Name" name="name" errors={errors} value={v.name} required />
+          <InputField
             label="Max lag (seconds)"
             name="max_lag_seconds"
             errors={errors}
             hint="Alerts whose timestamp is older are rejected as stale. Blank: no limit."
-          >
-            {(d) => (
-              <input
-                id="max_lag_seconds"
-                name="max_lag_seconds"
-                inputmode="numeric"
-                value={v.max_lag_seconds}
-                placeholder="no limit"
-                {...d}
-              />
-            )}
-          </Field>
-          <Field label="Alerts per minute" name="max_per_minute" errors={errors}>
-            {(d) => (
-              <input
-                id="max_per_minute"
-                name="max_per_minute"
-                inputmode="numeric"
-                value={v.max_per_minute}
-                placeholder="60"
-                {...d}
-              />
-            )}
-          </Field>
-          <Field
+            inputmode="numeric"
+            value={v.max_lag_seconds}
+            placeholder="no limit"
+          />
+          <InputField
+            label="Alerts per minute"
+            name="max_per_minute"
+            errors={errors}
+            inputmode="numeric"
+            value={v.max_per_minute}
+            placeholder="60"
+          />
+          <InputField
             label="Duplicate window (seconds)"
             name="dedup_window_seconds"
             errors={errors}
             hint="A repeated alert_id, or the same content, within it counts once."
-          >
-            {(d) => (
-              <input
-                id="dedup_window_seconds"
-                name="dedup_window_seconds"
-                inputmode="numeric"
-                value={v.dedup_window_seconds}
-                placeholder="86400"
-                {...d}
-              />
-            )}
-          </Field>
+            inputmode="numeric"
+            value={v.dedup_window_seconds}
+            placeholder="86400"
+          />
         </div>
         <div class="actions">
           <button type="submit">Create source</button>
