@@ -9,6 +9,7 @@ export const SECTIONS = [
   "memory",
   "backtest",
   "kafka-client",
+  "scanners",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 

@@ -1,6 +1,7 @@
 /**
  * `deno task bench [flags]`: measures the dispatcher, latency, database statements, workers
- * against BullMQ, memory, a 100-ticker backtest and the Kafka clients' consume path on this machine's stack (`deno task stack up`), then writes
+ * against BullMQ, memory, a 100-ticker backtest, the Kafka clients' consume path and the user
+ * expression scanners' cost per live bar on this machine's stack (`deno task stack up`), then writes
  * `<out>/latest.json` and `<out>/latest.md`. Sections not run keep their values from the last
  * latest.json. Everything a section creates is removed when it ends, failed or not.
  */
@@ -20,6 +21,7 @@ import { runThroughput } from "./throughput.ts";
 import { runWorkers } from "./workers.ts";
 import { runBacktestBench } from "./backtest.ts";
 import { runKafkaClient } from "./kafka_client.ts";
+import { runScannerBench } from "./scanners.ts";
 
 let args;
 try {
@@ -91,6 +93,10 @@ const sections = {
   },
   "kafka-client": async () => {
     results.kafka_client = await runKafkaClient(args, signal, log);
+  },
+  scanners: () => {
+    results.scanners = runScannerBench();
+    return Promise.resolve();
   },
 };
 

@@ -6,6 +6,7 @@ import type { WorkersResult } from "./workers.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { BacktestBench } from "./backtest.ts";
 import type { KafkaClientResult } from "./kafka_client.ts";
+import type { ScannerBench } from "./scanners.ts";
 
 /** Everything a bench run writes to latest.json (sections not run keep their last values). */
 export interface BenchResults {
@@ -32,6 +33,8 @@ export interface BenchResults {
   backtest?: BacktestBench;
   /** The dispatcher's consume path, kafkajs against @platformatic/kafka. */
   kafka_client?: KafkaClientResult;
+  /** A user expression scanner's cost per live bar, whole window against last bar only. */
+  scanners?: ScannerBench;
 }
 
 interface Target {
@@ -232,6 +235,28 @@ export function renderReport(r: BenchResults): string {
       client("@platformatic/kafka", k.platformatic),
       "",
       `@platformatic/kafka ÷ kafkajs: ${k.ratio}×.`,
+    );
+  }
+  if (r.scanners) {
+    const s = r.scanners;
+    lines.push(
+      "",
+      `## User expression scanners: µs per live bar of one ticker (${s.window_bars}-bar window, ` +
+        `median of ${s.runs} rounds)`,
+      "",
+      "| expression | cost/bar | whole window | last bar only | × |",
+      "| --- | --- | --- | --- | --- |",
+      ...s.expressions.map((e) =>
+        `| \`${e.expression}\` | ${e.cost} | ${fmt(e.whole_window_us)} | ${
+          fmt(e.last_bar_us)
+        } | ${e.speedup} |`
+      ),
+      "",
+      `One user at the caps (every scanner the costliest, on every ticker): ${
+        fmt(s.user_at_caps_ms.whole_window)
+      } ms per live day over the whole window, ${
+        fmt(s.user_at_caps_ms.last_bar)
+      } ms last bar only.`,
     );
   }
   if (r.memory) {

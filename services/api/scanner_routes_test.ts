@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { writeBars } from "../../shared/market/bars_store.ts";
 import type { Bar } from "../../shared/market/bar.ts";
+import { MAX_SCANNERS_PER_USER } from "../../shared/schemas/user_scanner.ts";
 import { createTestApi } from "./test_api.ts";
 
 const body = {
@@ -82,4 +83,21 @@ Deno.test("scanners: create, owner-scoped, preview lists the fire dates on store
     (await api.call("GET", "/api/v1/scanners", { token: bob.token })).body.items.length,
     0,
   );
+});
+
+Deno.test("scanners: a user may have at most MAX_SCANNERS_PER_USER; others are not counted", async () => {
+  await using api = await createTestApi();
+  const alice = await api.user();
+  const bob = await api.user();
+  const create = (token: string, i: number) =>
+    api.call("POST", "/api/v1/scanners", { token, body: { ...body, name: `s${i}` } });
+  for (let i = 0; i < MAX_SCANNERS_PER_USER; i++) {
+    assert.equal((await create(alice.token, i)).status, 201, `scanner ${i}`);
+  }
+  const over = await create(alice.token, MAX_SCANNERS_PER_USER);
+  assert.equal(over.status, 409);
+  assert.equal(over.body.error, `A user may have at most ${MAX_SCANNERS_PER_USER} scanners`);
+  assert.equal((await create(bob.token, 0)).status, 201, "bob's count is his own");
+  const { items } = (await api.call("GET", "/api/v1/scanners", { token: alice.token })).body;
+  assert.equal(items.length, MAX_SCANNERS_PER_USER);
 });

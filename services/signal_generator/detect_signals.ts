@@ -36,7 +36,7 @@ export function detectSignals(
   const prices = pricesOf(bars, priceColumn);
   const found: { index: number; order: number; signal: DetectedSignal }[] = [];
   scanners.forEach((scanner, order) => {
-    for (const hit of scanner.scan(prices, bars)) {
+    for (const hit of scanner.scan(prices, bars, fromIndex)) {
       if (hit.index < fromIndex) continue;
       const bar = bars[hit.index]!;
       found.push({

@@ -48,7 +48,8 @@ export function loadUserScanner(row: UserScanner, priceColumn: PriceColumn): Loa
 
 /**
  * The signed private signals of one live day: each user scanner on each of its tickers that
- * traded, over that ticker's history (oldest first), firing on the day's own bar.
+ * traded, over that ticker's history (oldest first), firing on the day's own bar; the expression
+ * is evaluated on that bar only (evaluateTail), so a window function costs its period once a day.
  */
 export function userScannerSignals(
   day: readonly Bar[],

@@ -2,7 +2,8 @@
  * Scanner expressions: a declarative language over daily bars, parsed by the rule parser (with
  * function calls enabled) and checked here before anything runs. Nothing a user writes is ever
  * executed as code; the checked tree is evaluated over whole series by
- * {@linkcode evaluateExpression}.
+ * {@linkcode evaluateExpression} (preview, replay), or over the last bars only by
+ * {@linkcode evaluateTail} (the live generator).
  *
  * `crossover(sma(close, 50), sma(close, 200))`, `rsi(close, 14) crosses below 70`,
  * `close > bollinger_upper(close, 20, 2) and volume > sma(volume, 20) * 1.5`.
@@ -175,50 +176,82 @@ export function evaluateExpression(
   bars: readonly Bar[],
   priceColumn: PriceColumn = "close",
 ): BooleanSeries {
-  const length = bars.length;
-  const broadcast = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : new Array(length).fill(v));
-  const evaluate = (node: RuleNode): Value => {
+  return evaluateTail(expression, bars, bars.length, priceColumn);
+}
+
+/**
+ * The expression's truth on the last `count` bars only (the live generator asks for 1), each
+ * function computed over no more bars than those values need: its own lookback
+ * (`SeriesFunction.lookback`) before them, or the whole history for the recursive ones (EMA,
+ * RSI, MACD, ATR) and crossings, whose last value depends on all of it. So a window function
+ * costs its period once per bar asked for, not once per bar of the history; the values are
+ * those of {@linkcode evaluateExpression} at the same bars.
+ */
+export function evaluateTail(
+  expression: CompiledExpression,
+  bars: readonly Bar[],
+  count: number,
+  priceColumn: PriceColumn = "close",
+): BooleanSeries {
+  const evaluate = (node: RuleNode, need: number): Value => {
+    const broadcast = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : new Array(need).fill(v));
     switch (node.kind) {
       case "literal":
         return node.value as number | boolean;
       case "path": {
         const field = node.path[0] === "close" ? priceColumn : node.path[0] as keyof Bar;
-        return bars.map((b) => b[field] as number);
+        return bars.slice(bars.length - need).map((b) => b[field] as number);
       }
       case "not":
-        return broadcast(evaluate(node.operand) as boolean | boolean[]).map((v) => !v);
+        return broadcast(evaluate(node.operand, need) as boolean | boolean[]).map((v) => !v);
       case "negate":
-        return broadcast(evaluate(node.operand) as number | NumberSeries).map((v) =>
+        return broadcast(evaluate(node.operand, need) as number | NumberSeries).map((v) =>
           v == null ? null : -v
         );
       case "logical": {
-        const left = broadcast(evaluate(node.left) as boolean | boolean[]);
-        const right = broadcast(evaluate(node.right) as boolean | boolean[]);
+        const left = broadcast(evaluate(node.left, need) as boolean | boolean[]);
+        const right = broadcast(evaluate(node.right, need) as boolean | boolean[]);
         return left.map((l, i) => (node.op === "and" ? l && right[i]! : l || right[i]!));
       }
       case "compare": {
-        const left = broadcast(evaluate(node.left) as number | NumberSeries);
-        const right = broadcast(evaluate(node.right) as number | NumberSeries);
+        const left = broadcast(evaluate(node.left, need) as number | NumberSeries);
+        const right = broadcast(evaluate(node.right, need) as number | NumberSeries);
         return left.map((l, i) => compareValues(node.op, l, right[i] ?? null));
       }
       case "arith": {
-        const left = broadcast(evaluate(node.left) as number | NumberSeries);
-        const right = broadcast(evaluate(node.right) as number | NumberSeries);
+        const left = broadcast(evaluate(node.left, need) as number | NumberSeries);
+        const right = broadcast(evaluate(node.right, need) as number | NumberSeries);
         return left.map((l, i) => arithmetic(node.op, l, right[i] ?? null));
       }
       case "call": {
         const fn = SERIES_FUNCTIONS[node.name]!;
+        // Constants first: they decide how many bars the series arguments need.
+        const constants: Record<string, number> = {};
+        fn.params.forEach((param, i) => {
+          const arg = node.args[i];
+          if (param.kind !== "series") {
+            const value = arg === undefined ? param.default! : evaluate(arg, 1);
+            // A negated constant evaluates to a one-bar series.
+            constants[param.name] = (Array.isArray(value) ? value[0] : value) as number;
+          }
+        });
+        const lookback = fn.lookback?.(constants);
+        const inner = lookback === undefined ? bars.length : Math.min(bars.length, need + lookback);
+        const innerBroadcast = <T>(v: T | T[]): T[] =>
+          Array.isArray(v) ? v : new Array(inner).fill(v);
         const args: Arg[] = fn.params.map((param, i) => {
           const arg = node.args[i];
-          if (arg === undefined) return param.default!;
-          const value = evaluate(arg) as number | NumberSeries;
-          return param.kind === "series" ? broadcast(value) : value;
+          if (param.kind !== "series") return constants[param.name]!;
+          return innerBroadcast(evaluate(arg!, inner) as number | NumberSeries);
         });
-        return fn.apply(args, bars);
+        const out = fn.apply(args, bars.slice(bars.length - inner));
+        return out.slice(out.length - need) as NumberSeries | BooleanSeries;
       }
     }
   };
-  return broadcast(evaluate(expression.tree) as boolean | boolean[]);
+  const length = Math.max(0, Math.min(count, bars.length));
+  const result = evaluate(expression.tree, length) as boolean | boolean[];
+  return Array.isArray(result) ? result : new Array(length).fill(result);
 }
 
 function arithmetic(op: string, left: number | null, right: number | null): number | null {

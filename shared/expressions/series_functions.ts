@@ -34,6 +34,11 @@ export interface SeriesFunction {
   returns: "number" | "boolean";
   /** Work per bar, given the constant arguments (by parameter name). */
   cost(constants: Record<string, number>): number;
+  /**
+   * Bars before a value that computing it reads (a window's period − 1); absent when the value
+   * depends on the whole history (recursive indicators, crossings).
+   */
+  lookback?(constants: Record<string, number>): number;
   apply(args: Arg[], bars: readonly Bar[]): NumberSeries | BooleanSeries;
 }
 
@@ -80,6 +85,7 @@ const bollingerBand = (band: "upper" | "lower" | "middle"): SeriesFunction => ({
   params: [series(), period("period", 20), { name: "k", kind: "number", default: 2 }],
   returns: "number",
   cost: (c) => c.period ?? 20,
+  lookback: (c) => (c.period ?? 20) - 1,
   apply: ([values, p, k]) => bollinger(s(values), n(p), n(k))[band],
 });
 
@@ -96,6 +102,7 @@ export const SERIES_FUNCTIONS: Readonly<Record<string, SeriesFunction>> = {
     params: [series(), period()],
     returns: "number",
     cost: one,
+    lookback: (c) => (c.period ?? 1) - 1,
     apply: ([v, p]) => sma(s(v), n(p)),
   },
   ema: {
@@ -126,24 +133,28 @@ export const SERIES_FUNCTIONS: Readonly<Record<string, SeriesFunction>> = {
     params: [series(), period()],
     returns: "number",
     cost: (c) => c.period ?? 1,
+    lookback: (c) => (c.period ?? 1) - 1,
     apply: ([v, p]) => window(s(v), n(p), Math.max),
   },
   lowest: {
     params: [series(), period()],
     returns: "number",
     cost: (c) => c.period ?? 1,
+    lookback: (c) => (c.period ?? 1) - 1,
     apply: ([v, p]) => window(s(v), n(p), Math.min),
   },
   prev: {
     params: [series(), period("bars", 1)],
     returns: "number",
     cost: one,
+    lookback: (c) => c.bars ?? 1,
     apply: ([v, p]) => s(v).map((_, i) => (i < n(p) ? null : s(v)[i - n(p)] ?? null)),
   },
   abs: {
     params: [series()],
     returns: "number",
     cost: one,
+    lookback: () => 0,
     apply: ([v]) => s(v).map((x) => (x == null ? null : Math.abs(x))),
   },
   crossover: {

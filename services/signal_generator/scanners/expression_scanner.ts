@@ -2,7 +2,7 @@
 import type { PriceColumn } from "../../../shared/market/bar.ts";
 import {
   type CompiledExpression,
-  evaluateExpression,
+  evaluateTail,
 } from "../../../shared/expressions/scanner_expression.ts";
 import type { SignalType } from "../../../shared/schemas/signal.ts";
 import type { ScanHit, Scanner } from "./scanner.ts";
@@ -19,15 +19,18 @@ export interface ExpressionScannerOptions {
   priceColumn?: PriceColumn;
 }
 
-/** The scanner; each bar where the expression holds is a hit. */
+/** The scanner; each bar where the expression holds is a hit (from `fromIndex` on only). */
 export function expressionScanner(options: ExpressionScannerOptions): Scanner {
   return {
     name: options.name,
-    scan(_prices, bars) {
+    scan(_prices, bars, fromIndex = 0) {
       if (!bars) throw new TypeError(`Scanner "${options.name}" reads bars, but none were given`);
+      const from = Math.max(0, fromIndex);
       const hits: ScanHit[] = [];
-      evaluateExpression(options.expression, bars, options.priceColumn).forEach((fires, index) => {
-        if (fires) hits.push({ index, signal: options.direction, confidence: options.confidence });
+      const tail = evaluateTail(options.expression, bars, bars.length - from, options.priceColumn);
+      tail.forEach((fires, i) => {
+        if (!fires) return;
+        hits.push({ index: from + i, signal: options.direction, confidence: options.confidence });
       });
       return hits;
     },

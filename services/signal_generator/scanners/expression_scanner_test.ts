@@ -1,7 +1,11 @@
 // The S&P 500's daily bars 2000–2020 from npm vega-datasets, as in replay_test.ts.
 import "vega-datasets";
 import assert from "node:assert/strict";
-import { compileExpression } from "../../../shared/expressions/scanner_expression.ts";
+import {
+  compileExpression,
+  evaluateExpression,
+  evaluateTail,
+} from "../../../shared/expressions/scanner_expression.ts";
 import { readCsvBars } from "../../../shared/market/csv_files.ts";
 import { detectSignals } from "../detect_signals.ts";
 import { expressionScanner } from "./expression_scanner.ts";
@@ -55,6 +59,36 @@ Deno.test("expression: a level condition fires on every bar where it holds", () 
     const mean = window.reduce((a, b) => a + b.close, 0) / 20;
     const sd = Math.sqrt(window.reduce((a, b) => a + (b.close - mean) ** 2, 0) / 20);
     assert.ok(bars[i]!.close > mean + 2 * sd, date);
+  }
+});
+
+Deno.test("expression, live: the last bar alone fires exactly where the whole window does", () => {
+  const sources = [
+    "crossover(sma(close,50), sma(close,200))",
+    "crossunder(rsi(close, 14), 70)",
+    "close > bollinger_upper(close, 20, 2) and volume > sma(volume, 20) * 1.5",
+    "macd_line(close, 12, 26, 9) crosses above macd_signal(close, 12, 26, 9)",
+    "close >= highest(high, 200) or close <= lowest(low, 50)",
+    "abs(close - prev(close, 3)) > atr(14) * 2 and close < sma(close, 5)",
+    "highest(sma(close, 10), 30) < prev(close) * bollinger_middle(close, 5, -2) / close",
+  ];
+  for (const source of sources) {
+    const compiled = compileExpression(source);
+    // The generator's live scan: a window of the last 1000 bars, asking for its last one; at
+    // every bar the whole series fires on, and every 50th bar besides.
+    const fired = evaluateExpression(compiled, bars);
+    assert.ok(fired.includes(true), `${source} never fires`);
+    fired.forEach((fires, i) => {
+      if (!fires && i % 50 !== 0) return;
+      const window = bars.slice(Math.max(0, i - 999), i + 1);
+      const whole = evaluateExpression(compiled, window).at(-1);
+      assert.equal(evaluateTail(compiled, window, 1)[0], whole, `${source} at ${bars[i]!.date}`);
+    });
+    assert.deepEqual(
+      evaluateTail(compiled, bars, 300),
+      evaluateExpression(compiled, bars).slice(-300),
+      source,
+    );
   }
 });
 

@@ -20,8 +20,12 @@ export interface ScanHit {
 export interface Scanner {
   /** A built-in's {@linkcode ScannerName}, or an expression scanner's own name. */
   name: string;
-  /** `bars` are the ones `prices` came from; only an expression scanner needs them. */
-  scan(prices: readonly number[], bars?: readonly Bar[]): ScanHit[];
+  /**
+   * `bars` are the ones `prices` came from; only an expression scanner needs them. Hits before
+   * `fromIndex` (default 0) may be left out: an expression scanner then evaluates only the bars
+   * from there (the live generator asks for the last one).
+   */
+  scan(prices: readonly number[], bars?: readonly Bar[], fromIndex?: number): ScanHit[];
 }
 
 /** A raw score rounded to a whole number and clamped to 0–100. */
