@@ -6,7 +6,7 @@
  * non-retriable) and lost every signal sent afterwards. This starts such a consumer again, with
  * capped backoff, until it has joined its group or `signal` aborts.
  */
-import type { Consumer } from "kafkajs";
+import type { Consumer, ConsumerRunConfig } from "kafkajs";
 import { backoffDelay } from "./backoff.ts";
 import { errorMessage } from "./errors.ts";
 import type { Logger } from "./logging.ts";
@@ -57,4 +57,30 @@ export function restartOnCrash(consumer: Consumer, options: RestartOnCrashOption
     options.onDown?.(null);
     log.info("Kafka consumer joined its group again");
   });
+}
+
+/** Options of {@linkcode runWithRestarts}: those of {@linkcode restartOnCrash} but its own two. */
+export type RunWithRestartsOptions = Omit<RestartOnCrashOptions, "start" | "signal">;
+
+/**
+ * Runs the connected, subscribed `consumer` with `handlers`, and restarts it the same way (connect,
+ * then `run`) after each crash kafkajs does not restart. Returns what stops the restarts: call it
+ * before disconnecting, so that a shutdown is not restarted.
+ */
+export async function runWithRestarts(
+  consumer: Consumer,
+  handlers: ConsumerRunConfig,
+  options: RunWithRestartsOptions,
+): Promise<() => void> {
+  const stop = new AbortController();
+  restartOnCrash(consumer, {
+    ...options,
+    start: async () => {
+      await consumer.connect();
+      await consumer.run(handlers);
+    },
+    signal: stop.signal,
+  });
+  await consumer.run(handlers);
+  return () => stop.abort();
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { serviceLogger } from "./logging.ts";
 import { pollUntil } from "./poll_until.ts";
 import { createTestKafka } from "../tests/fixtures/kafka.ts";
-import { restartOnCrash } from "./kafka_consumer_restart.ts";
+import { runWithRestarts } from "./kafka_consumer_restart.ts";
 
 Deno.test("consumer restart: a crash kafkajs does not restart is restarted, and consuming goes on", async () => {
   await using k = await createTestKafka(1);
@@ -11,7 +11,6 @@ Deno.test("consumer restart: a crash kafkajs does not restart is restarted, and 
   const send = (value: string) =>
     producer.send({ topic: k.topic, acks: -1, messages: [{ value }] });
   const consumer = k.kafka.consumer({ groupId: `${k.topic}-g`, retry: { retries: 1 } });
-  const stop = new AbortController();
   const seen: string[] = [];
   const down: (string | null)[] = [];
   let crashed = false;
@@ -29,21 +28,16 @@ Deno.test("consumer restart: a crash kafkajs does not restart is restarted, and 
       return Promise.resolve();
     },
   };
-  restartOnCrash(consumer, {
-    start: async () => {
-      await consumer.connect();
-      await consumer.run(config);
-    },
-    signal: stop.signal,
-    log: serviceLogger("dispatcher", "test"),
-    onDown: (reason) => down.push(reason),
-    baseMs: 200,
-    maxMs: 1000,
-  });
+  let stopRestarts = () => {};
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: k.topic, fromBeginning: true });
-    await consumer.run(config);
+    stopRestarts = await runWithRestarts(consumer, config, {
+      log: serviceLogger("dispatcher", "test"),
+      onDown: (reason) => down.push(reason),
+      baseMs: 200,
+      maxMs: 1000,
+    });
     await send("crash");
     await pollUntil("the crash", () => crashed || undefined, { timeoutMs: 30_000 });
     await send("after");
@@ -55,7 +49,7 @@ Deno.test("consumer restart: a crash kafkajs does not restart is restarted, and 
     assert.match(down[0]!, /boom/);
     assert.equal(down[1], null);
   } finally {
-    stop.abort();
+    stopRestarts();
     await consumer.disconnect();
     await producer.disconnect();
   }

@@ -23,7 +23,7 @@ import { loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
 import { createProgress, stallReason } from "./progress.ts";
 import { runSweepLoop } from "./sweep.ts";
 import { startNewGroupAtEnd } from "../../shared/kafka_group_start.ts";
-import { restartOnCrash } from "../../shared/kafka_consumer_restart.ts";
+import { runWithRestarts } from "../../shared/kafka_consumer_restart.ts";
 import { runSignalLogRetention } from "../../shared/signal_log/retention.ts";
 
 /** The settings the dispatcher reads. */
@@ -218,17 +218,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         await buffer.waitForRoom(heartbeat, signal);
       },
     };
-    const stopRestarts = new AbortController();
-    restartOnCrash(consumer, {
-      start: async () => {
-        await consumer.connect();
-        await consumer.run(handlers);
-      },
-      signal: stopRestarts.signal,
+    const stopRestarts = await runWithRestarts(consumer, handlers, {
       log,
       onDown: (reason) => consumerDown = reason,
     });
-    await consumer.run(handlers);
 
     const stopSweeps = new AbortController();
     signal.addEventListener("abort", () => stopSweeps.abort(), { once: true });
@@ -279,7 +272,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       await Promise.race([aborted, failed]);
     } finally {
       closing = true;
-      stopRestarts.abort();
+      stopRestarts();
       await buffer.drain().catch(() => {});
       await consumer.disconnect().catch(() => {});
       await producer.disconnect().catch(() => {});

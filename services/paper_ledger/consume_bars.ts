@@ -9,7 +9,7 @@
  * be written, the message is retried.
  */
 import type { ConsumerRunConfig, Kafka } from "kafkajs";
-import { restartOnCrash } from "../../shared/kafka_consumer_restart.ts";
+import { runWithRestarts } from "../../shared/kafka_consumer_restart.ts";
 import { startNewGroupAtEnd } from "../../shared/kafka_group_start.ts";
 import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
@@ -97,19 +97,10 @@ export async function consumeBars(options: ConsumeBarsOptions, signal: AbortSign
       }
     },
   };
-  const stopRestarts = new AbortController();
-  restartOnCrash(consumer, {
-    start: async () => {
-      await consumer.connect();
-      await consumer.run(handlers);
-    },
-    signal: stopRestarts.signal,
-    log,
-  });
-  await consumer.run(handlers);
+  const stopRestarts = await runWithRestarts(consumer, handlers, { log });
   if (!signal.aborted) {
     await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
   }
-  stopRestarts.abort();
+  stopRestarts();
   await consumer.disconnect().catch(() => {});
 }
