@@ -5,31 +5,19 @@ import { tickerSignalSchema } from "../../../../shared/schemas/signal.ts";
 import { createExecutionStore } from "../../execution_store.ts";
 import { manualSignalProblem, runPipelineNow } from "../../manual_run.ts";
 import { createPipelineStore } from "../../pipeline_store.ts";
-import { Layout } from "../layout.tsx";
-import { NotFoundPage } from "../not_found_page.tsx";
+import { idParam, notFoundResponse, pageResponse } from "../page_response.tsx";
 import { csrfToken } from "../session/cookies.ts";
 import type { UiDeps, UiEnv } from "../ui_env.ts";
 import { ExecutionDetails } from "./execution_page.tsx";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The execution pages, mounted at the root behind the browser session. */
 export function executionPages(deps: UiDeps) {
   const executions = createExecutionStore(deps.sql);
   const pipelines = createPipelineStore(deps.sql);
-  const notFound = (c: Context<UiEnv>) =>
-    c.html(
-      <NotFoundPage
-        what={`Execution "${c.req.param("id")}"`}
-        csrf={csrfToken(c)}
-        email={c.get("email")}
-        path={c.req.path}
-      />,
-      404,
-    );
+  const notFound = (c: Context<UiEnv>) => notFoundResponse(c, `Execution "${c.req.param("id")}"`);
   const own = async (c: Context<UiEnv>) => {
-    const id = c.req.param("id") ?? "";
-    const execution = UUID.test(id) ? await executions.get(c.get("userId"), id) : null;
+    const id = idParam(c);
+    const execution = id ? await executions.get(c.get("userId"), id) : null;
     const pipeline = execution ? await pipelines.get(c.get("userId"), execution.pipeline_id) : null;
     return execution && pipeline ? { execution, pipeline } : null;
   };
@@ -41,15 +29,16 @@ export function executionPages(deps: UiDeps) {
       const stepParams = Object.fromEntries(
         found.pipeline.config.steps.map((s) => [s.id, s.params]),
       );
-      return c.html(
-        <Layout title="Execution" path="/pipelines" csrf={csrfToken(c)} email={c.get("email")}>
-          <ExecutionDetails
-            execution={found.execution}
-            pipelineName={found.pipeline.name}
-            stepParams={stepParams}
-            csrf={csrfToken(c)}
-          />
-        </Layout>,
+      return pageResponse(
+        c,
+        "Execution",
+        <ExecutionDetails
+          execution={found.execution}
+          pipelineName={found.pipeline.name}
+          stepParams={stepParams}
+          csrf={csrfToken(c)}
+        />,
+        { path: "/pipelines" },
       );
     })
     .post("/executions/:id/run-again", async (c) => {

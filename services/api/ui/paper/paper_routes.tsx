@@ -4,9 +4,8 @@ import type { Child } from "hono/jsx";
 import { valueAccount } from "../../../../shared/ledger/accounts.ts";
 import { readBars } from "../../../../shared/market/bars_store.ts";
 import { createPaperStore } from "../../paper_store.ts";
-import { Layout } from "../layout.tsx";
+import { pageResponse } from "../page_response.tsx";
 import { knownTickers } from "../pipelines/run_summaries.ts";
-import { csrfToken } from "../session/cookies.ts";
 import type { UiDeps, UiEnv } from "../ui_env.ts";
 import { candles, chartMarkers } from "./chart_data.ts";
 import { fillMarks, signalMarks } from "./chart_queries.ts";
@@ -20,17 +19,7 @@ export function paperPages(deps: UiDeps) {
     const accounts = await store.accounts(owner);
     const chosen = accounts.find((a) => a.id === c.req.query("account")) ?? accounts[0];
     const layout = (body: Child) =>
-      c.html(
-        <Layout
-          title="Paper account"
-          path="/paper"
-          csrf={csrfToken(c)}
-          email={c.get("email")}
-          scripts={["chart.js"]}
-        >
-          {body}
-        </Layout>,
-      );
+      pageResponse(c, "Paper account", body, { path: "/paper", scripts: ["chart.js"] });
     if (!chosen) {
       return layout(
         <section class="card">

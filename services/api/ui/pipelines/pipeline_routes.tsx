@@ -5,7 +5,6 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import type { Child } from "hono/jsx";
 import { DISPATCH_REASONS } from "../../../../shared/dispatch_stats.ts";
 import { agentRegistry } from "../../../../shared/agents/registry.ts";
 import {
@@ -16,11 +15,10 @@ import { createExecutionStore } from "../../execution_store.ts";
 import { runPipelineNow } from "../../manual_run.ts";
 import { createPipelineStore } from "../../pipeline_store.ts";
 import { ExecutionRows } from "../executions/executions_rows.tsx";
-import { Layout } from "../layout.tsx";
 import { changeStream } from "../live/change_stream.ts";
 import { pipelineTopic } from "../live/live_hub.ts";
 import type { FieldErrors } from "../form_field.tsx";
-import { NotFoundPage } from "../not_found_page.tsx";
+import { idParam, notFoundResponse, pageResponse } from "../page_response.tsx";
 import { csrfToken } from "../session/cookies.ts";
 import type { UiDeps, UiEnv } from "../ui_env.ts";
 import {
@@ -52,7 +50,6 @@ function stepEdit(body: FormBody, values: PipelineFormValues) {
   return edited && { values: { ...values, steps: edited.steps }, focus: edited.focus, addAgent };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EXECUTIONS_SHOWN = 50;
 
 /** The pipeline pages, mounted at the root behind the browser session. */
@@ -64,26 +61,10 @@ export function pipelinePages(deps: UiDeps) {
     maxTickers: deps.config.API_MAX_TICKERS,
   }).create;
 
-  const page = (c: Context<UiEnv>, title: string, body: Child, status: 200 | 404 | 422 = 200) =>
-    c.html(
-      <Layout title={title} path={c.req.path} csrf={csrfToken(c)} email={c.get("email")}>
-        {body}
-      </Layout>,
-      status,
-    );
-  const notFound = (c: Context<UiEnv>) =>
-    c.html(
-      <NotFoundPage
-        what={`Pipeline "${c.req.param("id")}"`}
-        csrf={csrfToken(c)}
-        email={c.get("email")}
-        path={c.req.path}
-      />,
-      404,
-    );
+  const notFound = (c: Context<UiEnv>) => notFoundResponse(c, `Pipeline "${c.req.param("id")}"`);
   const own = (c: Context<UiEnv>) => {
-    const id = c.req.param("id") ?? "";
-    return UUID.test(id) ? store.get(c.get("userId"), id) : Promise.resolve(null);
+    const id = idParam(c);
+    return id ? store.get(c.get("userId"), id) : Promise.resolve(null);
   };
   const form = async (
     c: Context<UiEnv>,
@@ -98,7 +79,7 @@ export function pipelinePages(deps: UiDeps) {
       knownTickers(deps.sql, owner),
       sourceChoices(deps.sql, owner),
     ]);
-    return page(
+    return pageResponse(
       c,
       title,
       <>
@@ -114,7 +95,7 @@ export function pipelinePages(deps: UiDeps) {
           addAgent={editor.addAgent}
         />
       </>,
-      Object.keys(errors).length > 0 ? 422 : 200,
+      { status: Object.keys(errors).length > 0 ? 422 : 200 },
     );
   };
   const executionRows = async (pipelineId: string) =>
@@ -131,7 +112,7 @@ export function pipelinePages(deps: UiDeps) {
         store.list(owner, { limit: 200 }),
         runSummaries(deps.sql, owner),
       ]);
-      return page(
+      return pageResponse(
         c,
         "Pipelines",
         <>
@@ -179,7 +160,7 @@ export function pipelinePages(deps: UiDeps) {
       const dispatch = Object.fromEntries(
         DISPATCH_REASONS.map((r, i) => [r, Number(counts[i] ?? 0)]),
       );
-      return page(
+      return pageResponse(
         c,
         pipeline.name,
         <PipelineDetails
@@ -235,8 +216,8 @@ export function pipelinePages(deps: UiDeps) {
     })
     .post("/pipelines/:id/active", async (c) => {
       const active = (await c.req.parseBody())["is_active"] === "true";
-      const id = c.req.param("id");
-      const row = UUID.test(id)
+      const id = idParam(c);
+      const row = id
         ? await store.update(
           c.get("userId"),
           id,
@@ -270,8 +251,8 @@ export function pipelinePages(deps: UiDeps) {
       );
     })
     .post("/pipelines/:id/delete", async (c) => {
-      const id = c.req.param("id");
-      if (!UUID.test(id) || !(await store.remove(c.get("userId"), id))) return notFound(c);
+      const id = idParam(c);
+      if (!id || !(await store.remove(c.get("userId"), id))) return notFound(c);
       return c.redirect("/pipelines", 303);
     });
 }

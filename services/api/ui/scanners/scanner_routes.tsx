@@ -13,7 +13,7 @@ import { ApiError } from "../../api_error.ts";
 import { checkUserLimit } from "../../owned_routes.ts";
 import { previewScanner } from "../../scanner_preview.ts";
 import type { FieldErrors } from "../form_field.tsx";
-import { notFoundResponse, pageResponse } from "../page_response.tsx";
+import { idParam, notFoundResponse, pageResponse } from "../page_response.tsx";
 import { csrfToken } from "../session/cookies.ts";
 import type { UiDeps, UiEnv } from "../ui_env.ts";
 import { ExpressionCheck, ScannerForm } from "./scanner_form.tsx";
@@ -27,7 +27,6 @@ import {
   valuesOfScanner,
 } from "./scanner_values.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Daily bars the preview chart shows (the latest). */
 const CHART_BARS = 365;
 
@@ -35,8 +34,8 @@ const CHART_BARS = 365;
 export function scannerPages(deps: UiDeps) {
   const store = createScannerStore(deps.sql);
   const own = (c: Context<UiEnv>) => {
-    const id = c.req.param("id") ?? "";
-    return UUID.test(id) ? store.get(c.get("userId"), id) : Promise.resolve(null);
+    const id = idParam(c);
+    return id ? store.get(c.get("userId"), id) : Promise.resolve(null);
   };
   const notFound = (c: Context<UiEnv>) => notFoundResponse(c, `Scanner "${c.req.param("id")}"`);
   const form = (
@@ -141,8 +140,8 @@ export function scannerPages(deps: UiDeps) {
       return c.redirect(`/scanners/${scanner.id}`, 303);
     })
     .post("/scanners/:id/delete", async (c) => {
-      const id = c.req.param("id");
-      if (!UUID.test(id) || !(await store.remove(c.get("userId"), id))) return notFound(c);
+      const id = idParam(c);
+      if (!id || !(await store.remove(c.get("userId"), id))) return notFound(c);
       return c.redirect("/scanners", 303);
     });
 }

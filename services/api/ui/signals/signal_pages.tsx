@@ -7,9 +7,7 @@ import { createAnalyticsStore } from "../../analytics_store.ts";
 import { createExecutionStore, type ExecutionRow } from "../../execution_store.ts";
 import { decodeCursor, encodeCursor } from "../../page_cursor.ts";
 import { createSignalStore } from "../../signal_store.ts";
-import { Layout } from "../layout.tsx";
-import { NotFoundPage } from "../not_found_page.tsx";
-import { csrfToken } from "../session/cookies.ts";
+import { notFoundResponse, pageResponse } from "../page_response.tsx";
 import type { UiDeps, UiEnv } from "../ui_env.ts";
 import { AnalyticsBody } from "./analytics_page.tsx";
 import { SignalLineage } from "./signal_page.tsx";
@@ -40,32 +38,23 @@ export function signalPages(deps: UiDeps) {
           cursor: encodeCursor({ at: last.sort_key, id: last.signal_id }),
         }).toString()
         : null;
-      return c.html(
-        <Layout title="Signals" path="/signals" csrf={csrfToken(c)} email={c.get("email")}>
-          <SignalsList
-            signals={rows}
-            filters={filters}
-            next={next}
-            stream={after ? undefined : liveSignalsUrl(filters, rows)}
-          />
-        </Layout>,
+      return pageResponse(
+        c,
+        "Signals",
+        <SignalsList
+          signals={rows}
+          filters={filters}
+          next={next}
+          stream={after ? undefined : liveSignalsUrl(filters, rows)}
+        />,
+        { path: "/signals" },
       );
     })
     .get("/signals/:id", async (c) => {
       const id = c.req.param("id");
       const userId = c.get("userId");
       const signal = await signals.get(userId, id);
-      if (!signal) {
-        return c.html(
-          <NotFoundPage
-            what={`Signal "${id}"`}
-            csrf={csrfToken(c)}
-            email={c.get("email")}
-            path="/signals"
-          />,
-          404,
-        );
-      }
+      if (!signal) return notFoundResponse(c, `Signal "${id}"`, { path: "/signals" });
       const decisions = await signals.decisionsOn(userId, id);
       const ids = decisions.flatMap((d) => d.execution_id ? [d.execution_id] : []);
       const [rows, orders] = await Promise.all([
@@ -73,10 +62,11 @@ export function signalPages(deps: UiDeps) {
         signals.ordersOf(ids),
       ]);
       const byId = new Map<string, ExecutionRow>(rows.flatMap((r) => r ? [[r.id, r]] : []));
-      return c.html(
-        <Layout title="Signal" path="/signals" csrf={csrfToken(c)} email={c.get("email")}>
-          <SignalLineage signal={signal} decisions={decisions} executions={byId} orders={orders} />
-        </Layout>,
+      return pageResponse(
+        c,
+        "Signal",
+        <SignalLineage signal={signal} decisions={decisions} executions={byId} orders={orders} />,
+        { path: "/signals" },
       );
     })
     .get("/analytics", async (c) => {
@@ -93,16 +83,17 @@ export function signalPages(deps: UiDeps) {
           { horizon: 5 },
         ),
       ]);
-      return c.html(
-        <Layout title="Analytics" path="/signals" csrf={csrfToken(c)} email={c.get("email")}>
-          <AnalyticsBody
-            {...range}
-            funnel={funnel}
-            byDirection={byDirection}
-            latency={latency.find((r) => r.pipeline_id === null)}
-            quality={quality}
-          />
-        </Layout>,
+      return pageResponse(
+        c,
+        "Analytics",
+        <AnalyticsBody
+          {...range}
+          funnel={funnel}
+          byDirection={byDirection}
+          latency={latency.find((r) => r.pipeline_id === null)}
+          quality={quality}
+        />,
+        { path: "/signals" },
       );
     });
 }

@@ -14,7 +14,7 @@ import { ApiError } from "../../api_error.ts";
 import { sourceSecrets, type SourceWithSecret } from "../../signal_source_secrets.ts";
 import { createSignalSourceStore } from "../../signal_source_store.ts";
 import type { FieldErrors } from "../form_field.tsx";
-import { notFoundResponse, pageResponse } from "../page_response.tsx";
+import { idParam, notFoundResponse, pageResponse } from "../page_response.tsx";
 import { csrfToken, secure } from "../session/cookies.ts";
 import type { UiDeps, UiEnv } from "../ui_env.ts";
 import {
@@ -26,7 +26,6 @@ import {
 import { SourcePage } from "./source_page.tsx";
 import { SourcesPage } from "./sources_page.tsx";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Deliveries shown on a source's page (the JSON API pages through the rest). */
 const DELIVERIES_SHOWN = 100;
 /** The cookie carrying a new secret to its page; how long it may wait there (5 min). */
@@ -78,10 +77,6 @@ export function sourcePages(deps: UiDeps) {
   };
   const notFound = (c: Context<UiEnv>) =>
     notFoundResponse(c, `Signal source "${c.req.param("id")}"`);
-  const id = (c: Context<UiEnv>) => {
-    const value = c.req.param("id") ?? "";
-    return UUID.test(value) ? value : null;
-  };
 
   return new Hono<UiEnv>()
     .get("/sources", (c) => list(c, EMPTY_SOURCE, {}))
@@ -97,7 +92,7 @@ export function sourcePages(deps: UiDeps) {
       }
     })
     .get("/sources/:id", async (c) => {
-      const sourceId = id(c);
+      const sourceId = idParam(c);
       const row = sourceId && await store.get(c.get("userId"), sourceId);
       if (!row) return notFound(c);
       return pageResponse(
@@ -113,12 +108,12 @@ export function sourcePages(deps: UiDeps) {
       );
     })
     .post("/sources/:id/rotate", async (c) => {
-      const sourceId = id(c);
+      const sourceId = idParam(c);
       const rotated = sourceId && await secrets.rotate(c.get("userId"), sourceId);
       return rotated ? showSecret(c, rotated) : notFound(c);
     })
     .post("/sources/:id/delete", async (c) => {
-      const sourceId = id(c);
+      const sourceId = idParam(c);
       if (!sourceId || !(await store.remove(c.get("userId"), sourceId))) return notFound(c);
       return c.redirect("/sources", 303);
     });
