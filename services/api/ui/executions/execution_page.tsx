@@ -2,7 +2,7 @@
 import { haltReason } from "../../../../shared/schemas/execution.ts";
 import type { ExecutionRow } from "../../execution_store.ts";
 import { duration, timestamp } from "../format.ts";
-import { CsrfField } from "../layout.tsx";
+import { ActionForm } from "../action_form.tsx";
 import { signalFacts } from "./executions_rows.tsx";
 
 interface StepRecord {
@@ -58,10 +58,9 @@ export function ExecutionDetails(props: {
         </h1>
         <div class="actions">
           <a href={`/pipelines/${e.pipeline_id}`}>{props.pipelineName}</a>
-          <form method="post" action={`/executions/${e.id}/run-again`} class="inline">
-            <CsrfField csrf={props.csrf} />
+          <ActionForm action={`/executions/${e.id}/run-again`} csrf={props.csrf}>
             <button type="submit">Run again</button>
-          </form>
+          </ActionForm>
         </div>
       </div>
       <div class="grid2">

@@ -4,6 +4,7 @@
  */
 import type { ExecutionRow } from "../../execution_store.ts";
 import { duration, timestamp } from "../format.ts";
+import { ListTable } from "../list_table.tsx";
 
 /** The signal fields a row shows, read defensively from the stored jsonb. */
 export function signalFacts(signal: Record<string, unknown> | null) {
@@ -60,27 +61,21 @@ export function ExecutionsTable(props: { rows: ExecutionRow[]; stream: string })
   return (
     <div hx-ext="sse" sse-connect={props.stream}>
       <p class="live-state" aria-hidden="true">live updates</p>
-      <div class="table-wrap">
-        <table>
-          <caption class="skip">Executions, newest first, updated live</caption>
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Ticker</th>
-              <th scope="col">Direction</th>
-              <th scope="col" class="num">Confidence</th>
-              <th scope="col" class="hide-narrow">Queued (UTC)</th>
-              <th scope="col" class="num hide-narrow">Duration</th>
-              <th scope="col">
-                <span class="skip">Details</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody id="executions" sse-swap="executions" aria-live="polite">
-            <ExecutionRows rows={props.rows} />
-          </tbody>
-        </table>
-      </div>
+      <ListTable
+        caption="Executions, newest first, updated live"
+        columns={[
+          "Status",
+          "Ticker",
+          "Direction",
+          { label: "Confidence", class: "num" },
+          { label: "Queued (UTC)", class: "hide-narrow" },
+          { label: "Duration", class: "num hide-narrow" },
+          { label: <span class="skip">Details</span> },
+        ]}
+        body={{ id: "executions", "sse-swap": "executions", "aria-live": "polite" }}
+      >
+        <ExecutionRows rows={props.rows} />
+      </ListTable>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import type { OrderRow, SnapshotRow } from "../../paper_store.ts";
 import { Chart } from "../chart_view.tsx";
 import { timestamp } from "../format.ts";
 import type { ChartMarker } from "./chart_data.ts";
+import { ListTable } from "../list_table.tsx";
 
 const money = (n: number) =>
   n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -27,75 +28,65 @@ export interface PaperAccountProps {
 function Positions(props: { positions: MarkedPosition[] }) {
   if (props.positions.length === 0) return <p class="card empty">No open positions.</p>;
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="skip">Open positions</caption>
-        <thead>
-          <tr>
-            <th scope="col">Ticker</th>
-            <th scope="col" class="num">Quantity</th>
-            <th scope="col" class="num hide-narrow">Avg price</th>
-            <th scope="col" class="num">Mark</th>
-            <th scope="col" class="num">Unrealised P&amp;L</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.positions.map((p) => (
-            <tr>
-              <td>
-                <a href={`?ticker=${encodeURIComponent(p.ticker)}`}>{p.ticker}</a>
-              </td>
-              <td class="num">{p.quantity}</td>
-              <td class="num hide-narrow">{money(p.avg_price)}</td>
-              <td class="num">{money(p.mark)}</td>
-              <td class={`num ${p.unrealised_pnl >= 0 ? "on" : "status-failed"}`}>
-                {money(p.unrealised_pnl)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable
+      caption="Open positions"
+      columns={[
+        "Ticker",
+        { label: "Quantity", class: "num" },
+        { label: "Avg price", class: "num hide-narrow" },
+        { label: "Mark", class: "num" },
+        { label: "Unrealised P&L", class: "num" },
+      ]}
+    >
+      {props.positions.map((p) => (
+        <tr>
+          <td>
+            <a href={`?ticker=${encodeURIComponent(p.ticker)}`}>{p.ticker}</a>
+          </td>
+          <td class="num">{p.quantity}</td>
+          <td class="num hide-narrow">{money(p.avg_price)}</td>
+          <td class="num">{money(p.mark)}</td>
+          <td class={`num ${p.unrealised_pnl >= 0 ? "on" : "status-failed"}`}>
+            {money(p.unrealised_pnl)}
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 
 function Orders(props: { orders: OrderRow[] }) {
   if (props.orders.length === 0) return <p class="card empty">No orders yet.</p>;
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="skip">Orders, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col" class="hide-narrow">Time (UTC)</th>
-            <th scope="col">Ticker</th>
-            <th scope="col">Side</th>
-            <th scope="col" class="num">Qty</th>
-            <th scope="col" class="num">Price</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="hide-narrow">Execution</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.orders.map((o) => (
-            <tr>
-              <td class="hide-narrow">{timestamp(o.created_at).slice(0, 19)}</td>
-              <td>{o.ticker}</td>
-              <td>{o.side}</td>
-              <td class="num">{o.quantity}</td>
-              <td class="num">{money(o.fill_price ?? o.requested_price)}</td>
-              <td class={o.status === "filled" ? "on" : "status-failed"}>
-                {o.status}
-                {o.reject_reason ? `: ${o.reject_reason}` : ""}
-              </td>
-              <td class="hide-narrow">
-                {o.execution_id ? <a href={`/executions/${o.execution_id}`}>run</a> : "—"}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable
+      caption="Orders, newest first"
+      columns={[
+        { label: "Time (UTC)", class: "hide-narrow" },
+        "Ticker",
+        "Side",
+        { label: "Qty", class: "num" },
+        { label: "Price", class: "num" },
+        "Status",
+        { label: "Execution", class: "hide-narrow" },
+      ]}
+    >
+      {props.orders.map((o) => (
+        <tr>
+          <td class="hide-narrow">{timestamp(o.created_at).slice(0, 19)}</td>
+          <td>{o.ticker}</td>
+          <td>{o.side}</td>
+          <td class="num">{o.quantity}</td>
+          <td class="num">{money(o.fill_price ?? o.requested_price)}</td>
+          <td class={o.status === "filled" ? "on" : "status-failed"}>
+            {o.status}
+            {o.reject_reason ? `: ${o.reject_reason}` : ""}
+          </td>
+          <td class="hide-narrow">
+            {o.execution_id ? <a href={`/executions/${o.execution_id}`}>run</a> : "—"}
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 

@@ -2,7 +2,7 @@
 import type { ExecutionRow } from "../../execution_store.ts";
 import type { PipelineRow } from "../../pipeline_store.ts";
 import { ExecutionsTable } from "../executions/executions_rows.tsx";
-import { CsrfField } from "../layout.tsx";
+import { ActionForm } from "../action_form.tsx";
 import type { SourceChoice } from "./source_choices.ts";
 
 /** "public signals and all your sources; 2 of 3 within 600 s, in order". */
@@ -52,24 +52,23 @@ export function PipelineDetails(props: PipelineDetailsProps) {
         <span class={p.is_active ? "on" : "off"}>{p.is_active ? "active" : "paused"}</span>
         <div class="actions">
           <a class="button secondary" href={`/pipelines/${p.id}/edit`}>Edit</a>
-          <form method="post" action={`/pipelines/${p.id}/active`} class="inline">
-            <CsrfField csrf={props.csrf} />
-            <input type="hidden" name="is_active" value={p.is_active ? "false" : "true"} />
-            <button type="submit" class="secondary">{p.is_active ? "Pause" : "Resume"}</button>
-          </form>
-          <form method="post" action={`/pipelines/${p.id}/run`} class="inline">
-            <CsrfField csrf={props.csrf} />
-            <button type="submit">Run now</button>
-          </form>
-          <form
-            method="post"
-            action={`/pipelines/${p.id}/delete`}
-            class="inline"
-            hx-confirm={`Delete pipeline "${p.name}" and its executions?`}
+          <ActionForm
+            action={`/pipelines/${p.id}/active`}
+            csrf={props.csrf}
+            fields={{ is_active: p.is_active ? "false" : "true" }}
           >
-            <CsrfField csrf={props.csrf} />
+            <button type="submit" class="secondary">{p.is_active ? "Pause" : "Resume"}</button>
+          </ActionForm>
+          <ActionForm action={`/pipelines/${p.id}/run`} csrf={props.csrf}>
+            <button type="submit">Run now</button>
+          </ActionForm>
+          <ActionForm
+            action={`/pipelines/${p.id}/delete`}
+            csrf={props.csrf}
+            confirm={`Delete pipeline "${p.name}" and its executions?`}
+          >
             <button type="submit" class="danger">Delete</button>
-          </form>
+          </ActionForm>
         </div>
       </div>
       {props.notice && <p class="alert" role="status">{props.notice}</p>}

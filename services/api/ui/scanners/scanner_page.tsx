@@ -4,8 +4,9 @@ import type { UserScanner } from "../../../../shared/schemas/user_scanner.ts";
 import { scannerSource } from "../../../../shared/schemas/user_scanner.ts";
 import type { PreviewFire } from "../../scanner_preview.ts";
 import { Chart } from "../chart_view.tsx";
-import { CsrfField } from "../layout.tsx";
+import { ActionForm } from "../action_form.tsx";
 import { candles, chartMarkers } from "../paper/chart_data.ts";
+import { ListTable } from "../list_table.tsx";
 
 /** Props of {@linkcode ScannerPage}. */
 export interface ScannerPageProps {
@@ -31,15 +32,13 @@ export function ScannerPage(props: ScannerPageProps) {
         <span class={s.is_active ? "on" : "off"}>{s.is_active ? "active" : "paused"}</span>
         <div class="actions">
           <a class="button secondary" href={`/scanners/${s.id}/edit`}>Edit</a>
-          <form
-            method="post"
+          <ActionForm
             action={`/scanners/${s.id}/delete`}
-            class="inline"
-            hx-confirm={`Delete scanner "${s.name}"?`}
+            csrf={props.csrf}
+            confirm={`Delete scanner "${s.name}"?`}
           >
-            <CsrfField csrf={props.csrf} />
             <button type="submit" class="danger">Delete</button>
-          </form>
+          </ActionForm>
         </div>
       </div>
       <section class="card">
@@ -95,29 +94,20 @@ export function ScannerPage(props: ScannerPageProps) {
         </>
       )}
       {fires.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <caption class="skip">Days the scanner fires, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Ticker</th>
-                <th scope="col" class="num">Close</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...fires].sort((a, b) => b.date.localeCompare(a.date)).slice(0, FIRES_SHOWN).map((
-                f,
-              ) => (
-                <tr>
-                  <td>{f.date}</td>
-                  <td>{f.ticker}</td>
-                  <td class="num">{f.price.toFixed(2)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable
+          caption="Days the scanner fires, newest first"
+          columns={["Date", "Ticker", { label: "Close", class: "num" }]}
+        >
+          {[...fires].sort((a, b) => b.date.localeCompare(a.date)).slice(0, FIRES_SHOWN).map((
+            f,
+          ) => (
+            <tr>
+              <td>{f.date}</td>
+              <td>{f.ticker}</td>
+              <td class="num">{f.price.toFixed(2)}</td>
+            </tr>
+          ))}
+        </ListTable>
       )}
     </>
   );

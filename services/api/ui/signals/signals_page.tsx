@@ -1,6 +1,7 @@
 /** The signal log as a page: newest first, filtered by ticker, scanner and direction. */
 import type { SignalRow } from "../../signal_store.ts";
 import { timestamp } from "../format.ts";
+import { ListTable } from "../list_table.tsx";
 
 /** Props of {@linkcode SignalsList}. */
 export interface SignalsListProps {
@@ -75,27 +76,23 @@ export function SignalsList(props: SignalsListProps) {
         {props.stream && <p class="live-state" aria-hidden="true">live updates</p>}
         {props.signals.length === 0 && <p class="card empty">No signals yet.</p>}
         {(props.signals.length > 0 || props.stream) && (
-          <div class="table-wrap">
-            <table>
-              <caption class="skip">Signals, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Received</th>
-                  <th scope="col">Ticker</th>
-                  <th scope="col">Direction</th>
-                  <th scope="col" class="num">Confidence</th>
-                  <th scope="col" class="hide-narrow">Scanner</th>
-                  <th scope="col" class="hide-narrow">Origin</th>
-                </tr>
-              </thead>
-              <tbody
-                id="signals"
-                {...(props.stream ? { "sse-swap": "signals", "hx-swap": "afterbegin" } : {})}
-              >
-                <SignalTableRows signals={props.signals} />
-              </tbody>
-            </table>
-          </div>
+          <ListTable
+            caption="Signals, newest first"
+            columns={[
+              "Received",
+              "Ticker",
+              "Direction",
+              { label: "Confidence", class: "num" },
+              { label: "Scanner", class: "hide-narrow" },
+              { label: "Origin", class: "hide-narrow" },
+            ]}
+            body={{
+              id: "signals",
+              ...(props.stream ? { "sse-swap": "signals", "hx-swap": "afterbegin" } : {}),
+            }}
+          >
+            <SignalTableRows signals={props.signals} />
+          </ListTable>
         )}
       </div>
       {props.next && (

@@ -3,7 +3,8 @@ import type { DeliveryRow, SignalSourceRow } from "../../signal_source_store.ts"
 import { webhookUrl } from "../../signal_source_secrets.ts";
 import { SIGNATURE_HEADER } from "../../signal_intake.ts";
 import { timestamp } from "../format.ts";
-import { CsrfField } from "../layout.tsx";
+import { ActionForm } from "../action_form.tsx";
+import { ListTable } from "../list_table.tsx";
 
 /** Props of {@linkcode SourcePage}. */
 export interface SourcePageProps {
@@ -54,39 +55,34 @@ function DeliveriesTable(props: { rows: DeliveryRow[] }) {
     return <p class="card empty">No deliveries yet.</p>;
   }
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="skip">Deliveries, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Received</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Ticker</th>
-            <th scope="col" class="hide-narrow">Alert id</th>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((d) => (
-            <tr>
-              <td class="muted">{timestamp(d.received_at)}</td>
-              <td>
-                <span class={`status ${d.outcome === "accepted" ? "on" : "status-failed"}`}>
-                  {d.outcome.replace("_", " ")}
-                </span>
-              </td>
-              <td>
-                {d.signal_id
-                  ? <a href={`/signals/${encodeURIComponent(d.signal_id)}`}>{d.ticker}</a>
-                  : d.ticker ?? ""}
-              </td>
-              <td class="hide-narrow">{d.alert_id ?? ""}</td>
-              <td>{d.reason ?? ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable
+      caption="Deliveries, newest first"
+      columns={[
+        "Received",
+        "Outcome",
+        "Ticker",
+        { label: "Alert id", class: "hide-narrow" },
+        "Reason",
+      ]}
+    >
+      {props.rows.map((d) => (
+        <tr>
+          <td class="muted">{timestamp(d.received_at)}</td>
+          <td>
+            <span class={`status ${d.outcome === "accepted" ? "on" : "status-failed"}`}>
+              {d.outcome.replace("_", " ")}
+            </span>
+          </td>
+          <td>
+            {d.signal_id
+              ? <a href={`/signals/${encodeURIComponent(d.signal_id)}`}>{d.ticker}</a>
+              : d.ticker ?? ""}
+          </td>
+          <td class="hide-narrow">{d.alert_id ?? ""}</td>
+          <td>{d.reason ?? ""}</td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 
@@ -99,19 +95,16 @@ export function SourcePage(props: SourcePageProps) {
       <div class="page-head">
         <h1>{s.name}</h1>
         <div class="actions">
-          <form method="post" action={`/sources/${s.id}/rotate`} class="inline">
-            <CsrfField csrf={props.csrf} />
+          <ActionForm action={`/sources/${s.id}/rotate`} csrf={props.csrf}>
             <button type="submit" class="secondary">Rotate secret</button>
-          </form>
-          <form
-            method="post"
+          </ActionForm>
+          <ActionForm
             action={`/sources/${s.id}/delete`}
-            class="inline"
-            hx-confirm={`Delete source "${s.name}" and its delivery log?`}
+            csrf={props.csrf}
+            confirm={`Delete source "${s.name}" and its delivery log?`}
           >
-            <CsrfField csrf={props.csrf} />
             <button type="submit" class="danger">Delete</button>
-          </form>
+          </ActionForm>
         </div>
       </div>
       <section class="card stack">

@@ -5,6 +5,7 @@ import { ago } from "../format.ts";
 import { type FieldErrors, InputField } from "../form_field.tsx";
 import { CsrfField } from "../layout.tsx";
 import type { SourceFormValues } from "./source_settings.ts";
+import { ListTable } from "../list_table.tsx";
 
 /** Props of {@linkcode SourcesPage}. */
 export interface SourcesPageProps {
@@ -25,35 +26,30 @@ function SourcesTable(props: SourcesPageProps) {
     );
   }
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="skip">Your webhook sources</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Webhook URL</th>
-            <th scope="col" class="hide-narrow">Max lag</th>
-            <th scope="col" class="hide-narrow">Secret set</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.sources.map((s) => (
-            <tr>
-              <td>
-                <a href={`/sources/${s.id}`}>{s.name}</a>
-              </td>
-              <td>
-                <code class="wrap">{webhookUrl(props.origin, s.id)}</code>
-              </td>
-              <td class="hide-narrow">
-                {s.max_lag_seconds ? `${s.max_lag_seconds} s` : <span class="muted">none</span>}
-              </td>
-              <td class="hide-narrow muted">{ago(s.secret_rotated_at, props.now)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable
+      caption="Your webhook sources"
+      columns={[
+        "Name",
+        "Webhook URL",
+        { label: "Max lag", class: "hide-narrow" },
+        { label: "Secret set", class: "hide-narrow" },
+      ]}
+    >
+      {props.sources.map((s) => (
+        <tr>
+          <td>
+            <a href={`/sources/${s.id}`}>{s.name}</a>
+          </td>
+          <td>
+            <code class="wrap">{webhookUrl(props.origin, s.id)}</code>
+          </td>
+          <td class="hide-narrow">
+            {s.max_lag_seconds ? `${s.max_lag_seconds} s` : <span class="muted">none</span>}
+          </td>
+          <td class="hide-narrow muted">{ago(s.secret_rotated_at, props.now)}</td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 
