@@ -314,3 +314,69 @@ Deno.test("signal lineage: log entry, claimed, filtered by min_confidence, skipp
     "filled",
   ]);
 });
+
+Deno.test("signal lineage: a confluence that fires on a busy pipeline shows its contributors skipped_busy", async () => {
+  await using s = await stack();
+  const { api } = s;
+  const alice = await api.user();
+  const res = await api.call("POST", "/api/v1/pipelines", {
+    token: alice.token,
+    body: {
+      ...SEED_BODY,
+      name: "Confluence",
+      listen_to: {
+        public: true,
+        sources: "all",
+        confluence: { k: 2, of: ["golden_cross", "rsi"], within_seconds: 60, ordered: false },
+      },
+    },
+  });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  const pipeline = res.body.id as string;
+  s.start();
+  // Two minutes ago a quorum fires and is claimed; its run stays queued (no worker). Now a new
+  // quorum (the window re-armed) fires while that run holds the slot; a third signal inside the
+  // new fire's window forms no second fire.
+  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+  const signal = (id: string, scanner: string, emittedAt: string) => ({
+    ...AAPL,
+    signal_id: id,
+    scanner,
+    emitted_at: emittedAt,
+  });
+  await s.produce([
+    signal("gc-1", "golden_cross", at(-121_000)),
+    signal("rsi-1", "rsi", at(-120_000)),
+  ]);
+  await pollUntil("the first quorum", async () => await s.committed() || undefined, WAIT);
+  await s.produce([
+    signal("gc-2", "golden_cross", at(-2_000)),
+    signal("rsi-2", "rsi", at(-1_000)),
+    signal("rsi-3", "rsi", at(0)),
+  ]);
+  await pollUntil("the second quorum", async () => await s.committed() || undefined, WAIT);
+  const runs = await api.db.sql<{ id: string }[]>`
+    select id from pipeline_executions where pipeline_id = ${pipeline}`;
+  assert.equal(runs.length, 1, "the busy fire was not claimed");
+  const decision = async (id: string) => {
+    const detail = await api.call("GET", `/api/v1/signals/${id}`, { token: alice.token });
+    assert.equal(detail.status, 200, JSON.stringify(detail.body));
+    const [d] = detail.body.decisions;
+    return [id, d.decision, d.execution_id ?? d.busy_execution_id ?? null];
+  };
+  assert.deepEqual(
+    await Promise.all(["gc-1", "rsi-1", "gc-2", "rsi-2", "rsi-3"].map(decision)),
+    [
+      ["gc-1", "claimed", runs[0]!.id],
+      ["rsi-1", "claimed", runs[0]!.id],
+      ["gc-2", "skipped_busy", runs[0]!.id],
+      ["rsi-2", "skipped_busy", runs[0]!.id],
+      ["rsi-3", "no_quorum", null],
+    ],
+  );
+  const funnel = await api.call("GET", "/api/v1/analytics/funnel?group_by=pipeline", {
+    token: alice.token,
+  });
+  const counts = funnel.body.groups.find((g: { key: string }) => g.key === pipeline);
+  assert.deepEqual([counts.claimed, counts.skipped_busy, counts.no_quorum], [2, 2, 1]);
+});

@@ -11,12 +11,15 @@
  *   the dispatcher's order (signal_type, min_confidence, max_confidence, scanner), or the
  *   confluence does not name its source (`source`);
  * - `stale`: `decided_at - emitted_at` exceeds the version's max_signal_age_seconds;
- * - `no_quorum`: a confluence pipeline kept it, and no run it contributed to was claimed (yet);
- * - `skipped_busy`: otherwise; the run holding the slot is the pipeline's latest execution
- *   queued by the claim statement's time (`logged_at`) and not finished by then.
+ * - `skipped_busy`: a plain pipeline's match that was not claimed, or a confluence pipeline's
+ *   contributor to a fire the claim refused (the firing signal's log row lists the fire and its
+ *   contributors, `confluence_fires`); the run holding the slot is the pipeline's latest
+ *   execution queued by that claim statement's time (`logged_at`) and not finished by then;
+ * - `no_quorum`: a confluence pipeline kept it, and no fire it contributed to was logged (yet).
  * Limits: a pipeline change reaches the dispatcher's cache a moment after it is committed, so a
  * signal decided in that moment may be explained by the newer version; a signal Kafka delivered
- * twice has two log rows.
+ * twice has two log rows; a fire is looked for among the signals received up to the window plus
+ * the pipeline's age limit (a day without one) after its contributor.
  */
 import type postgres from "postgres";
 import type { Sql } from "../../shared/db.ts";
@@ -108,7 +111,7 @@ export function decisionsOf(
           when e.id is not null then 'claimed'
           when c.condition is not null then 'filtered'
           when f.stale then 'stale'
-          when f.confluence then 'no_quorum'
+          when f.confluence and q.logged_at is null then 'no_quorum'
           else 'skipped_busy'
         end as decision,
         c.condition,
@@ -150,11 +153,26 @@ export function decisionsOf(
           and x.signal -> 'confluence' -> 'contributors'
             @> jsonb_build_array(jsonb_build_object('signal_id', s.signal_id))
         limit 1) e on true
+      -- A confluence pipeline's unclaimed fire this signal contributed to: logged on the firing
+      -- signal, the same ticker's contributor decided last, at most the window plus the age
+      -- limit after this one (received_at bounds the partitions and rows read).
+      left join lateral (
+        select r.logged_at from signal_log r
+        where f.confluence and e.id is null and c.condition is null and not f.stale
+          and r.ticker = s.ticker and r.confluence_fires is not null
+          and r.received_at >= s.received_at - interval '1 minute'
+          and r.received_at <= s.received_at + interval '1 minute' + make_interval(secs =>
+            (v.listen_to -> 'confluence' ->> 'within_seconds')::float8
+            + coalesce(v.max_signal_age_seconds, 86400))
+          and r.confluence_fires @> jsonb_build_array(jsonb_build_object(
+            'pipeline_id', v.pipeline_id, 'contributors', jsonb_build_array(s.signal_id)))
+        order by r.received_at limit 1) q on true
       left join lateral (
         select h.id from pipeline_executions h
-        where e.id is null and c.condition is null and not f.stale and not f.confluence
-          and h.pipeline_id = v.pipeline_id and h.queued_at <= s.logged_at
-          and (h.finished_at is null or h.finished_at > s.logged_at)
+        where e.id is null and c.condition is null and not f.stale
+          and (not f.confluence or q.logged_at is not null)
+          and h.pipeline_id = v.pipeline_id and h.queued_at <= coalesce(q.logged_at, s.logged_at)
+          and (h.finished_at is null or h.finished_at > coalesce(q.logged_at, s.logged_at))
         order by h.queued_at desc limit 1) h on true
       where v.trigger_mode = 'signal' and v.is_active
         and v.scanner_tickers @> jsonb_build_array(s.ticker)

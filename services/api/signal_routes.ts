@@ -129,7 +129,7 @@ export function signalRoutes(deps: ApiDeps) {
         description: "Decisions are those of the caller's pipelines only: `claimed` (with the " +
           "execution and its orders), `skipped_busy` (with the run holding the slot), " +
           "`filtered` (naming the condition), `stale` (age and limit) or `no_quorum` (kept by a " +
-          "confluence that did not fire with it). Pipelines whose listen_to does not hear the " +
+          "confluence that did not fire with it; a fire refused as busy is `skipped_busy`). Pipelines whose listen_to does not hear the " +
           "signal have no decision.",
         request: { params: signalIdParamSchema },
         responses: {

@@ -28,7 +28,7 @@ import { dispatchStatsFieldParts } from "../../shared/redis_codec.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
 import { type BatchPlan, byPipeline, countClaims, planBatch, rejectionLogRow } from "./plan.ts";
-import { resolveConfluence } from "./confluence_state.ts";
+import { logFires, resolveConfluence } from "./confluence_state.ts";
 import { signalLogInsert, type SignalLogRow } from "../../shared/signal_log/signal_log_row.ts";
 import type { Progress } from "./progress.ts";
 
@@ -201,6 +201,7 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
         plan.origins.set(request, contribution.origin);
         plan.matched.set(request.pipeline_id, (plan.matched.get(request.pipeline_id) ?? 0) + 1);
       }
+      logFires(plan.log, fired);
       plan.requests.sort(byPipeline);
     }
 

@@ -13,10 +13,16 @@
  */
 import type { ClaimRequest } from "../../shared/executions/claim.ts";
 import type { RedisNames } from "../../shared/names.ts";
+import type { SignalLogRow } from "../../shared/signal_log/signal_log_row.ts";
 import type { Redis } from "../../shared/redis.ts";
 import type { Confluence } from "../../shared/schemas/pipeline.ts";
 import type { TickerSignal } from "../../shared/schemas/signal.ts";
-import { type ConfluenceEntry, type ConfluenceLastFire, decideConfluence } from "./confluence.ts";
+import {
+  type ConfluenceEntry,
+  type ConfluenceFire,
+  type ConfluenceLastFire,
+  decideConfluence,
+} from "./confluence.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 
 /** A matched signal of a confluence pipeline, waiting for its decision. */
@@ -31,12 +37,19 @@ export interface Contribution {
   origin: { message: DecodedMessage; index: number };
 }
 
+/** A contribution that fired: the fire, and the claim request it becomes. */
+export interface FiredContribution {
+  request: ClaimRequest;
+  contribution: Contribution;
+  fire: ConfluenceFire;
+}
+
 /** Writes every contribution in order and returns those that fire, as claim requests. */
 export async function resolveConfluence(
   redis: Redis,
   names: Pick<RedisNames, "confluence" | "confluenceFired">,
   contributions: readonly Contribution[],
-): Promise<{ request: ClaimRequest; contribution: Contribution }[]> {
+): Promise<FiredContribution[]> {
   if (contributions.length === 0) return [];
   const ttlMs = (c: Contribution) => c.rule.within_seconds * 1000 + 60_000;
   const firedKey = (c: Contribution) =>
@@ -52,7 +65,7 @@ export async function resolveConfluence(
   const results = await exec(batch);
   const lastFires = new Map<string, ConfluenceLastFire | null>();
   const newFires = new Map<string, { fire: ConfluenceLastFire; ttlMs: number }>();
-  const fired: { request: ClaimRequest; contribution: Contribution }[] = [];
+  const fired: FiredContribution[] = [];
   contributions.forEach((c, i) => {
     const hash = results[i * 4 + 2]![1] as Record<string, string>;
     const entries = Object.values(hash).map((v) => JSON.parse(v) as ConfluenceEntry);
@@ -71,6 +84,7 @@ export async function resolveConfluence(
     }
     fired.push({
       contribution: c,
+      fire,
       request: {
         ...c.request,
         signal_id: fire.signal_id,
@@ -100,6 +114,25 @@ export async function resolveConfluence(
     await exec(writes);
   }
   return fired;
+}
+
+/**
+ * Notes each fire on its firing signal's log row, which the claim statement writes anyway: a fire
+ * the claim refuses (the pipeline is busy) leaves no execution, and the API tells its
+ * contributors `skipped_busy` from signals that formed no quorum by this note.
+ */
+export function logFires(rows: readonly SignalLogRow[], fired: readonly FiredContribution[]): void {
+  if (fired.length === 0) return;
+  const byId = new Map(rows.map((r) => [r.signal_id, r]));
+  for (const { contribution, fire } of fired) {
+    const row = byId.get(contribution.entry.signal_id);
+    if (!row) continue;
+    (row.confluence_fires ??= []).push({
+      pipeline_id: contribution.pipelineId,
+      signal_id: fire.signal_id,
+      contributors: fire.contributors.map((c) => c.signal_id),
+    });
+  }
 }
 
 async function exec(batch: ReturnType<Redis["pipeline"]>) {

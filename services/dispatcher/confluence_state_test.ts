@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createTestRedis } from "../../tests/fixtures/redis.ts";
-import { type Contribution, resolveConfluence } from "./confluence_state.ts";
+import { type Contribution, logFires, resolveConfluence } from "./confluence_state.ts";
+import type { SignalLogRow } from "../../shared/signal_log/signal_log_row.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 
 const rule = { k: 2, of: ["golden_cross", "rsi"], within_seconds: 3600, ordered: false };
@@ -61,4 +62,37 @@ Deno.test("resolveConfluence: fires once per window on real Redis, again on rede
     "rsi:AAPL:30",
     "golden_cross:AAPL:75",
   ]);
+});
+
+Deno.test("logFires: a fire is noted on its firing signal's log row only, with its contributors", async () => {
+  await using r = await createTestRedis();
+  const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+  const batch = [
+    contribution(a, "golden_cross", 0),
+    contribution(b, "golden_cross", 0),
+    contribution(a, "rsi", 5),
+    contribution(b, "rsi", 5),
+  ];
+  const fired = await resolveConfluence(r.redis, r.names, batch);
+  const row = (signal_id: string): SignalLogRow => ({
+    signal_id,
+    topic: "signals",
+    partition: 0,
+    kafka_offset: "0",
+    signal_index: 0,
+    received_at: "2025-01-02T15:05:00Z",
+    decided_at: "2025-01-02T15:05:00Z",
+  });
+  const rows = [row("golden_cross:AAPL:0"), row("rsi:AAPL:5"), row("macd:AAPL:5")];
+  logFires(rows, fired);
+  assert.equal(rows[0]!.confluence_fires, undefined);
+  assert.equal(rows[2]!.confluence_fires, undefined);
+  assert.deepEqual(
+    rows[1]!.confluence_fires,
+    [a, b].map((pipelineId, i) => ({
+      pipeline_id: pipelineId,
+      signal_id: fired[i]!.request.signal_id,
+      contributors: ["golden_cross:AAPL:0", "rsi:AAPL:5"],
+    })),
+  );
 });

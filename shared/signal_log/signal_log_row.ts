@@ -26,6 +26,17 @@ export interface SignalLogRow {
   /** A private signal's owner and source (migration 0020); absent on public signals. */
   owner_id?: string;
   source?: string;
+  /** The confluences this signal fired (migration 0026), whether or not the claim took them. */
+  confluence_fires?: ConfluenceFireLog[];
+}
+
+/** A confluence fire as logged on its firing signal's row. */
+export interface ConfluenceFireLog {
+  pipeline_id: string;
+  /** The fire's deterministic `confluence:…` id. */
+  signal_id: string;
+  /** The ids of the signals that formed it, this one included. */
+  contributors: string[];
 }
 
 /** Longest rejection error kept, in characters. */
@@ -34,13 +45,14 @@ export const MAX_REJECT_ERROR_LENGTH = 2000;
 /** The insert of `rows`, as a fragment to run inside another statement (a CTE). */
 export function signalLogInsert(sql: Sql, rows: readonly SignalLogRow[]) {
   const column = <K extends keyof SignalLogRow>(key: K) => rows.map((r) => r[key] ?? null);
-  // $1-$18: one array per column, in the insert's order (unnest is cheaper than a JSON document:
+  const fires = rows.map((r) => r.confluence_fires ? JSON.stringify(r.confluence_fires) : null);
+  // $1-$19: one array per column, in the insert's order (unnest is cheaper than a JSON document:
   // no parse, no per-row record conversion). Timestamps travel as text, cast by Postgres:
   // postgres.js would turn each element of a timestamptz[] into a Date and back.
   return sql`
     insert into signal_log (signal_id, ticker, direction, confidence, scanner, bar_date, price,
       topic, partition, kafka_offset, signal_index, emitted_at, received_at, decided_at,
-      reject_reason, error, owner_id, source)
+      reject_reason, error, owner_id, source, confluence_fires)
     select * from unnest(${column("signal_id")}::text[], ${column("ticker")}::text[],
       ${column("direction")}::text[], ${column("confidence")}::float8[],
       ${column("scanner")}::text[], ${column("bar_date")}::date[], ${column("price")}::float8[],
@@ -50,5 +62,6 @@ export function signalLogInsert(sql: Sql, rows: readonly SignalLogRow[]) {
     column("received_at")
   }::text[]::timestamptz[],
       ${column("decided_at")}::text[]::timestamptz[], ${column("reject_reason")}::text[],
-      ${column("error")}::text[], ${column("owner_id")}::uuid[], ${column("source")}::text[])`;
+      ${column("error")}::text[], ${column("owner_id")}::uuid[], ${column("source")}::text[],
+      ${fires}::text[]::jsonb[])`;
 }
