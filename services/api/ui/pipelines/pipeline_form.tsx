@@ -2,6 +2,7 @@
 import { OVERLAP_POLICIES, TRIGGER_MODES } from "../../../../shared/schemas/pipeline.ts";
 import { SIGNAL_TYPES } from "../../../../shared/schemas/signal.ts";
 import { Field, fieldAria, FieldError, type FieldErrors, InputField } from "../form_field.tsx";
+import { ActiveCheckbox, FormAlerts, SaveActions } from "../form_parts.tsx";
 import { CsrfField } from "../layout.tsx";
 import type { PipelineFormValues } from "./form_values.ts";
 import { ListenFieldset } from "./listen_fieldset.tsx";
@@ -38,10 +39,7 @@ export function PipelineForm(props: PipelineFormProps) {
       <button type="submit" class="implicit-submit" tabindex={-1} aria-hidden="true">
         Save
       </button>
-      {errors.form && <p class="alert" role="alert">{errors.form}</p>}
-      {Object.keys(errors).length > 0 && (
-        <p class="alert" role="alert">The pipeline was not saved: fix the fields marked below.</p>
-      )}
+      <FormAlerts errors={errors} unsaved="pipeline" />
       <div class="grid2">
         <InputField label="Name" name="name" errors={errors} value={v.name} required />
         <Field label="Trigger mode" name="trigger_mode" errors={errors}>
@@ -180,16 +178,9 @@ export function PipelineForm(props: PipelineFormProps) {
           value={v.max_attempts}
         />
       </div>
-      <div class="field">
-        <label>
-          <input type="checkbox" name="is_active" checked={v.is_active} /> Active
-        </label>
-      </div>
+      <ActiveCheckbox checked={v.is_active} />
       <StepEditor steps={v.steps} errors={errors} focus={props.focus} addAgent={props.addAgent} />
-      <div class="actions">
-        <button type="submit">Save</button>
-        <a href="/pipelines">Cancel</a>
-      </div>
+      <SaveActions cancel="/pipelines" />
     </form>
   );
 }

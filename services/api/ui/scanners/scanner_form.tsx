@@ -1,6 +1,7 @@
 /** The scanner form (create and edit): every field labelled, its error beside it, values kept. */
 import { SIGNAL_TYPES } from "../../../../shared/schemas/signal.ts";
 import { Field, type FieldErrors, InputField } from "../form_field.tsx";
+import { ActiveCheckbox, FormAlerts, SaveActions } from "../form_parts.tsx";
 import { CsrfField } from "../layout.tsx";
 import type { ScannerFormValues } from "./scanner_values.ts";
 
@@ -23,10 +24,7 @@ export function ScannerForm(props: ScannerFormProps) {
   return (
     <form method="post" action={props.action} class="stack card" novalidate>
       <CsrfField csrf={props.csrf} />
-      {errors.form && <p class="alert" role="alert">{errors.form}</p>}
-      {Object.keys(errors).length > 0 && (
-        <p class="alert" role="alert">The scanner was not saved: fix the fields marked below.</p>
-      )}
+      <FormAlerts errors={errors} unsaved="scanner" />
       <div class="grid2">
         <InputField label="Name" name="name" errors={errors} value={v.name} required />
         <InputField
@@ -74,15 +72,8 @@ export function ScannerForm(props: ScannerFormProps) {
           value={v.confidence}
         />
       </div>
-      <div class="field">
-        <label>
-          <input type="checkbox" name="is_active" checked={v.is_active} /> Active
-        </label>
-      </div>
-      <div class="actions">
-        <button type="submit">Save</button>
-        <a href="/scanners">Cancel</a>
-      </div>
+      <ActiveCheckbox checked={v.is_active} />
+      <SaveActions cancel="/scanners" />
     </form>
   );
 }

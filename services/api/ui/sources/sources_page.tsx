@@ -3,6 +3,7 @@ import type { SignalSourceRow } from "../../signal_source_store.ts";
 import { webhookUrl } from "../../signal_source_secrets.ts";
 import { ago } from "../format.ts";
 import { type FieldErrors, InputField } from "../form_field.tsx";
+import { FormAlerts } from "../form_parts.tsx";
 import { CsrfField } from "../layout.tsx";
 import type { SourceFormValues } from "./source_settings.ts";
 import { ListTable } from "../list_table.tsx";
@@ -72,7 +73,7 @@ export function SourcesPage(props: SourcesPageProps) {
         aria-labelledby="new-source"
       >
         <CsrfField csrf={props.csrf} />
-        {errors.form && <p class="alert" role="alert">{errors.form}</p>}
+        <FormAlerts errors={errors} />
         <div class="grid2">
           <InputField label="Name" name="name" errors={errors} value={v.name} required />
           <InputField
