@@ -46,6 +46,9 @@ const COLUMNS = [
   "overlap_policy",
 ] as const;
 
+/** Rows per read of a full load. */
+const LOAD_ROWS = 2_000;
+
 /** Creates the cache; nothing is loaded before `start`. */
 export function createPipelineCache(options: PipelineCacheOptions): PipelineCache {
   const { sql, log, metrics } = options;
@@ -68,9 +71,17 @@ export function createPipelineCache(options: PipelineCacheOptions): PipelineCach
     changedDuringRefresh = new Set();
     try {
       metrics.dbStatements.inc({ statement: "pipelines_load" });
-      const rows = await sql<PipelineRow[]>`
-        select ${sql(COLUMNS)} from pipelines where is_active and trigger_mode = 'signal'`;
-      const next = PipelineIndex.of(rows.map(matchable).filter((p) => p !== null));
+      // Read through a cursor, a few thousand rows at a time: 100 000 rows read at once held
+      // every row (parsed JSON included) beside the index being built.
+      const next = new PipelineIndex();
+      await sql<PipelineRow[]>`
+        select ${sql(COLUMNS)} from pipelines where is_active and trigger_mode = 'signal'`
+        .cursor(LOAD_ROWS, (rows) => {
+          for (const row of rows) {
+            const pipeline = matchable(row);
+            if (pipeline) next.upsert(pipeline);
+          }
+        });
       current = next;
       const again = [...changedDuringRefresh];
       changedDuringRefresh = null;

@@ -45,3 +45,14 @@ Deno.test("pipeline index: inverted by ticker, upsert replaces, remove forgets",
   assert.deepEqual(index.forTicker("MSFT"), []);
   assert.equal(index.size, 1);
 });
+
+Deno.test("pipeline index: pipelines on the same tickers share one ticker list", () => {
+  const index = PipelineIndex.of(
+    ["a", "b"].map((id) => toMatchablePipeline(row({ id, scanner_tickers: ["aapl", "MSFT"] }))!),
+  );
+  const [a, b] = [index.get("a")!, index.get("b")!];
+  assert.equal(a.tickers, b.tickers);
+  assert.deepEqual(a.tickers, ["AAPL", "MSFT"]);
+  assert.ok(Object.isFrozen(a.tickers));
+  assert.equal(a.ownerId, "u1");
+});
