@@ -1,9 +1,12 @@
 /**
- * One batch, start to finish: plan in memory, dead-letter the bad messages, claim and write the
- * signal log in ONE statement, XADD the claimed jobs, add the decision counters and announce the
- * changes to the live pages (three pipelined calls sent together), then commit the offsets. Each stage is retried with capped backoff while Postgres,
- * Redis or Kafka is down and is never redone once it succeeded, so a recovered outage loses
- * nothing and doubles nothing; the offsets are committed only after the jobs are on the stream.
+ * One batch, start to finish: plan in memory, claim and write the signal log in ONE statement,
+ * XADD the claimed jobs, add the decision counters and announce the changes to the live pages
+ * (three pipelined calls sent together), dead-letter the bad messages, then commit the offsets.
+ * A burst whose matches would make one statement too large is planned and claimed in chunks of
+ * bounded work, one after the other (plan.ts); the offsets wait for the last. Each stage is
+ * retried with capped backoff while Postgres, Redis or Kafka is down and is never redone once it
+ * succeeded, so a recovered outage loses nothing and doubles nothing; the offsets are committed
+ * only after the jobs are on the stream.
  */
 import type { Sql } from "../../shared/db.ts";
 import { errorMessage } from "../../shared/errors.ts";
@@ -27,7 +30,14 @@ import { announceChanges } from "./announce_changes.ts";
 import { dispatchStatsFieldParts } from "../../shared/redis_codec.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
-import { type BatchPlan, byPipeline, countClaims, planBatch, rejectionLogRow } from "./plan.ts";
+import {
+  type BatchPlan,
+  byPipeline,
+  type ChunkBounds,
+  countClaims,
+  planChunks,
+  rejectionLogRow,
+} from "./plan.ts";
 import { logFires, resolveConfluence } from "./confluence_state.ts";
 import { signalLogInsert, type SignalLogRow } from "../../shared/signal_log/signal_log_row.ts";
 import type { Progress } from "./progress.ts";
@@ -67,6 +77,8 @@ export interface BatchProcessorOptions {
   beforeCommit?: () => Promise<void>;
   /** Where the batch in flight, its failing stage and the last commit are reported. */
   progress: Progress;
+  /** Work per claim statement; default plan.ts' CHUNK_BOUNDS (10 000 requests, 5 000 signals). */
+  chunkBounds?: ChunkBounds;
 }
 
 /** The offsets after a batch: one past the highest offset per partition. */
@@ -175,23 +187,21 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     }
   };
 
-  return async function processBatch(messages: DecodedMessage[]): Promise<void> {
-    const startedMs = Date.now();
-    progress.batchStartedMs = startedMs;
-    const plan = planBatch(messages, options.index(), startedMs);
-    metrics.signalsConsumed.inc({}, plan.signals);
-    const rejections: SignalLogRow[] = [];
-    const letters: DeadLetter[] = [];
-    for (const m of messages) {
-      for (const letter of deadLettersOf(m)) {
-        letters.push(letter);
-        rejections.push(rejectionLogRow(letter, m.receivedAtMs, startedMs));
-      }
-    }
-
+  /**
+   * One chunk of a batch (plan.ts): confluence, the claim with the chunk's signal log rows, then
+   * its jobs, counters and announcements. Signals the claim refuses are added to `letters` and
+   * `poisoned` for the batch to dead-letter and log. Returns how many executions it claimed.
+   */
+  const processChunk = async (
+    messages: readonly DecodedMessage[],
+    plan: BatchPlan,
+    rows: SignalLogRow[],
+    startedMs: number,
+    failed: { letters: DeadLetter[]; poisoned: SignalLogRow[] },
+  ): Promise<number> => {
     if (plan.contributions.length > 0) {
       // Confluence state is written and decided before the claim, so a fire is claimed with its
-      // batch; redone on redelivery, it writes the same state and fires with the same id.
+      // chunk; redone on redelivery, it writes the same state and fires with the same id.
       const fired = await stage(
         "confluence",
         () => resolveConfluence(redis, names, plan.contributions),
@@ -207,8 +217,7 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
 
     // Dies here (or anywhere before the commit): the batch is delivered again; the claim's unique
     // indexes refuse what it already created, and the sweep enqueues what it created but did not.
-    const { results: claimed, faults } = await claim(messages, plan, [...plan.log, ...rejections]);
-    const poisoned: SignalLogRow[] = [];
+    const { results: claimed, faults } = await claim(messages, plan, rows);
     for (const { item, error } of faults) {
       if (item.signal === null) {
         log.error("A signal log row of {topic}/{partition}@{offset} was refused: {error}", {
@@ -220,12 +229,78 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
         continue;
       }
       const letter = poisonLetter(item.message, item.index, item.signal, "claim", error);
-      letters.push(letter);
-      poisoned.push(rejectionLogRow(letter, item.message.receivedAtMs, startedMs));
+      failed.letters.push(letter);
+      failed.poisoned.push(rejectionLogRow(letter, item.message.receivedAtMs, startedMs));
       for (const r of item.requests) {
         plan.matched.set(r.pipeline_id, (plan.matched.get(r.pipeline_id) ?? 1) - 1);
       }
     }
+    countClaims(plan, claimed);
+    metrics.claims.inc({}, claimed.length);
+    for (const [field, by] of plan.stats.fields()) {
+      const { reason } = dispatchStatsFieldParts(field);
+      if (reason === "filtered" || reason === "stale" || reason === "skipped_busy") {
+        metrics.skips.inc({ reason }, by);
+      }
+    }
+
+    let enqueued = false;
+    let recorded = false;
+    let announced = false;
+    // Dies here: the jobs not on the stream are swept later; counters and announcements of a
+    // batch delivered again are sent again (counts are at-least-once, announcements idempotent).
+    await stage("enqueue", async () => {
+      const [jobs, stats, news] = await Promise.allSettled([
+        enqueued
+          ? null
+          : enqueueJobs(redis, names, claimed, { maxLength: options.maxStreamLength }),
+        recorded ? null : recordDispatchStats(redis, names, plan.stats),
+        announced ? null : announceChanges(redis, names, claimed, rows.length > 0),
+      ]);
+      enqueued ||= jobs.status === "fulfilled";
+      recorded ||= stats.status === "fulfilled";
+      announced ||= news.status === "fulfilled";
+      if (jobs.status === "rejected") throw jobs.reason;
+      if (stats.status === "rejected") throw stats.reason;
+      if (news.status === "rejected") throw news.reason;
+    });
+    metrics.jobsEnqueued.inc({ source: "claim" }, claimed.length);
+    return claimed.length;
+  };
+
+  return async function processBatch(messages: DecodedMessage[]): Promise<void> {
+    const startedMs = Date.now();
+    progress.batchStartedMs = startedMs;
+    const rejections: SignalLogRow[] = [];
+    const failed = { letters: [] as DeadLetter[], poisoned: [] as SignalLogRow[] };
+    for (const m of messages) {
+      for (const letter of deadLettersOf(m)) {
+        failed.letters.push(letter);
+        rejections.push(rejectionLogRow(letter, m.receivedAtMs, startedMs));
+      }
+    }
+
+    // One claim statement per chunk: one for any batch but a burst's (plan.ts, ChunkBounds).
+    let signals = 0;
+    let requests = 0;
+    let claimed = 0;
+    let first = true;
+    const chunks = planChunks(messages, options.index(), startedMs, options.chunkBounds);
+    for (const plan of chunks) {
+      signals += plan.signals;
+      requests += plan.requests.length;
+      metrics.signalsConsumed.inc({}, plan.signals);
+      const rows = first ? [...plan.log, ...rejections] : plan.log;
+      first = false;
+      const claimedNow = await processChunk(messages, plan, rows, startedMs, failed);
+      if (claimedNow > 0 && claimed === 0) {
+        const firstReceivedMs = messages[0]?.receivedAtMs ?? startedMs;
+        metrics.enqueueLatency.observe((Date.now() - firstReceivedMs) / 1000);
+      }
+      claimed += claimedNow;
+    }
+
+    const { letters, poisoned } = failed;
     for (const letter of letters) {
       metrics.badMessages.inc({ reason: letter.reason });
       log.warn(
@@ -250,51 +325,17 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
         return signalLogInsert(sql, poisoned).then(() => {});
       });
     }
-    countClaims(plan, claimed);
-    metrics.claims.inc({}, claimed.length);
-    for (const [field, by] of plan.stats.fields()) {
-      const { reason } = dispatchStatsFieldParts(field);
-      if (reason === "filtered" || reason === "stale" || reason === "skipped_busy") {
-        metrics.skips.inc({ reason }, by);
-      }
-    }
-
-    let enqueued = false;
-    let recorded = false;
-    let announced = false;
-    const logGrew = plan.log.length + rejections.length > 0;
-    // Dies here: the jobs not on the stream are swept later; counters and announcements of a
-    // batch delivered again are sent again (counts are at-least-once, announcements idempotent).
-    await stage("enqueue", async () => {
-      const [jobs, stats, news] = await Promise.allSettled([
-        enqueued
-          ? null
-          : enqueueJobs(redis, names, claimed, { maxLength: options.maxStreamLength }),
-        recorded ? null : recordDispatchStats(redis, names, plan.stats),
-        announced ? null : announceChanges(redis, names, claimed, logGrew),
-      ]);
-      enqueued ||= jobs.status === "fulfilled";
-      recorded ||= stats.status === "fulfilled";
-      announced ||= news.status === "fulfilled";
-      if (jobs.status === "rejected") throw jobs.reason;
-      if (stats.status === "rejected") throw stats.reason;
-      if (news.status === "rejected") throw news.reason;
-    });
-    const enqueuedMs = Date.now();
-    metrics.jobsEnqueued.inc({ source: "claim" }, claimed.length);
-    const firstReceivedMs = messages[0]?.receivedAtMs ?? startedMs;
-    if (claimed.length > 0) metrics.enqueueLatency.observe((enqueuedMs - firstReceivedMs) / 1000);
 
     await options.beforeCommit?.();
     await stage("commit", () => options.commit(offsetsToCommit(messages)));
     progress.lastCommitMs = Date.now();
     progress.batchStartedMs = null;
-    metrics.batchSize.observe(plan.signals + letters.length);
+    metrics.batchSize.observe(signals + letters.length);
     metrics.batchDuration.observe((Date.now() - startedMs) / 1000);
     log.debug("Batch of {signals} signals: {requests} requests, {claimed} claimed", {
-      signals: plan.signals,
-      requests: plan.requests.length,
-      claimed: claimed.length,
+      signals,
+      requests,
+      claimed,
       bad: letters.length,
     });
   };

@@ -1,8 +1,9 @@
 /**
- * Turns a batch of decoded messages into claim requests and decision counters, pure: every
- * signal is looked up in the ticker index and decided against each candidate pipeline; matches
- * are de-duplicated in memory where the claim would refuse them anyway (a skip pipeline keeps
- * its first match, buffer_one its first two, allow all; one per (pipeline, signal_id)).
+ * Turns a batch of decoded messages into claim requests and decision counters, pure, in chunks
+ * of bounded work (one claim statement each): every signal is looked up in the ticker index and
+ * decided against each candidate pipeline; matches are de-duplicated in memory where the claim
+ * would refuse them anyway (a skip pipeline keeps its first match in the batch, buffer_one its
+ * first two, allow all; one per (pipeline, signal_id) in a chunk).
  */
 import type { ClaimRequest } from "../../shared/executions/claim.ts";
 import type { OverlapPolicy } from "../../shared/schemas/pipeline.ts";
@@ -42,13 +43,39 @@ export function signalIdOf(m: DecodedMessage, index: number, own: string | undef
   return own ?? `kafka:${m.topic}:${m.partition}:${m.offset}:${index}`;
 }
 
-/** Plans a batch at `nowMs`. */
+/**
+ * Bounds of one chunk of a batch's plan, which is one claim statement: a batch is bounded by the
+ * work it creates, not by its signals. A 5 000-signal burst on tickers with a hundred pipelines
+ * each makes 100 000 claim requests (and as many claimed jobs to XADD); one statement carrying
+ * them all took the dispatcher past 1.5 GB. A message is split too, at a signal.
+ */
+export interface ChunkBounds {
+  /**
+   * Claim requests per chunk; default 10 000. A chunk ends before a signal that could take it
+   * past the bound (its pipelines that may still be requested are counted), so one signal's
+   * requests stay together and a chunk passes the bound only by a signal that alone does.
+   */
+  maxRequests: number;
+  /** Signals (signal log rows) per chunk; default 5 000. */
+  maxSignals: number;
+}
+
+/** The default {@linkcode ChunkBounds}. */
+export const CHUNK_BOUNDS: ChunkBounds = { maxRequests: 10_000, maxSignals: 5_000 };
+
+const UNBOUNDED: ChunkBounds = { maxRequests: Infinity, maxSignals: Infinity };
+
+/** Plans a batch at `nowMs` in one chunk, however large (tests, tools). */
 export function planBatch(
   messages: readonly DecodedMessage[],
   index: PipelineIndex,
   nowMs: number,
 ): BatchPlan {
-  const plan: BatchPlan = {
+  return planChunks(messages, index, nowMs, UNBOUNDED).next().value as BatchPlan;
+}
+
+function emptyPlan(): BatchPlan {
+  return {
     requests: [],
     matched: new Map(),
     stats: new DispatchStats(),
@@ -57,18 +84,52 @@ export function planBatch(
     origins: new Map(),
     signals: 0,
   };
+}
+
+/**
+ * Plans a batch at `nowMs` chunk by chunk, lazily: the next chunk is planned when the caller
+ * asks for it, so at most one chunk's requests are held at a time. Yields at least one chunk.
+ * Which matches a pipeline keeps (its overlap policy) holds across the batch's chunks.
+ */
+export function* planChunks(
+  messages: readonly DecodedMessage[],
+  index: PipelineIndex,
+  nowMs: number,
+  bounds: ChunkBounds = CHUNK_BOUNDS,
+): Generator<BatchPlan, void, undefined> {
+  // Matches kept per pipeline in the whole batch: at most one entry per indexed pipeline.
   const kept = new Map<string, number>();
-  const seen = new Set<string>();
   const receivedAt = new Date(nowMs).toISOString();
+  let plan = emptyPlan();
+  // Pairs requested in this chunk; one repeated in a later chunk is refused by the claim.
+  let seen = new Set<string>();
+  const full = (candidates: readonly { id: string; overlapPolicy: OverlapPolicy }[]) => {
+    if (plan.signals === 0) return false;
+    if (plan.signals >= bounds.maxSignals) return true;
+    if (plan.requests.length === 0 || bounds.maxRequests === Infinity) return false;
+    let more = 0;
+    for (const p of candidates) if ((kept.get(p.id) ?? 0) < KEEP[p.overlapPolicy]) more++;
+    return plan.requests.length + more > bounds.maxRequests;
+  };
   for (const m of messages) {
     if (!m.parsed.ok) continue; // a dead letter (dead_letter.ts)
-    const { indexes } = m.parsed;
+    const { indexes, signals } = m.parsed;
     const origin = logOrigin(m.topic, m.partition, m.offset, m.receivedAtMs, nowMs);
-    m.parsed.signals.forEach((signal, i) => {
+    for (let i = 0; i < signals.length; i++) {
+      const signal = signals[i]!;
+      const candidates = index.forTicker(signal.ticker);
+      if (full(candidates)) {
+        // A stable order keeps concurrent claims from taking row locks in opposite orders.
+        plan.requests.sort(byPipeline);
+        yield plan;
+        plan = emptyPlan();
+        seen = new Set();
+      }
       plan.signals++;
       const position = indexes[i] ?? i;
       const signalId = signalIdOf(m, position, signal.signal_id);
       const emittedAtMs = signal.emitted_at ? Date.parse(signal.emitted_at) : m.timestampMs;
+      const emittedAt = Number.isFinite(emittedAtMs) ? new Date(emittedAtMs).toISOString() : null;
       // One object for every request of this signal: the claim sends each distinct one once.
       const identified = { ...signal, signal_id: signalId };
       plan.log.push({
@@ -83,11 +144,9 @@ export function planBatch(
         ...(signal.price === undefined ? {} : { price: signal.price }),
         ...(signal.owner_id === undefined ? {} : { owner_id: signal.owner_id }),
         ...(signal.source === undefined ? {} : { source: signal.source }),
-        ...(Number.isFinite(emittedAtMs)
-          ? { emitted_at: new Date(emittedAtMs).toISOString() }
-          : {}),
+        ...(emittedAt === null ? {} : { emitted_at: emittedAt }),
       });
-      for (const pipeline of index.forTicker(signal.ticker)) {
+      for (const pipeline of candidates) {
         // Out of scope (another user's private signal, or a scope it does not listen to): not
         // even counted, so one user's signals leave no trace in another's stats.
         if (!hearsSignal(pipeline.listenTo, pipeline.ownerId, signal)) continue;
@@ -109,7 +168,7 @@ export function planBatch(
               trigger_kind: "signal",
               signal_id: signalId,
               signal: null,
-              signal_emitted_at: new Date(emittedAtMs).toISOString(),
+              signal_emitted_at: emittedAt,
               received_at: receivedAt,
             },
             origin: { message: m, index: position },
@@ -117,27 +176,30 @@ export function planBatch(
           continue;
         }
         plan.matched.set(pipeline.id, (plan.matched.get(pipeline.id) ?? 0) + 1);
-        const pair = `${pipeline.id}\n${signalId}`;
         const count = kept.get(pipeline.id) ?? 0;
-        if (count >= KEEP[pipeline.overlapPolicy] || seen.has(pair)) continue;
+        if (count >= KEEP[pipeline.overlapPolicy]) continue;
+        // A skip pipeline's first request is its only one: no pair to remember.
+        if (pipeline.overlapPolicy !== "skip") {
+          const pair = `${pipeline.id}\n${signalId}`;
+          if (seen.has(pair)) continue;
+          seen.add(pair);
+        }
         kept.set(pipeline.id, count + 1);
-        seen.add(pair);
         const request: ClaimRequest = {
           pipeline_id: pipeline.id,
           trigger_kind: "signal",
           signal_id: signalId,
           signal: identified,
-          signal_emitted_at: new Date(emittedAtMs).toISOString(),
+          signal_emitted_at: emittedAt,
           received_at: receivedAt,
         };
         plan.requests.push(request);
         plan.origins.set(request, { message: m, index: position });
       }
-    });
+    }
   }
-  // A stable order keeps concurrent claims from taking row locks in opposite orders.
   plan.requests.sort(byPipeline);
-  return plan;
+  yield plan;
 }
 
 /** Orders claim requests by pipeline id. */

@@ -3,7 +3,7 @@ import { deadLettersOf } from "./dead_letter.ts";
 import { decodeMessage } from "./decoded_message.ts";
 import { PipelineIndex } from "./pipeline_index.ts";
 import type { MatchablePipeline } from "./match.ts";
-import { countClaims, planBatch, rejectionLogRow } from "./plan.ts";
+import { CHUNK_BOUNDS, countClaims, planBatch, planChunks, rejectionLogRow } from "./plan.ts";
 import { signSignal } from "../../shared/signals/signal_scope.ts";
 
 const now = Date.parse("2025-01-02T15:00:00Z");
@@ -200,4 +200,55 @@ Deno.test("plan: a private scope without our signature goes to the dead letters"
   assert.match(letters[0]!.error, /^Unauthenticated signal: field "signature" is missing/);
   assert.match(letters[1]!.error, /no valid intake signature/);
   assert.match(letters[2]!.error, /must not start with "webhook:"/);
+});
+
+Deno.test("plan: a 10 000-signal message is planned in chunks within the bound", () => {
+  // 1 000 tickers with ten pipelines each: ten claim requests per signal for allow pipelines.
+  const pipelines = Array.from(
+    { length: 10_000 },
+    (_, i) =>
+      pipeline(`p${String(i).padStart(5, "0")}`, {
+        tickers: [`T${i % 1000}`],
+        overlapPolicy: i < 5000 ? "allow" : "skip",
+      }),
+  );
+  const index = PipelineIndex.of(pipelines);
+  const tickers = Array.from({ length: 10_000 }, (_, i) => ({ ...aapl, ticker: `T${i % 1000}` }));
+  const huge = message(1, { tickers });
+  assert.equal(huge.parsed.ok && huge.parsed.signals.length, 10_000);
+
+  const chunks = [...planChunks([huge], index, now)];
+  for (const chunk of chunks) {
+    assert.ok(chunk.requests.length <= CHUNK_BOUNDS.maxRequests, `${chunk.requests.length}`);
+    assert.ok(chunk.signals <= CHUNK_BOUNDS.maxSignals);
+    assert.equal(chunk.log.length, chunk.signals);
+  }
+  // Every allow pipeline gets each of its ten signals; a skip pipeline its first, once per batch.
+  const requests = chunks.flatMap((c) => c.requests);
+  assert.equal(requests.length, 5000 * 10 + 5000);
+  assert.equal(new Set(requests.map((r) => `${r.pipeline_id} ${r.signal_id}`)).size, 55_000);
+  assert.equal(chunks.length, 6);
+  assert.equal(chunks.reduce((n, c) => n + c.signals, 0), 10_000);
+  assert.equal(new Set(chunks.flatMap((c) => c.log.map((r) => r.signal_id))).size, 10_000);
+  // The counters add up to the unchunked plan's.
+  const whole = planBatch([huge], index, now);
+  for (const id of ["p00000", "p07000"]) {
+    const sum = chunks.reduce((n, c) => n + c.stats.get(id, "matched"), 0);
+    assert.equal(sum, whole.stats.get(id, "matched"));
+  }
+  assert.equal(whole.requests.length, 55_000);
+});
+
+Deno.test("plan: a chunk ends before a signal that could pass the request bound", () => {
+  const index = PipelineIndex.of([
+    pipeline("a", { overlapPolicy: "allow" }),
+    pipeline("b", { overlapPolicy: "allow" }),
+    pipeline("c", { overlapPolicy: "skip" }),
+  ]);
+  const signals = Array.from({ length: 4 }, (_, i) => message(i, aapl));
+  const chunks = [...planChunks(signals, index, now, { maxRequests: 4, maxSignals: 100 })];
+  // 3 requests; then a and b only (c is kept already): 3 + 2 > 4 ends the chunk; 2 + 2; 2.
+  assert.deepEqual(chunks.map((c) => c.requests.length), [3, 4, 2]);
+  assert.deepEqual(chunks.map((c) => c.signals), [1, 2, 1]);
+  assert.deepEqual([...planChunks([], index, now)].map((c) => c.signals), [0]);
 });
