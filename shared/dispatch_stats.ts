@@ -1,12 +1,13 @@
 /**
  * "Why didn't my pipeline run?": decision counters per pipeline and reason, aggregated in memory
- * per batch and added to the hash `names.dispatchStats` (field `<pipelineId>:<reason>`) with one
- * pipelined HINCRBY round trip per batch, never a row per signal. Counts are at-least-once: a
- * batch Kafka delivers again is counted again.
+ * per batch and added to the hash `names.dispatchStats` (field `<pipelineId>:<reason>`) in one
+ * round trip per batch, never a row per signal. Counts are at-least-once: a batch Kafka delivers
+ * again is counted again.
  */
 import type { Redis } from "ioredis";
 import type { RedisNames } from "./names.ts";
 import { dispatchStatsField } from "./redis_codec.ts";
+import { errorMessage } from "./errors.ts";
 
 /** Reasons counted; every `matched` ends as `claimed` or `skipped_busy`. */
 export const DISPATCH_REASONS = [
@@ -68,20 +69,40 @@ export class DispatchStats {
   }
 }
 
-/** Adds a batch's counters to the stats hash in one pipelined round trip. */
+// KEYS[1]: the stats hash. ARGV: (field, increment) pairs.
+const INCREMENT_SCRIPT = `
+for i = 1, #ARGV, 2 do
+  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+return #ARGV / 2`;
+
+/** Fields per script call. */
+const FIELDS_PER_CALL = 5_000;
+
+/**
+ * Adds a batch's counters to the stats hash in one round trip: one script call per 5 000 fields
+ * instead of one HINCRBY each (a burst's chunk counts up to 20 000 fields).
+ */
 export async function recordDispatchStats(
   redis: Redis,
   names: Pick<RedisNames, "dispatchStats">,
   stats: DispatchStats,
 ): Promise<void> {
   if (stats.size === 0) return;
-  const batch = redis.pipeline();
-  for (const [field, by] of stats.fields()) batch.hincrby(names.dispatchStats, field, by);
-  const results = await batch.exec();
-  const failed = results?.find(([error]) => error);
-  if (!results || failed) {
-    throw new Error(
-      `Cannot record dispatch stats: ${failed?.[0]?.message ?? "pipeline discarded"}`,
-    );
+  const calls: Promise<unknown>[] = [];
+  let args: (string | number)[] = [];
+  const send = () => {
+    calls.push(redis.eval(INCREMENT_SCRIPT, 1, names.dispatchStats, ...args));
+    args = [];
+  };
+  for (const [field, by] of stats.fields()) {
+    args.push(field, by);
+    if (args.length >= 2 * FIELDS_PER_CALL) send();
+  }
+  if (args.length > 0) send();
+  try {
+    await Promise.all(calls);
+  } catch (error) {
+    throw new Error(`Cannot record dispatch stats: ${errorMessage(error)}`, { cause: error });
   }
 }
