@@ -13,7 +13,7 @@ import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { insertPipeline, insertUser } from "./fixtures/pipelines.ts";
-import { freePort, type ServiceProcess, startService } from "./fixtures/processes.ts";
+import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
 import { agentRegistry } from "../shared/agents/registry.ts";
 import { accountStats } from "../shared/ledger/account_stats.ts";
 import type { Bar } from "../shared/market/bar.ts";
@@ -71,12 +71,7 @@ Deno.test({
     const stored = await insertPipeline(db.sql, owner, pipeline);
     const ports = { dispatcher: freePort(), worker: freePort(), ledger: freePort() };
     const env = {
-      DATABASE_URL: db.url,
-      REDIS_KEY_PREFIX: redis.prefix,
-      KAFKA_BOOTSTRAP_SERVERS: kafka.brokers,
-      KAFKA_SIGNAL_TOPIC: kafka.topic,
-      KAFKA_DEAD_LETTER_TOPIC: deadLetters,
-      KAFKA_CONSUMER_GROUP: `${kafka.topic}-dispatcher`,
+      ...stackEnv({ db, redis, kafka }, deadLetters),
       KAFKA_BAR_TOPIC: barTopic,
       KAFKA_BAR_CONSUMER_GROUP: `${barTopic}-ledger`,
       METRICS_PORT_DISPATCHER: String(ports.dispatcher),

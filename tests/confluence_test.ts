@@ -9,7 +9,7 @@ import { pollUntil } from "../shared/poll_until.ts";
 import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { insertPipeline, insertUser } from "./fixtures/pipelines.ts";
-import { freePort, type ServiceProcess, startService } from "./fixtures/processes.ts";
+import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 
 Deno.test({
@@ -23,12 +23,7 @@ Deno.test({
     const dlq = await kafka.createTopic(1);
     const group = `${kafka.topic}-dispatcher`;
     const env = {
-      DATABASE_URL: db.url,
-      REDIS_KEY_PREFIX: redis.prefix,
-      KAFKA_BOOTSTRAP_SERVERS: kafka.brokers,
-      KAFKA_SIGNAL_TOPIC: kafka.topic,
-      KAFKA_DEAD_LETTER_TOPIC: dlq,
-      KAFKA_CONSUMER_GROUP: group,
+      ...stackEnv({ db, redis, kafka }, dlq),
       BATCH_TIMEOUT_SECONDS: "0.05",
     };
     const owner = await insertUser(db.sql);

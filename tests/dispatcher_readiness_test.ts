@@ -6,7 +6,7 @@ import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { insertPipeline, insertUser } from "./fixtures/pipelines.ts";
-import { freePort, startService } from "./fixtures/processes.ts";
+import { freePort, stackEnv, startService } from "./fixtures/processes.ts";
 import { pollUntil } from "../shared/poll_until.ts";
 
 Deno.test({
@@ -23,12 +23,7 @@ Deno.test({
     });
     const port = freePort();
     const dispatcher = startService("dispatcher", {
-      DATABASE_URL: db.url,
-      REDIS_KEY_PREFIX: redis.prefix,
-      KAFKA_BOOTSTRAP_SERVERS: kafka.brokers,
-      KAFKA_SIGNAL_TOPIC: kafka.topic,
-      KAFKA_DEAD_LETTER_TOPIC: deadLetters,
-      KAFKA_CONSUMER_GROUP: `${kafka.topic}-dispatcher`,
+      ...stackEnv({ db, redis, kafka }, deadLetters),
       METRICS_PORT_DISPATCHER: String(port),
     });
     const producer = kafka.kafka.producer();

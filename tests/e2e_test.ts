@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
-import { freePort, type ServiceProcess, startService } from "./fixtures/processes.ts";
+import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
 import { pollUntil } from "../shared/poll_until.ts";
 
 interface Execution {
@@ -38,12 +38,7 @@ Deno.test({
         return Number(count) >= n ? true : undefined;
       }, { timeoutMs: 10_000, intervalMs: 50 });
     const env = {
-      DATABASE_URL: db.url,
-      REDIS_KEY_PREFIX: redis.prefix,
-      KAFKA_BOOTSTRAP_SERVERS: kafka.brokers,
-      KAFKA_SIGNAL_TOPIC: kafka.topic,
-      KAFKA_DEAD_LETTER_TOPIC: dlq,
-      KAFKA_CONSUMER_GROUP: `${kafka.topic}-dispatcher`,
+      ...stackEnv({ db, redis, kafka }, dlq),
       API_PORT: String(apiPort),
       METRICS_PORT_DISPATCHER: String(dispatcherMetricsPort),
       METRICS_PORT_WORKER: String(freePort()),

@@ -9,7 +9,7 @@ import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { pollUntil } from "../shared/poll_until.ts";
-import { freePort, type ServiceProcess, startService } from "./fixtures/processes.ts";
+import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
 
 /** The generator's warm-up (generator.ts): days before this one are history, not scanned. */
 const WARMUP_DAYS = 250;
@@ -49,13 +49,8 @@ Deno.test({
     await Deno.writeTextFile(`${dir}/market.csv`, csv);
     const apiPort = freePort();
     const env = {
-      DATABASE_URL: db.url,
-      REDIS_KEY_PREFIX: redis.prefix,
-      KAFKA_BOOTSTRAP_SERVERS: kafka.brokers,
-      KAFKA_SIGNAL_TOPIC: kafka.topic,
-      KAFKA_DEAD_LETTER_TOPIC: dlq,
+      ...stackEnv({ db, redis, kafka }, dlq),
       KAFKA_BAR_TOPIC: bars,
-      KAFKA_CONSUMER_GROUP: `${kafka.topic}-dispatcher`,
       API_PORT: String(apiPort),
       METRICS_PORT_DISPATCHER: String(freePort()),
       METRICS_PORT_WORKER: String(freePort()),

@@ -8,7 +8,7 @@ import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { pollUntil } from "../shared/poll_until.ts";
-import { freePort, type ServiceProcess, startService } from "./fixtures/processes.ts";
+import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
 
 interface Execution {
   status: string;
@@ -27,12 +27,7 @@ Deno.test({
     const dlq = await kafka.createTopic(1);
     const apiPort = freePort();
     const env = {
-      DATABASE_URL: db.url,
-      REDIS_KEY_PREFIX: redis.prefix,
-      KAFKA_BOOTSTRAP_SERVERS: kafka.brokers,
-      KAFKA_SIGNAL_TOPIC: kafka.topic,
-      KAFKA_DEAD_LETTER_TOPIC: dlq,
-      KAFKA_CONSUMER_GROUP: `${kafka.topic}-dispatcher`,
+      ...stackEnv({ db, redis, kafka }, dlq),
       API_PORT: String(apiPort),
       METRICS_PORT_DISPATCHER: String(freePort()),
       METRICS_PORT_WORKER: String(freePort()),

@@ -11,6 +11,7 @@ import { createTestKafka } from "../../../../tests/fixtures/kafka.ts";
 import {
   freePort,
   type ServiceProcess,
+  stackEnv,
   startService,
 } from "../../../../tests/fixtures/processes.ts";
 import { createTestRedis } from "../../../../tests/fixtures/redis.ts";
@@ -27,12 +28,7 @@ Deno.test({
     const dlq = await kafka.createTopic(1);
     const apiPort = freePort();
     const env = {
-      DATABASE_URL: db.url,
-      REDIS_KEY_PREFIX: redis.prefix,
-      KAFKA_BOOTSTRAP_SERVERS: kafka.brokers,
-      KAFKA_SIGNAL_TOPIC: kafka.topic,
-      KAFKA_DEAD_LETTER_TOPIC: dlq,
-      KAFKA_CONSUMER_GROUP: `${kafka.topic}-dispatcher`,
+      ...stackEnv({ db, redis, kafka }, dlq),
       API_PORT: String(apiPort),
       METRICS_PORT_DISPATCHER: String(freePort()),
     };
