@@ -8,6 +8,7 @@ import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
 import { pollUntil } from "../shared/poll_until.ts";
+import { callApi, registerUser } from "./fixtures/api_client.ts";
 
 interface Execution {
   id: string;
@@ -57,17 +58,7 @@ Deno.test({
         await res.body?.cancel();
         return res.ok ? true : undefined;
       }, { timeoutMs: 30_000 });
-      const register = await api(base, "POST", "/api/v1/auth/register", {
-        email: "e2e@tickwire.local",
-        password: "correct horse battery staple",
-      });
-      assert.equal(register.status, 201);
-      const login = await api(base, "POST", "/api/v1/auth/tokens", {
-        email: "e2e@tickwire.local",
-        password: "correct horse battery staple",
-      });
-      assert.equal(login.status, 201);
-      const token = (login.body as { token: string }).token;
+      const token = await registerUser(base, "e2e@tickwire.local");
 
       const producer = kafka.kafka.producer();
       await producer.connect();
@@ -75,7 +66,7 @@ Deno.test({
         producer.send({ topic: kafka.topic, messages: [{ value: JSON.stringify(value) }] });
 
       await t.step("a signal in the seed's exact format runs the seed's pipeline", async () => {
-        const created = await api(base, "POST", "/api/v1/pipelines", {
+        const created = await callApi(base, "POST", "/api/v1/pipelines", {
           name: "AAPL Trader",
           description: "Trades AAPL on signals",
           trigger_mode: "signal",
@@ -99,7 +90,7 @@ Deno.test({
       });
 
       await t.step("duplicate signals while a run is active are skipped", async () => {
-        const created = await api(base, "POST", "/api/v1/pipelines", {
+        const created = await callApi(base, "POST", "/api/v1/pipelines", {
           name: "MSFT busy",
           trigger_mode: "signal",
           scanner_tickers: ["NVDA"],
@@ -116,7 +107,7 @@ Deno.test({
           await publish({ tickers: [{ ticker: "NVDA", signal: "BEARISH", confidence: 60 + i }] });
         }
         await pollUntil("the dispatcher to count ten busy skips", async () => {
-          const stats = await api(
+          const stats = await callApi(
             base,
             "GET",
             `/api/v1/pipelines/${pipelineId}/dispatch-stats`,
@@ -131,7 +122,7 @@ Deno.test({
       });
 
       await t.step("a periodic pipeline runs on its schedule", async () => {
-        const created = await api(base, "POST", "/api/v1/pipelines", {
+        const created = await callApi(base, "POST", "/api/v1/pipelines", {
           name: "every ten seconds",
           trigger_mode: "periodic",
           schedule: { every_seconds: 10 },
@@ -157,21 +148,8 @@ Deno.test({
   },
 });
 
-async function api(base: string, method: string, path: string, body?: unknown, token?: string) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) as unknown : null };
-}
-
 async function executions(base: string, pipelineId: string, token: string): Promise<Execution[]> {
-  const res = await api(
+  const res = await callApi(
     base,
     "GET",
     `/api/v1/pipelines/${pipelineId}/executions`,

@@ -9,6 +9,7 @@ import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { pollUntil } from "../shared/poll_until.ts";
 import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
+import { callApi, registerUser } from "./fixtures/api_client.ts";
 
 interface Execution {
   status: string;
@@ -35,24 +36,9 @@ Deno.test({
     const services: ServiceProcess[] = ["api", "dispatcher", "worker"]
       .map((dir) => startService(dir, env));
     const base = `http://127.0.0.1:${apiPort}`;
-    const call = async (method: string, path: string, body?: unknown, token?: string) => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      // deno-lint-ignore no-explicit-any
-      return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
-    };
-    const user = async (email: string) => {
-      const credentials = { email, password: "correct horse battery staple" };
-      assert.equal((await call("POST", "/api/v1/auth/register", credentials)).status, 201);
-      return (await call("POST", "/api/v1/auth/tokens", credentials)).body.token as string;
-    };
+    const call = (method: string, path: string, body?: unknown, token?: string) =>
+      callApi(base, method, path, body, token);
+    const user = (email: string) => registerUser(base, email);
     const pipeline = async (token: string, name: string) => {
       const created = await call("POST", "/api/v1/pipelines", {
         name,
