@@ -132,13 +132,33 @@ export async function executeRun(r: ExecuteRunOptions): Promise<void> {
   } else log.info("run {ticker} {pipeline} {status} {ms} ms", { ...line, status: plan.counted });
 }
 
+/**
+ * Each config object's validation, by agent set: the runs of one round share their pipeline's
+ * config object (see execution_round.ts), so it is validated once per round, not once per run.
+ * Steps are read-only to the engine, so runs may share them.
+ */
+const parsedConfigs = new WeakMap<
+  AgentParamsByName,
+  WeakMap<object, ReturnType<ReturnType<typeof pipelineConfigSchemaFor>["safeParse"]>>
+>();
+
+function parseConfig(config: unknown, agents: AgentParamsByName) {
+  const schema = pipelineConfigSchemaFor(agents);
+  if (typeof config !== "object" || config === null) return schema.safeParse(config);
+  let byConfig = parsedConfigs.get(agents);
+  if (!byConfig) parsedConfigs.set(agents, byConfig = new WeakMap());
+  let parsed = byConfig.get(config);
+  if (!parsed) byConfig.set(config, parsed = schema.safeParse(config));
+  return parsed;
+}
+
 function prepare(
   e: DeliveredExecution,
   agents: AgentParamsByName,
-): { steps: Step[]; signal: ReturnType<typeof tickerSignalSchema.parse> | null } | {
+): { steps: readonly Step[]; signal: ReturnType<typeof tickerSignalSchema.parse> | null } | {
   error: string;
 } {
-  const config = pipelineConfigSchemaFor(agents).safeParse(e.config);
+  const config = parseConfig(e.config, agents);
   if (!config.success) {
     const problems = issuesText(config.error.issues, "");
     return { error: `Cannot run pipeline "${e.pipeline_id}": config ${problems}` };

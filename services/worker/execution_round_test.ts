@@ -63,3 +63,27 @@ Deno.test("execution round: an empty round sends nothing; a start alone returns 
   assert.deepEqual(executions, []);
   assert.deepEqual(owned, []);
 });
+
+Deno.test("execution round: a pipeline's config comes once and its runs share it", async () => {
+  await using db = await createTestDatabase();
+  const owner = await insertUser(db.sql);
+  const a = await insertPipeline(db.sql, owner, { config: { steps: [] } });
+  const b = await insertPipeline(db.sql, owner, { name: "other", config: { steps: [] } });
+  const ids = await db.sql<{ id: string }[]>`
+    insert into pipeline_executions (pipeline_id, trigger_kind)
+    select unnest(${`{${a.id},${a.id},${a.id},${b.id}}`}::uuid[]), 'manual'
+    returning id`;
+  const { executions } = await runExecutionRound(db.sql, {
+    ids: ids.map((r) => r.id),
+    reclaimedIds: [],
+    workerId: "w1",
+    visibilityTimeoutSeconds: 60,
+  }, []);
+  assert.equal(executions.length, 4);
+  const ofA = executions.filter((e) => e.pipeline_id === a.id);
+  const [ofB] = executions.filter((e) => e.pipeline_id === b.id);
+  assert.deepEqual(ofA[0]?.config, { steps: [] });
+  assert.ok(ofA.every((e) => e.config === ofA[0]?.config), "one object for the pipeline's runs");
+  assert.deepEqual(ofB?.config, { steps: [] });
+  assert.notEqual(ofB?.config, ofA[0]?.config);
+});
