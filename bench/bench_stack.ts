@@ -15,6 +15,8 @@ export interface BenchProcess extends ServiceProcess {
   metricsPort: number;
   /** The metric samples it serves now, by name (labels summed). */
   metrics(): Promise<Map<string, number>>;
+  /** Whether its /readyz answers 200 (the dispatcher: consuming, its group joined). */
+  ready(): Promise<boolean>;
 }
 
 /** One section's resources. */
@@ -73,7 +75,16 @@ export async function openBenchStack(partitions = 6): Promise<BenchStack> {
         ...env,
       });
       processes.push(process);
-      return { ...process, metricsPort, metrics: () => scrapeMetrics(metricsPort) };
+      return {
+        ...process,
+        metricsPort,
+        metrics: () => scrapeMetrics(metricsPort),
+        async ready() {
+          const res = await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => null);
+          await res?.body?.cancel();
+          return res?.status === 200;
+        },
+      };
     };
     return {
       db,

@@ -131,10 +131,13 @@ export async function runLatency(
     return paced;
   };
   try {
+    // Ready, not only a Stable group: a new group's start is committed through a short-lived
+    // member of its own, which makes the group Stable for a few seconds before the dispatcher
+    // joins (the first signals then waited ~3 s, and p99 at 100/s read 2.9 s).
     await waitUntil("the dispatcher to consume", async () => {
       const m = await dispatcher.metrics();
       const indexed = m.get("tickwire_dispatcher_pipelines_indexed") === args.tickers;
-      return indexed && (await stack.groupState()) === "Stable" ? true : undefined;
+      return indexed && (await dispatcher.ready()) ? true : undefined;
     }, { signal, timeoutMs: 60_000 });
 
     for (const rate of args.rates) {

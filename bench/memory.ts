@@ -46,7 +46,7 @@ export async function runMemory(
   await waitUntil("the dispatcher to index every pipeline", async () => {
     const m = await dispatcher.metrics();
     const indexed = m.get("tickwire_dispatcher_pipelines_indexed") === args.memoryPipelines;
-    return indexed && (await stack.groupState()) === "Stable" ? true : undefined;
+    return indexed && (await dispatcher.ready()) ? true : undefined;
   }, { signal, timeoutMs: 120_000, intervalMs: 100 });
   await sleep(3000, signal);
   const idle = await procMb(pid, "VmRSS");
