@@ -69,13 +69,17 @@ Deno.test({
       db.sql<{ signal_id: string; signal: { confluence?: { contributors: unknown[] } } }[]>`
         select signal_id, signal from pipeline_executions where pipeline_id = ${pipeline.id}`;
     const start = async () => {
+      const metricsPort = freePort();
       const dispatcher = startService("dispatcher", {
         ...env,
-        METRICS_PORT_DISPATCHER: String(freePort()),
+        METRICS_PORT_DISPATCHER: String(metricsPort),
       });
+      // Ready, not only a Stable group: a new group's start is committed through a short-lived
+      // member of its own, Stable before the dispatcher has joined.
       await pollUntil("the dispatcher to join its group", async () => {
-        const [state] = (await admin.describeGroups([group])).groups;
-        return state?.state === "Stable" ? true : undefined;
+        const res = await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => null);
+        await res?.body?.cancel();
+        return res?.ok ? true : undefined;
       }, { timeoutMs: 60_000 });
       return dispatcher;
     };

@@ -53,6 +53,15 @@ Deno.test({
       .map((dir) => startService(dir, env));
     const base = `http://127.0.0.1:${apiPort}`;
     try {
+      // Ready means the dispatcher's group has its first assignment: a signal sent before that
+      // could precede a new group's committed start and never be read.
+      await pollUntil("the dispatcher to be ready", async () => {
+        const res = await fetch(`http://127.0.0.1:${dispatcherMetricsPort}/readyz`).catch(() =>
+          null
+        );
+        await res?.body?.cancel();
+        return res?.ok ? true : undefined;
+      }, { timeoutMs: 30_000 });
       await pollUntil("the API to answer /healthz", async () => {
         const res = await fetch(`${base}/healthz`);
         await res.body?.cancel();
