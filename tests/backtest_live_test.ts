@@ -13,7 +13,13 @@ import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { insertPipeline, insertUser } from "./fixtures/pipelines.ts";
-import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
+import {
+  freePort,
+  type ServiceProcess,
+  stackEnv,
+  startService,
+  untilReady,
+} from "./fixtures/processes.ts";
 import { agentRegistry } from "../shared/agents/registry.ts";
 import { accountStats } from "../shared/ledger/account_stats.ts";
 import type { Bar } from "../shared/market/bar.ts";
@@ -34,12 +40,6 @@ const sp500 = new URL("../data/sp500-2000.csv", import.meta.resolve("vega-datase
 async function metric(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? 0);
-}
-
-async function ready(port: number): Promise<true | undefined> {
-  const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-  await res?.body?.cancel();
-  return res?.ok ? true : undefined;
 }
 
 Deno.test({
@@ -86,13 +86,8 @@ Deno.test({
     const producer: Producer = kafka.kafka.producer({ idempotent: true });
     try {
       await producer.connect();
-      for (const port of Object.values(ports)) {
-        await pollUntil(`the service on :${port} to be ready`, () => ready(port), {
-          timeoutMs: 30_000,
-        });
-      }
-      // Ready is not yet consuming: a signal sent before the group joined would be skipped.
-      await kafka.groupJoined(env.KAFKA_CONSUMER_GROUP);
+      // Ready: the dispatcher's and the ledger's groups have joined, so nothing sent is skipped.
+      for (const port of Object.values(ports)) await untilReady(port);
       await pollUntil("the dispatcher to index the pipeline", async () => {
         const n = await metric(ports.dispatcher, "tickwire_dispatcher_pipelines_indexed");
         return n >= 1 ? true : undefined;

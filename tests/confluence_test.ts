@@ -9,7 +9,13 @@ import { pollUntil } from "../shared/poll_until.ts";
 import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { insertPipeline, insertUser } from "./fixtures/pipelines.ts";
-import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
+import {
+  freePort,
+  type ServiceProcess,
+  stackEnv,
+  startService,
+  untilReady,
+} from "./fixtures/processes.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 
 Deno.test({
@@ -74,13 +80,7 @@ Deno.test({
         ...env,
         METRICS_PORT_DISPATCHER: String(metricsPort),
       });
-      // Ready, not only a Stable group: a new group's start is committed through a short-lived
-      // member of its own, Stable before the dispatcher has joined.
-      await pollUntil("the dispatcher to join its group", async () => {
-        const res = await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => null);
-        await res?.body?.cancel();
-        return res?.ok ? true : undefined;
-      }, { timeoutMs: 60_000 });
+      await untilReady(metricsPort, { timeoutMs: 60_000 });
       return dispatcher;
     };
     let dispatcher: ServiceProcess | null = null;

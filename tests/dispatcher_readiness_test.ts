@@ -6,7 +6,7 @@ import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { insertPipeline, insertUser } from "./fixtures/pipelines.ts";
-import { freePort, stackEnv, startService } from "./fixtures/processes.ts";
+import { freePort, stackEnv, startService, untilReady } from "./fixtures/processes.ts";
 import { pollUntil } from "../shared/poll_until.ts";
 
 Deno.test({
@@ -29,11 +29,7 @@ Deno.test({
     const producer = kafka.kafka.producer();
     try {
       await producer.connect();
-      await pollUntil("the dispatcher to be ready", async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-        await res?.body?.cancel();
-        return res?.status === 200 ? true : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 10 });
+      await untilReady(port, { intervalMs: 10 });
       await producer.send({
         topic: kafka.topic,
         acks: -1,

@@ -6,7 +6,13 @@ import assert from "node:assert/strict";
 import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
-import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
+import {
+  freePort,
+  type ServiceProcess,
+  stackEnv,
+  startService,
+  untilReady,
+} from "./fixtures/processes.ts";
 import { pollUntil } from "../shared/poll_until.ts";
 import { callApi, registerUser } from "./fixtures/api_client.ts";
 
@@ -55,13 +61,7 @@ Deno.test({
     try {
       // Ready means the dispatcher's group has its first assignment: a signal sent before that
       // could precede a new group's committed start and never be read.
-      await pollUntil("the dispatcher to be ready", async () => {
-        const res = await fetch(`http://127.0.0.1:${dispatcherMetricsPort}/readyz`).catch(() =>
-          null
-        );
-        await res?.body?.cancel();
-        return res?.ok ? true : undefined;
-      }, { timeoutMs: 30_000 });
+      await untilReady(dispatcherMetricsPort);
       await pollUntil("the API to answer /healthz", async () => {
         const res = await fetch(`${base}/healthz`);
         await res.body?.cancel();

@@ -9,7 +9,13 @@ import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { pollUntil } from "../shared/poll_until.ts";
-import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
+import {
+  freePort,
+  type ServiceProcess,
+  stackEnv,
+  startService,
+  untilReady,
+} from "./fixtures/processes.ts";
 import { callApi, registerUser } from "./fixtures/api_client.ts";
 
 /** The generator's warm-up (generator.ts): days before this one are history, not scanned. */
@@ -96,7 +102,7 @@ Deno.test({
       const alicePipeline = await pipeline(alice, "alice AAA");
       const bobPipeline = await pipeline(bob, "bob AAA");
       // A new group starts at the topic's end: the generator publishes only once it has joined.
-      await kafka.groupJoined(env.KAFKA_CONSUMER_GROUP);
+      await untilReady(Number(env.METRICS_PORT_DISPATCHER));
       // golden_cross cannot fire on this market (SMA50 − SMA200 is 0 until the jump, and a
       // first sign is not a cross), so every signal on the topic is the user scanner's.
       const generator = startService("signal_generator", {

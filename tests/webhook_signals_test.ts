@@ -8,7 +8,13 @@ import { createTestDatabase } from "./fixtures/database.ts";
 import { createTestKafka } from "./fixtures/kafka.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { pollUntil } from "../shared/poll_until.ts";
-import { freePort, type ServiceProcess, stackEnv, startService } from "./fixtures/processes.ts";
+import {
+  freePort,
+  type ServiceProcess,
+  stackEnv,
+  startService,
+  untilReady,
+} from "./fixtures/processes.ts";
 import { callApi, registerUser } from "./fixtures/api_client.ts";
 
 interface Execution {
@@ -67,7 +73,7 @@ Deno.test({
       const source = await call("POST", "/api/v1/signal-sources", { name: "tv" }, alice);
       assert.equal(source.status, 201);
       const hookPath = new URL(source.body.url).pathname;
-      await kafka.groupJoined(env.KAFKA_CONSUMER_GROUP);
+      await untilReady(Number(env.METRICS_PORT_DISPATCHER));
 
       await t.step("alice's TradingView alert runs alice's pipeline only", async () => {
         const res = await fetch(`${base}${hookPath}`, {
