@@ -44,7 +44,8 @@ Deno.test("run: a manual run is claimed, enqueued, and a second one answers 409 
   assert.equal(again.body.active_execution_id, run.body.id);
   assert.equal(await api.redis.redis.xlen(api.redis.names.jobsStream), 1);
 
-  await api.db.sql`update pipeline_executions set status = 'succeeded' where id = ${run.body.id}`;
+  await api.db.sql`update pipeline_executions set status = 'succeeded', finished_at = now()
+    where id = ${run.body.id}`;
   const third = await api.call("POST", `/api/v1/pipelines/${pipeline.id}/run`, { token });
   assert.equal(third.status, 202, "a finished run frees the pipeline");
   assert.equal(third.body.signal, null);

@@ -42,7 +42,7 @@ export function createExecutionStore(sql: Sql): ExecutionStore {
     async activeId(pipelineId) {
       const [row] = await sql<{ id: string }[]>`
         select id from pipeline_executions
-        where pipeline_id = ${pipelineId} and status in ('queued', 'running')
+        where pipeline_id = ${pipelineId} and finished_at is null
         order by queued_at desc limit 1`;
       return row?.id ?? null;
     },

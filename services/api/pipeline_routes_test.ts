@@ -185,8 +185,8 @@ Deno.test("pipelines: another user's pipeline answers 404 on every route", async
     body: SEED_BODY,
   });
   const [execution] = await api.db.sql`
-    insert into pipeline_executions (pipeline_id, trigger_kind, status)
-    values (${pipeline.id}, 'manual', 'succeeded') returning id`;
+    insert into pipeline_executions (pipeline_id, trigger_kind, status, finished_at)
+    values (${pipeline.id}, 'manual', 'succeeded', now()) returning id`;
   const p = `/api/v1/pipelines/${pipeline.id}`;
   const routes: [string, string, unknown?][] = [
     ["GET", p],

@@ -53,7 +53,8 @@ export async function findLostJobs(
     select id, pipeline_id, cutoff.at as cutoff,
            extract(epoch from coalesce(enqueued_at, queued_at)) * 1000 as at_ms
     from pipeline_executions, cutoff
-    where status = 'queued' and (enqueued_at is null or enqueued_at <= now())
+    where finished_at is null and status = 'queued'
+      and (enqueued_at is null or enqueued_at <= now())
       and coalesce(enqueued_at, queued_at) < cutoff.at
     order by queued_at
     limit ${limit}`;

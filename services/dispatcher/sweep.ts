@@ -49,7 +49,7 @@ export async function sweepQueued(
   const rows = await sql<{ id: string; pipeline_id: string }[]>`
     with due as (
       select id from pipeline_executions
-      where status = 'queued'
+      where finished_at is null and status = 'queued'
         and coalesce(enqueued_at, queued_at) < now() - make_interval(secs => ${options.minAgeSeconds})
       order by queued_at
       limit ${options.limit ?? 2000}
@@ -70,10 +70,10 @@ async function requeueAbandoned(sql: Sql, afterSeconds: number, limit: number) {
   return await sql<{ id: string; pipeline_id: string }[]>`
     with abandoned as (
       select id from pipeline_executions
-      where status = 'running'
+      where finished_at is null and status = 'running'
         and coalesce(heartbeat_at, started_at, queued_at)
           < now() - make_interval(secs => ${afterSeconds})
-      order by heartbeat_at
+      order by queued_at
       limit ${limit}
       for update skip locked
     )

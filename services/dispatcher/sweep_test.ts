@@ -122,7 +122,8 @@ Deno.test("sweep: entries trimmed from the jobs stream are put back for the exec
   const p = await insertPipeline(db.sql, owner, { overlap_policy: "allow" });
   const [a, b, c, d] = await claimAndEnqueue(db.sql, r.redis, r.names, p.id, ["a", "b", "c", "d"]);
   // a ran already; the entries of a and b are trimmed away; c and d keep theirs.
-  await db.sql`update pipeline_executions set status = 'succeeded', active_slot = null
+  await db
+    .sql`update pipeline_executions set status = 'succeeded', active_slot = null, finished_at = now()
     where id = ${a!.id}`;
   await r.redis.xtrim(r.names.jobsStream, "MAXLEN", 2);
 

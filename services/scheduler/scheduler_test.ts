@@ -72,7 +72,8 @@ Deno.test("scheduler: a periodic pipeline fires on schedule and is skipped while
     assert.equal((await executions(db.sql, pipeline.id)).length, 1, "busy ticks were skipped");
     assert.ok(scheduler.metrics.fired.get({ outcome: "skipped" }) >= 2);
 
-    await db.sql`update pipeline_executions set status = 'succeeded' where id = ${first!.id}`;
+    await db.sql`update pipeline_executions set status = 'succeeded', finished_at = now()
+      where id = ${first!.id}`;
     await pollUntil("a tick after the run finished", async () => {
       const rows = await executions(db.sql, pipeline.id);
       return rows.length === 2 ? rows : undefined;

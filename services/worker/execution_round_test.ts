@@ -87,3 +87,40 @@ Deno.test("execution round: a pipeline's config comes once and its runs share it
   assert.deepEqual(ofB?.config, { steps: [] });
   assert.notEqual(ofB?.config, ofA[0]?.config);
 });
+
+Deno.test("execution round: a start is a HOT update (no index entry), an outcome is not", async () => {
+  // Migration 0027: no index names a column a start changes. An index on status or heartbeat_at
+  // would make every start write into every index again, and this test fail.
+  await using db = await createTestDatabase({ max: 1 });
+  const p = await insertPipeline(db.sql, await insertUser(db.sql));
+  const ids = (await db.sql<{ id: string }[]>`
+    insert into pipeline_executions (pipeline_id, trigger_kind, signal_id)
+    select ${p.id}::uuid, 'signal', 's' || g from generate_series(1, 50) as g
+    returning id`).map((r) => r.id);
+  /** Updates of the table so far, HOT and all; the pool's one connection flushes its counters. */
+  const updates = async () => {
+    await db.sql`select pg_stat_force_next_flush()`;
+    const [row] = await db.sql<[{ hot: number; all: number }]>`
+      select n_tup_hot_upd::int as hot, n_tup_upd::int as all
+      from pg_stat_user_tables where relname = 'pipeline_executions'`;
+    return row;
+  };
+  const before = await updates();
+  const start = { ids, reclaimedIds: [], workerId: "w1", visibilityTimeoutSeconds: 60 };
+  const { executions } = await runExecutionRound(db.sql, start, []);
+  assert.equal(executions.filter((e) => e.started).length, 50);
+  const started = await updates();
+  assert.deepEqual({ hot: started.hot - before.hot, all: started.all - before.all }, {
+    hot: 50,
+    all: 50,
+  });
+  const completion = { status: "succeeded", steps: [], result: null, error: null } as const;
+  const { owned } = await runExecutionRound(
+    db.sql,
+    null,
+    ids.map((id) => ({ id, workerId: "w1", completion })),
+  );
+  assert.ok(owned.every(Boolean));
+  const finished = await updates();
+  assert.equal(finished.all - started.all, 50);
+});

@@ -90,7 +90,7 @@ export async function claimExecutions(
                   and not exists (
                     select 1 from pipeline_executions e
                     where e.pipeline_id = p.id and e.active_slot = s.n
-                      and e.status in ('queued', 'running')))
+                      and e.finished_at is null))
         end as slot
       from req join pipelines p on p.id = req.pipeline_id and p.is_active
     ), signals as materialized (

@@ -20,7 +20,8 @@ Deno.test("claim: a skip pipeline gets one execution, later signals are skipped 
   assert.equal(first.length, 1);
   assert.equal(first[0]!.pipeline_id, p.id);
   assert.deepEqual(await claimExecutions(db.sql, [request(p.id, "s3")]), []);
-  await db.sql`update pipeline_executions set status = 'succeeded' where id = ${first[0]!.id}`;
+  await db.sql`update pipeline_executions set status = 'succeeded', finished_at = now()
+    where id = ${first[0]!.id}`;
   assert.equal((await claimExecutions(db.sql, [request(p.id, "s4")])).length, 1);
 });
 

@@ -41,8 +41,8 @@ Deno.test({
       insert into pipelines (owner_id, name, trigger_mode, scanner_tickers)
       values (${user.id}, 'Golden', 'signal', '["AAPL"]') returning id`;
     const [execution] = await sql<[{ id: string }]>`
-      insert into pipeline_executions (pipeline_id, trigger_kind, status, signal_id, signal)
-      values (${pipeline.id}, 'signal', 'succeeded', 'gc-AAPL-2024-03-10', ${
+      insert into pipeline_executions (pipeline_id, trigger_kind, status, finished_at, signal_id, signal)
+      values (${pipeline.id}, 'signal', 'succeeded', now(), 'gc-AAPL-2024-03-10', ${
       sql.json({
         ticker: "AAPL",
         signal: "BULLISH",
