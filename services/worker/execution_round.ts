@@ -39,8 +39,8 @@ export async function runExecutionRound(
   // first statements may go out before that ("malformed array literal", seen at start-up).
   const uuids = (list: readonly string[]) => `{${list.join(",")}}`;
   // $1: ids to start; $2: enqueue times (epoch ms) in their order; $3: those of them whose entry
-  // came from XAUTOCLAIM; $4: jsonb array of outcomes {id, worker_id, status, steps?, result?,
-  // error?, retry_at?} (an absent key is null, absent steps are none); $5: worker id; $6:
+  // came from XAUTOCLAIM; $4: the ids of the outcomes; $5: jsonb array of outcomes {id, worker_id, status, steps?, result?,
+  // error?, retry_at?} (an absent key is null, absent steps are none); $6: worker id; $7:
   // visibility timeout (s).
   //
   // Each list goes once (`input`), not once per use: the bytes a statement carries cost the worker
@@ -53,12 +53,16 @@ export async function runExecutionRound(
   // can use: with a plain `status = 'queued' or …` and stale statistics (a burst into a quiet
   // table) it walked every queued row through the partial index, 20 to 70 ms per statement at
   // 20 000 queued. A pipeline's config comes on its first row only: every run of the round shares
-  // one parsed (and validated) config instead of parsing the same text once per row.
+  // one parsed (and validated) config instead of parsing the same text once per row. Outcomes
+  // find their rows by the id list, for the same reason: no index has status or worker_id any
+  // more (migration 0027), and joined on the outcomes alone, a `status = 'running'` estimated at
+  // one row made the planner scan the whole table once per round (6 ms at 3 000 rows).
   const rows = await sql<RoundRow[]>`
     with input as (
       select ${uuids(ids)}::uuid[] as ids,
              ${`{${(start?.enqueuedAtMs ?? []).join(",")}}`}::float8[] as enqueued_ms,
-             ${uuids(start?.reclaimedIds ?? [])}::uuid[] as reclaimed
+             ${uuids(start?.reclaimedIds ?? [])}::uuid[] as reclaimed,
+             ${uuids(finishes.map((f) => f.id))}::uuid[] as finished_ids
     ), outcome as (
       select * from jsonb_to_recordset(${sql.json(finishes.map(outcomeRow) as never)}::jsonb)
         as c(id uuid, worker_id text, status text, steps jsonb, result jsonb, error text,
@@ -73,7 +77,8 @@ export async function runExecutionRound(
         heartbeat_at = case when c.retry_at is null then now() end,
         finished_at = case when c.retry_at is null then now() end
       from outcome c
-      where e.id = c.id and e.worker_id = c.worker_id and e.status = 'running'
+      where e.id = any((select finished_ids from input)::uuid[])
+        and e.id = c.id and e.worker_id = c.worker_id and e.status = 'running'
       returning e.id
     ), started as (
       update pipeline_executions e

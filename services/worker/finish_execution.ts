@@ -50,11 +50,13 @@ export async function failExhaustedExecutions(
   staleBeforeSeconds: number,
 ): Promise<boolean[]> {
   if (exhausted.length === 0) return [];
-  // $1: jsonb array of {id, reason}, $2: seconds after which a running execution is abandoned.
+  // $1: jsonb array of {id, reason}, $2: their ids (so the primary key finds the rows, see
+  // execution_round.ts), $3: seconds after which a running execution is abandoned.
+  const ids = `{${exhausted.map((x) => x.id).join(",")}}`;
   const rows = await sql<{ id: string }[]>`
     update pipeline_executions e set status = 'failed', error = x.reason, finished_at = now()
     from jsonb_to_recordset(${sql.json(exhausted as never)}::jsonb) as x(id uuid, reason text)
-    where e.id = x.id and (e.status = 'queued' or (e.status = 'running'
+    where e.id = any(${ids}::uuid[]) and e.id = x.id and (e.status = 'queued' or (e.status = 'running'
       and coalesce(e.heartbeat_at, e.started_at, e.queued_at)
         < now() - make_interval(secs => ${staleBeforeSeconds})))
     returning e.id`;
