@@ -10,8 +10,14 @@ interface Metric {
 }
 
 function labelKey(labels: Labels): string {
+  // Most observations have no labels: no entries array for them (the worker makes several a job).
+  let empty = true;
+  for (const _ in labels) {
+    empty = false;
+    break;
+  }
+  if (empty) return "";
   const entries = Object.entries(labels);
-  if (entries.length === 0) return "";
   return `{${
     entries.map(([k, v]) => `${k}="${v.replace(/[\\"\n]/g, (c) => c === "\n" ? "\\n" : `\\${c}`)}"`)
       .join(",")

@@ -88,7 +88,8 @@ export interface Worker {
 
 interface InFlight {
   entryId: string;
-  lost: AbortController;
+  /** Stops the run: its execution is no longer ours, or the shutdown deadline passed. */
+  stop: AbortController;
 }
 
 /** Creates a worker; nothing happens until `run`. */
@@ -202,8 +203,12 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       runs.delete(execution.id);
       metrics.inFlight.set(runs.size);
     };
-    const lost = new AbortController();
-    runs.set(execution.id, { entryId, lost });
+    // One controller per run, aborted by a lost heartbeat or by the hard stop (which aborts every
+    // run held, and this one at once if it began after): AbortSignal.any per run cost a weak
+    // reference and a finalizer per job.
+    const stop = new AbortController();
+    if (hardStop.signal.aborted) stop.abort();
+    runs.set(execution.id, { entryId, stop });
     metrics.inFlight.set(runs.size);
     try {
       await executeRun({
@@ -216,7 +221,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
         entryId,
         execution,
         workerId: o.consumer,
-        stop: AbortSignal.any([hardStop.signal, lost.signal]),
+        stop: stop.signal,
         ran,
         recorded,
         options: o,
@@ -239,7 +244,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
         where id = any(${ids}::uuid[]) and worker_id = ${o.consumer} and status = 'running'
         returning id`;
       const alive = new Set(rows.map((r) => r.id));
-      for (const id of ids) if (!alive.has(id)) runs.get(id)?.lost.abort();
+      for (const id of ids) if (!alive.has(id)) runs.get(id)?.stop.abort();
       const entryIds = [...alive].flatMap((id) => runs.get(id)?.entryId ?? []);
       await touch(redis, names, o.consumer, entryIds);
     } catch (error) {
@@ -339,6 +344,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     if (deliveries.size > 0) {
       log.warn("Shutdown deadline passed: {count} runs left to be reclaimed", { count: runs.size });
       hardStop.abort();
+      for (const run of runs.values()) run.stop.abort();
       await all();
     }
   }
