@@ -12,13 +12,8 @@ export function dispatchStatsField(pipelineId: string, reason: DispatchReason): 
   return `${pipelineId}${SEPARATOR}${reason}`;
 }
 
-/** The pipeline and reason of a dispatch-stats field. */
-export function dispatchStatsFieldParts(
-  field: string,
-): { pipelineId: string; reason: DispatchReason } {
-  const at = field.lastIndexOf(SEPARATOR);
-  return { pipelineId: field.slice(0, at), reason: field.slice(at + 1) as DispatchReason };
-}
+/** What separates a dispatch-stats field's pipeline id from its reason (for the script). */
+export const DISPATCH_STATS_FIELD_SEPARATOR = SEPARATOR;
 
 /**
  * Member of the retry schedule for one execution: `<execution_id>:<pipeline_id>`. The promotion

@@ -27,7 +27,6 @@ import { type ClaimUnit, claimUnits } from "./claim_units.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 import { recordDispatchStats } from "../../shared/dispatch_stats.ts";
 import { announceChanges } from "./announce_changes.ts";
-import { dispatchStatsFieldParts } from "../../shared/redis_codec.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
 import {
@@ -237,11 +236,9 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     }
     countClaims(plan, claimed);
     metrics.claims.inc({}, claimed.length);
-    for (const [field, by] of plan.stats.fields()) {
-      const { reason } = dispatchStatsFieldParts(field);
-      if (reason === "filtered" || reason === "stale" || reason === "skipped_busy") {
-        metrics.skips.inc({ reason }, by);
-      }
+    const totals = plan.stats.totals();
+    for (const reason of ["filtered", "stale", "skipped_busy"] as const) {
+      if (totals[reason] > 0) metrics.skips.inc({ reason }, totals[reason]);
     }
 
     let enqueued = false;
