@@ -106,6 +106,10 @@ export type ParsedSignalMessage =
   }
   | { ok: false; reason: "oversized" | "not_json" | "invalid"; error: string };
 
+// One decoder for every message: a TextDecoder constructed per message was among the dispatcher's
+// costliest lines in the throughput bench's profile.
+const utf8 = new TextDecoder();
+
 /**
  * Parses raw message bytes into normalised signals (envelope or single form). A signal with no
  * `emitted_at` takes the envelope's. Each envelope entry is validated on its own: one bad ticker
@@ -123,7 +127,7 @@ export function parseSignalMessage(raw: Uint8Array | string | null): ParsedSigna
   }
   let data: unknown;
   try {
-    data = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
+    data = JSON.parse(typeof raw === "string" ? raw : utf8.decode(raw));
   } catch (cause) {
     return {
       ok: false,
