@@ -106,15 +106,18 @@ export function* planChunks(
   const full = (candidates: readonly { id: string; overlapPolicy: OverlapPolicy }[]) => {
     if (plan.signals === 0) return false;
     if (plan.signals >= bounds.maxSignals) return true;
-    if (plan.requests.length === 0 || bounds.maxRequests === Infinity) return false;
+    if (plan.requests.length === 0) return false;
+    // Even if every candidate were requested the bound would hold: no need to count them.
+    if (plan.requests.length + candidates.length <= bounds.maxRequests) return false;
     let more = 0;
     for (const p of candidates) if ((kept.get(p.id) ?? 0) < KEEP[p.overlapPolicy]) more++;
     return plan.requests.length + more > bounds.maxRequests;
   };
+  const timeText = isoTexts();
   for (const m of messages) {
     if (!m.parsed.ok) continue; // a dead letter (dead_letter.ts)
     const { indexes, signals } = m.parsed;
-    const origin = logOrigin(m.topic, m.partition, m.offset, m.receivedAtMs, nowMs);
+    const origin = logOrigin(m.topic, m.partition, m.offset, m.receivedAtMs, nowMs, timeText);
     for (let i = 0; i < signals.length; i++) {
       const signal = signals[i]!;
       const candidates = index.forTicker(signal.ticker);
@@ -129,7 +132,7 @@ export function* planChunks(
       const position = indexes[i] ?? i;
       const signalId = signalIdOf(m, position, signal.signal_id);
       const emittedAtMs = signal.emitted_at ? Date.parse(signal.emitted_at) : m.timestampMs;
-      const emittedAt = Number.isFinite(emittedAtMs) ? new Date(emittedAtMs).toISOString() : null;
+      const emittedAt = Number.isFinite(emittedAtMs) ? timeText(emittedAtMs) : null;
       // One object for every request of this signal: the claim sends each distinct one once.
       const identified = { ...signal, signal_id: signalId };
       plan.log.push({
@@ -207,19 +210,37 @@ export function byPipeline(a: ClaimRequest, b: ClaimRequest): number {
   return a.pipeline_id < b.pipeline_id ? -1 : a.pipeline_id > b.pipeline_id ? 1 : 0;
 }
 
+/**
+ * Epoch ms as ISO text, remembering the last few: a batch's messages share a handful of receive
+ * times (one per Kafka fetch) and one decision time, and formatting a Date per message was a
+ * visible part of planning.
+ */
+function isoTexts(): (ms: number) => string {
+  const known = new Map<number, string>();
+  return (ms) => {
+    let text = known.get(ms);
+    if (text === undefined) {
+      if (known.size >= 64) known.clear();
+      known.set(ms, text = new Date(ms).toISOString());
+    }
+    return text;
+  };
+}
+
 function logOrigin(
   topic: string,
   partition: number,
   offset: string,
   receivedAtMs: number,
   decidedAtMs: number,
+  isoText: (ms: number) => string = (ms) => new Date(ms).toISOString(),
 ) {
   return {
     topic,
     partition,
     kafka_offset: offset,
-    received_at: new Date(receivedAtMs).toISOString(),
-    decided_at: new Date(decidedAtMs).toISOString(),
+    received_at: isoText(receivedAtMs),
+    decided_at: isoText(decidedAtMs),
   };
 }
 
