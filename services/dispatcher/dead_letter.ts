@@ -43,6 +43,7 @@ const encoder = new TextEncoder();
 
 /** The letters a decoded message owes: one for a bad message, one per rejected entry. */
 export function deadLettersOf(m: DecodedMessage): DeadLetter[] {
+  if (m.parsed.ok && m.parsed.rejected.length === 0) return [];
   const at = {
     topic: m.topic,
     partition: m.partition,
