@@ -48,17 +48,15 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
   let stopped = false;
 
   const take = (): DecodedMessage[] => {
-    const batch: DecodedMessage[] = [];
+    let n = 0;
     let weight = 0;
-    while (
-      queue.length > 0 && (batch.length === 0 || weight + queue[0]!.weight <= policy.maxSize)
-    ) {
-      const item = queue.shift()!;
-      batch.push(item.message);
-      weight += item.weight;
+    while (n < queue.length && (n === 0 || weight + queue[n]!.weight <= policy.maxSize)) {
+      weight += queue[n]!.weight;
+      n++;
     }
     buffered -= weight;
-    return batch;
+    // One splice, not a shift per message (each shift of a long queue moves the rest of it).
+    return queue.splice(0, n).map((item) => item.message);
   };
 
   const flushNow = () => {
