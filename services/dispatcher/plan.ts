@@ -8,6 +8,7 @@
 import type { ClaimRequest } from "../../shared/executions/claim.ts";
 import type { OverlapPolicy } from "../../shared/schemas/pipeline.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
+import type { TickerSignal } from "../../shared/schemas/signal.ts";
 import { toStorableJson } from "../../shared/schemas/storable_text.ts";
 import { DispatchStats } from "../../shared/dispatch_stats.ts";
 import { hearsSignal, namedByConfluence, sourceNameOf } from "../../shared/signals/signal_scope.ts";
@@ -134,21 +135,10 @@ export function* planChunks(
       const emittedAtMs = signal.emitted_at ? Date.parse(signal.emitted_at) : m.timestampMs;
       const emittedAt = Number.isFinite(emittedAtMs) ? timeText(emittedAtMs) : null;
       // One object for every request of this signal: the claim sends each distinct one once.
-      const identified = { ...signal, signal_id: signalId };
-      plan.log.push({
-        ...origin,
-        signal_id: signalId,
-        signal_index: position,
-        ticker: signal.ticker,
-        direction: signal.signal,
-        confidence: signal.confidence,
-        ...(signal.scanner === undefined ? {} : { scanner: signal.scanner }),
-        ...(signal.bar_date === undefined ? {} : { bar_date: signal.bar_date }),
-        ...(signal.price === undefined ? {} : { price: signal.price }),
-        ...(signal.owner_id === undefined ? {} : { owner_id: signal.owner_id }),
-        ...(signal.source === undefined ? {} : { source: signal.source }),
-        ...(emittedAt === null ? {} : { emitted_at: emittedAt }),
-      });
+      // Made on the first request only: under load most signals find their pipelines busy.
+      let identified: TickerSignal | undefined;
+      const identify = () => identified ??= { ...signal, signal_id: signalId };
+      plan.log.push(logRow(origin, signalId, position, signal, emittedAt));
       for (const pipeline of candidates) {
         // Out of scope (another user's private signal, or a scope it does not listen to): not
         // even counted, so one user's signals leave no trace in another's stats.
@@ -165,7 +155,7 @@ export function* planChunks(
             pipelineId: pipeline.id,
             rule: confluence,
             entry: { source: sourceNameOf(signal)!, signal_id: signalId, t: emittedAtMs },
-            signal: identified,
+            signal: identify(),
             request: {
               pipeline_id: pipeline.id,
               trigger_kind: "signal",
@@ -192,7 +182,7 @@ export function* planChunks(
           pipeline_id: pipeline.id,
           trigger_kind: "signal",
           signal_id: signalId,
-          signal: identified,
+          signal: identify(),
           signal_emitted_at: emittedAt,
           received_at: receivedAt,
         };
@@ -203,6 +193,38 @@ export function* planChunks(
   }
   plan.requests.sort(byPipeline);
   yield plan;
+}
+
+/**
+ * An accepted signal's log row. Optional fields are set only when present, one by one: spreading
+ * a literal per field cost an object each, six per signal.
+ */
+function logRow(
+  origin: ReturnType<typeof logOrigin>,
+  signalId: string,
+  position: number,
+  signal: TickerSignal,
+  emittedAt: string | null,
+): SignalLogRow {
+  const row: SignalLogRow = {
+    topic: origin.topic,
+    partition: origin.partition,
+    kafka_offset: origin.kafka_offset,
+    received_at: origin.received_at,
+    decided_at: origin.decided_at,
+    signal_id: signalId,
+    signal_index: position,
+    ticker: signal.ticker,
+    direction: signal.signal,
+    confidence: signal.confidence,
+  };
+  if (signal.scanner !== undefined) row.scanner = signal.scanner;
+  if (signal.bar_date !== undefined) row.bar_date = signal.bar_date;
+  if (signal.price !== undefined) row.price = signal.price;
+  if (signal.owner_id !== undefined) row.owner_id = signal.owner_id;
+  if (signal.source !== undefined) row.source = signal.source;
+  if (emittedAt !== null) row.emitted_at = emittedAt;
+  return row;
 }
 
 /** Orders claim requests by pipeline id. */
