@@ -82,16 +82,20 @@ export interface BatchProcessorOptions {
 
 /** The offsets after a batch: one past the highest offset per partition. */
 export function offsetsToCommit(messages: readonly DecodedMessage[]): CommitOffsets {
-  const next = new Map<string, { topic: string; partition: number; offset: bigint }>();
+  const highest = new Map<string, { topic: string; partition: number; offset: string }>();
   for (const m of messages) {
     const key = `${m.topic}\n${m.partition}`;
-    const offset = BigInt(m.offset) + 1n;
-    const seen = next.get(key);
-    if (!seen || seen.offset < offset) {
-      next.set(key, { topic: m.topic, partition: m.partition, offset });
+    const seen = highest.get(key);
+    if (!seen || isGreaterOffset(m.offset, seen.offset)) {
+      highest.set(key, { topic: m.topic, partition: m.partition, offset: m.offset });
     }
   }
-  return [...next.values()].map((o) => ({ ...o, offset: String(o.offset) }));
+  return [...highest.values()].map((o) => ({ ...o, offset: String(BigInt(o.offset) + 1n) }));
+}
+
+/** `a > b` for Kafka offsets (decimal, no leading zeros), without a BigInt per message. */
+function isGreaterOffset(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 /** Returns the function that processes one batch. */

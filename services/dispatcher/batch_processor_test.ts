@@ -3,7 +3,7 @@ import { serviceLogger } from "../../shared/logging.ts";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { createTestRedis } from "../../tests/fixtures/redis.ts";
-import { type CommitOffsets, createBatchProcessor } from "./batch_processor.ts";
+import { type CommitOffsets, createBatchProcessor, offsetsToCommit } from "./batch_processor.ts";
 import { decodeMessage } from "./decoded_message.ts";
 import { createDispatcherMetrics } from "./metrics.ts";
 import { createProgress } from "./progress.ts";
@@ -71,4 +71,16 @@ Deno.test("batch processor: Postgres and Redis failures are retried, nothing com
     [`${p.id}:claimed`]: "1",
     [`${p.id}:skipped_busy`]: "1",
   });
+});
+
+Deno.test("offsets to commit: one past the highest offset per partition, compared as numbers", () => {
+  const at = (partition: number, offset: string) =>
+    decodeMessage("t", partition, { offset, timestamp: "0", key: null, value: null }, 0);
+  assert.deepEqual(
+    offsetsToCommit([at(0, "9"), at(0, "10"), at(1, "99999999999999999"), at(0, "8"), at(1, "7")]),
+    [
+      { topic: "t", partition: 0, offset: "11" },
+      { topic: "t", partition: 1, offset: "100000000000000000" },
+    ],
+  );
 });
