@@ -8,6 +8,7 @@
  */
 import type postgres from "postgres";
 import type { Queryable } from "../db.ts";
+import { arrayLiteral } from "../array_literal.ts";
 import type { Execution } from "../schemas/execution.ts";
 
 /** One pipeline that a signal, tick or user wants to run (timestamps may be ISO strings). */
@@ -41,13 +42,15 @@ function claimColumns(requests: readonly ClaimRequest[]) {
     if (no === undefined) signalNo.set(signal, no = signals.push(signal) - 1);
     return no;
   };
+  // Each column goes as its array literal (array_literal.ts): cheaper to build than postgres.js'
+  // serialisation of the array, element by element.
   const columns = {
-    pipelineIds: requests.map((r) => r.pipeline_id),
-    kinds: requests.map((r) => r.trigger_kind),
-    signalIds: requests.map((r) => r.signal_id),
-    signalNos: requests.map((r) => pointTo(r.signal)),
-    emittedAt: requests.map((r) => iso(r.signal_emitted_at)),
-    receivedAt: requests.map((r) => iso(r.received_at)),
+    pipelineIds: arrayLiteral(requests.map((r) => r.pipeline_id)),
+    kinds: arrayLiteral(requests.map((r) => r.trigger_kind)),
+    signalIds: arrayLiteral(requests.map((r) => r.signal_id)),
+    signalNos: arrayLiteral(requests.map((r) => pointTo(r.signal))),
+    emittedAt: arrayLiteral(requests.map((r) => iso(r.signal_emitted_at))),
+    receivedAt: arrayLiteral(requests.map((r) => iso(r.received_at))),
   };
   return { ...columns, signals };
 }

@@ -4,6 +4,7 @@
  * batch's claim statement ({@linkcode signalLogInsert}), never a statement per signal.
  */
 import type { Sql } from "../db.ts";
+import { arrayLiteral } from "../array_literal.ts";
 
 /** A signal log row; optional fields are absent (NULL) for a rejected message. */
 export interface SignalLogRow {
@@ -44,11 +45,15 @@ export const MAX_REJECT_ERROR_LENGTH = 2000;
 
 /** The insert of `rows`, as a fragment to run inside another statement (a CTE). */
 export function signalLogInsert(sql: Sql, rows: readonly SignalLogRow[]) {
-  const column = <K extends keyof SignalLogRow>(key: K) => rows.map((r) => r[key] ?? null);
-  const fires = rows.map((r) => r.confluence_fires ? JSON.stringify(r.confluence_fires) : null);
-  // $1-$19: one array per column, in the insert's order (unnest is cheaper than a JSON document:
-  // no parse, no per-row record conversion). Timestamps travel as text, cast by Postgres:
-  // postgres.js would turn each element of a timestamptz[] into a Date and back.
+  const column = <K extends keyof SignalLogRow>(key: K) =>
+    arrayLiteral(rows.map((r) => (r[key] ?? null) as string | number | null));
+  const fires = arrayLiteral(
+    rows.map((r) => r.confluence_fires ? JSON.stringify(r.confluence_fires) : null),
+  );
+  // $1-$19: one array per column, in the insert's order, each sent as its literal (see
+  // array_literal.ts; a column of NULLs is `{}`, padded back by unnest). Arrays rather than one
+  // JSON document: Postgres parses them in about half the time json_to_recordset takes. Timestamps
+  // travel as text, cast by Postgres.
   return sql`
     insert into signal_log (signal_id, ticker, direction, confidence, scanner, bar_date, price,
       topic, partition, kafka_offset, signal_index, emitted_at, received_at, decided_at,
