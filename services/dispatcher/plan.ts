@@ -115,6 +115,7 @@ export function* planChunks(
     return plan.requests.length + more > bounds.maxRequests;
   };
   const timeText = isoTexts();
+  const parseTime = lastTimeParsed();
   for (const m of messages) {
     if (!m.parsed.ok) continue; // a dead letter (dead_letter.ts)
     const { indexes, signals } = m.parsed;
@@ -132,12 +133,11 @@ export function* planChunks(
       plan.signals++;
       const position = indexes[i] ?? i;
       const signalId = signalIdOf(m, position, signal.signal_id);
-      const emittedAtMs = signal.emitted_at ? Date.parse(signal.emitted_at) : m.timestampMs;
+      const emittedAtMs = signal.emitted_at ? parseTime(signal.emitted_at) : m.timestampMs;
       const emittedAt = Number.isFinite(emittedAtMs) ? timeText(emittedAtMs) : null;
       // One object for every request of this signal: the claim sends each distinct one once.
       // Made on the first request only: under load most signals find their pipelines busy.
       let identified: TickerSignal | undefined;
-      const identify = () => identified ??= { ...signal, signal_id: signalId };
       plan.log.push(logRow(origin, signalId, position, signal, emittedAt));
       for (const pipeline of candidates) {
         // Out of scope (another user's private signal, or a scope it does not listen to): not
@@ -155,7 +155,7 @@ export function* planChunks(
             pipelineId: pipeline.id,
             rule: confluence,
             entry: { source: sourceNameOf(signal)!, signal_id: signalId, t: emittedAtMs },
-            signal: identify(),
+            signal: identified ??= { ...signal, signal_id: signalId },
             request: {
               pipeline_id: pipeline.id,
               trigger_kind: "signal",
@@ -182,7 +182,7 @@ export function* planChunks(
           pipeline_id: pipeline.id,
           trigger_kind: "signal",
           signal_id: signalId,
-          signal: identify(),
+          signal: identified ??= { ...signal, signal_id: signalId },
           signal_emitted_at: emittedAt,
           received_at: receivedAt,
         };
@@ -246,6 +246,19 @@ function isoTexts(): (ms: number) => string {
       known.set(ms, text = new Date(ms).toISOString());
     }
     return text;
+  };
+}
+
+/** Date.parse that remembers its last text: a scan's signals share their envelope's emitted_at. */
+function lastTimeParsed(): (text: string) => number {
+  let lastText: string | undefined;
+  let lastMs = NaN;
+  return (text) => {
+    if (text !== lastText) {
+      lastText = text;
+      lastMs = Date.parse(text);
+    }
+    return lastMs;
   };
 }
 
