@@ -4,6 +4,7 @@ import { createTestKafka } from "./fixtures/kafka.ts";
 import { insertPipeline, insertUser } from "./fixtures/pipelines.ts";
 import { createTestRedis } from "./fixtures/redis.ts";
 import { pollUntil } from "../shared/poll_until.ts";
+import { serviceTaskArgs } from "../shared/service_tasks.ts";
 
 const TICKERS = ["AAPL", "MSFT", "NVDA", "AMZN"];
 
@@ -44,7 +45,7 @@ Deno.test("dispatcher: two processes sharing the topic with 2 000 signals create
   const ports = [freePort(), freePort()];
   const processes = ports.map((port) =>
     new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("../services/dispatcher/main.ts", import.meta.url).pathname],
+      args: serviceTaskArgs("dispatcher"),
       env: {
         DATABASE_URL: db.url,
         REDIS_KEY_PREFIX: r.prefix,

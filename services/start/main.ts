@@ -8,6 +8,7 @@ import { setupLogging } from "../../shared/logging.ts";
 import { exitOnConfigError, shutdownSignal } from "../../shared/process.ts";
 import { ensureDemo, waitForHttp } from "./demo.ts";
 import { type ServiceSpec, supervise } from "./supervisor.ts";
+import { serviceTaskArgs } from "../../shared/service_tasks.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const env = Deno.env.toObject();
@@ -36,18 +37,15 @@ if (!stack.success) {
   Deno.exit(1);
 }
 
-const run = (name: string, file: string): ServiceSpec => ({
-  name,
-  args: ["run", "-A", `${root}services/${file}/main.ts`],
-  env,
-});
+// As `deno task <name>` runs it (shared/service_tasks.ts), V8 flags included.
+const run = (name: string): ServiceSpec => ({ name, args: serviceTaskArgs(name), env });
 const services = [
-  run("api", "api"),
-  run("signal-generator", "signal_generator"),
-  run("dispatcher", "dispatcher"),
-  run("worker", "worker"),
-  run("scheduler", "scheduler"),
-  run("paper-ledger", "paper_ledger"),
+  run("api"),
+  run("signal-generator"),
+  run("dispatcher"),
+  run("worker"),
+  run("scheduler"),
+  run("paper-ledger"),
 ];
 const running = supervise(services, { log, signal, color: Deno.stdout.isTerminal() });
 
