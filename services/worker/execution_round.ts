@@ -8,6 +8,7 @@
  * execution being finished here is running for this worker, so it could only be a duplicate or
  * its own reclaimed entry, which the delivery decision acknowledges or leaves).
  */
+import { arrayLiteral } from "../../shared/array_literal.ts";
 import type { Sql } from "../../shared/db.ts";
 import { toStorableJson } from "../../shared/schemas/storable_text.ts";
 import type { Finish } from "./finish_execution.ts";
@@ -34,10 +35,10 @@ export async function runExecutionRound(
 ): Promise<RoundResult> {
   const ids = start?.ids ?? [];
   if (ids.length === 0 && finishes.length === 0) return { executions: [], owned: [] };
-  // Uuid lists go as array literals built here: postgres.js serializes a JS array for a uuid[]
+  // Id lists go as array literals (arrayLiteral): postgres.js serializes a JS array for a uuid[]
   // parameter only once some connection of the pool has loaded the array types, and a worker's
-  // first statements may go out before that ("malformed array literal", seen at start-up).
-  const uuids = (list: readonly string[]) => `{${list.join(",")}}`;
+  // first statements may go out before that ("malformed array literal", seen at start-up). Ids
+  // and epoch ms never need arrayLiteral's fallback to a JS array.
   // $1: ids to start; $2: enqueue times (epoch ms) in their order; $3: those of them whose entry
   // came from XAUTOCLAIM; $4: the ids of the outcomes; $5: jsonb array of outcomes {id, worker_id, status, steps?, result?,
   // error?, retry_at?} (an absent key is null, absent steps are none); $6: worker id; $7:
@@ -59,10 +60,10 @@ export async function runExecutionRound(
   // one row made the planner scan the whole table once per round (6 ms at 3 000 rows).
   const rows = await sql<RoundRow[]>`
     with input as (
-      select ${uuids(ids)}::uuid[] as ids,
-             ${`{${(start?.enqueuedAtMs ?? []).join(",")}}`}::float8[] as enqueued_ms,
-             ${uuids(start?.reclaimedIds ?? [])}::uuid[] as reclaimed,
-             ${uuids(finishes.map((f) => f.id))}::uuid[] as finished_ids
+      select ${arrayLiteral(ids)}::uuid[] as ids,
+             ${arrayLiteral(start?.enqueuedAtMs ?? [])}::float8[] as enqueued_ms,
+             ${arrayLiteral(start?.reclaimedIds ?? [])}::uuid[] as reclaimed,
+             ${arrayLiteral(finishes.map((f) => f.id))}::uuid[] as finished_ids
     ), outcome as (
       select * from jsonb_to_recordset(${sql.json(finishes.map(outcomeRow) as never)}::jsonb)
         as c(id uuid, worker_id text, status text, steps jsonb, result jsonb, error text,

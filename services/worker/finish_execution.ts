@@ -3,6 +3,7 @@
  * execution (status running, its worker_id) can finish it, so a run that was taken over by another
  * worker after its heartbeat went stale can never overwrite the new owner's result.
  */
+import { arrayLiteral } from "../../shared/array_literal.ts";
 import type { Sql } from "../../shared/db.ts";
 import type { FinalStatus } from "../../shared/schemas/execution.ts";
 import type { RunResult, StepRecord } from "./run_pipeline.ts";
@@ -52,7 +53,7 @@ export async function failExhaustedExecutions(
   if (exhausted.length === 0) return [];
   // $1: jsonb array of {id, reason}, $2: their ids (so the primary key finds the rows, see
   // execution_round.ts), $3: seconds after which a running execution is abandoned.
-  const ids = `{${exhausted.map((x) => x.id).join(",")}}`;
+  const ids = arrayLiteral(exhausted.map((x) => x.id));
   const rows = await sql<{ id: string }[]>`
     update pipeline_executions e set status = 'failed', error = x.reason, finished_at = now()
     from jsonb_to_recordset(${sql.json(exhausted as never)}::jsonb) as x(id uuid, reason text)

@@ -121,7 +121,8 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   /** Executions this worker holds (running, or outcome being written): heartbeats cover them. */
   const runs = new Map<string, InFlight>();
   const deliveries = new Set<Promise<void>>();
-  const hardStop = new AbortController();
+  /** The shutdown deadline passed: every run held is stopped, and any run starting after too. */
+  let hardStopped = false;
   const release = () => {
     runSlots.release();
     heldSlots.release();
@@ -207,7 +208,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     // run held, and this one at once if it began after): AbortSignal.any per run cost a weak
     // reference and a finalizer per job.
     const stop = new AbortController();
-    if (hardStop.signal.aborted) stop.abort();
+    if (hardStopped) stop.abort();
     runs.set(execution.id, { entryId, stop });
     metrics.inFlight.set(runs.size);
     try {
@@ -343,7 +344,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     finished.abort();
     if (deliveries.size > 0) {
       log.warn("Shutdown deadline passed: {count} runs left to be reclaimed", { count: runs.size });
-      hardStop.abort();
+      hardStopped = true;
       for (const run of runs.values()) run.stop.abort();
       await all();
     }
