@@ -15,7 +15,7 @@ import {
   startService,
   untilReady,
 } from "./fixtures/processes.ts";
-import { callApi, registerUser } from "./fixtures/api_client.ts";
+import { apiClient } from "./fixtures/api_client.ts";
 
 interface Execution {
   status: string;
@@ -42,30 +42,12 @@ Deno.test({
     const services: ServiceProcess[] = ["api", "dispatcher", "worker"]
       .map((dir) => startService(dir, env));
     const base = `http://127.0.0.1:${apiPort}`;
-    const call = (method: string, path: string, body?: unknown, token?: string) =>
-      callApi(base, method, path, body, token);
-    const user = (email: string) => registerUser(base, email);
-    const pipeline = async (token: string, name: string) => {
-      const created = await call("POST", "/api/v1/pipelines", {
-        name,
-        trigger_mode: "signal",
-        scanner_tickers: ["AAPL"],
-        config: { steps: [{ id: "note", agent: "log", params: { message: name } }] },
-        overlap_policy: "allow",
-      }, token);
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      return created.body.id as string;
-    };
-    const executions = async (pipelineId: string, token: string): Promise<Execution[]> =>
-      (await call("GET", `/api/v1/pipelines/${pipelineId}/executions`, undefined, token)).body
-        .items;
+    const api = apiClient<Execution>(base);
+    const { call, user, executions } = api;
+    const pipeline = (token: string, name: string) => api.logPipeline(token, name, "AAPL");
     const producer = kafka.kafka.producer();
     try {
-      await pollUntil("the API", async () => {
-        const res = await fetch(`${base}/healthz`).catch(() => null);
-        await res?.body?.cancel();
-        return res?.ok ? true : undefined;
-      }, { timeoutMs: 30_000 });
+      await api.healthy();
       const alice = await user("alice@tickwire.local");
       const bob = await user("bob@tickwire.local");
       const alicePipeline = await pipeline(alice, "alice AAPL");
