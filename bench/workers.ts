@@ -50,8 +50,9 @@ export async function runWorkers(
   await using redis = await createTestRedis();
   await insertBenchPipelines(db.sql, { count: 1, tickers: 1, overlapPolicy: "allow" });
   const [pipeline] = await db.sql<[{ id: string }]>`select id from pipelines`;
-  // The worker's own pool, sized as `deno task worker` sizes it by default.
-  const workerSql = connectPostgres(db.url, { max: Math.min(10, args.concurrency + 2) });
+  // The worker's own pool and rounds connection, as `deno task worker` has them by default.
+  const workerSql = connectPostgres(db.url, { max: Math.min(9, args.concurrency + 2) });
+  const rounds = connectPostgres(db.url, { max: 1 });
   const runs = { ours: [] as number[], bullmq: [] as number[] };
   const processRuns = new Map(PROCESS_COUNTS.map((n) => [n, [] as number[]]));
   /** A fresh queue of `args.jobs` no-op jobs, in Postgres and on the stream. */
@@ -74,6 +75,7 @@ export async function runWorkers(
       const stop = new AbortController();
       const worker = createWorker({
         sql: workerSql,
+        rounds,
         redis: redis.redis,
         names: redis.names,
         log: getLogger(["bench", "worker"]),
@@ -122,7 +124,7 @@ export async function runWorkers(
       );
     }
   } finally {
-    await workerSql.end({ timeout: 2 });
+    await Promise.all([workerSql.end({ timeout: 2 }), rounds.end({ timeout: 2 })]);
   }
   const ours = median(runs.ours);
   const bullmq = median(runs.bullmq);

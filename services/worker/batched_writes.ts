@@ -73,8 +73,10 @@ export function createBatchedWrites(
     await write(items);
     return items.map(() => undefined);
   };
-  // Two rounds may be out at once, so the starts of one read never queue behind the previous
-  // round (an execution in both: the row lock orders them, the second sees the first's result).
+  // Two rounds may be out at once, so the starts of one read never wait for the previous round's
+  // answer: on the worker's one-connection `rounds` pool the second is sent behind the first and
+  // runs as soon as it commits (an execution in both, on a pool: the row lock orders them, and the
+  // second sees the first's result).
   // An outcome waits up to FINISH_HOLD_MS for the next read's starts and goes with them: a run's
   // slot is free before its outcome is written, so the next read is usually under way, and one
   // statement then does both (half the statements and round trips per job, measured).

@@ -1,5 +1,6 @@
 /** `deno task worker`: runs pipelines from the jobs stream until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
+import { connectPostgres } from "../../shared/db.ts";
 import { egressPolicy } from "../../shared/egress/egress_policy.ts";
 import { instanceId } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
@@ -13,13 +14,19 @@ import { createWorker } from "./worker.ts";
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const consumer = instanceId();
 const { log, signal } = await bootService({ service: "worker", config, instance: consumer });
+// The process's connections: one of them, when it may hold two or more, is the start and outcome
+// rounds' own (pipelined, see WorkerDeps.rounds); the rest are the pool of heartbeats and steps.
+const connections = Math.min(config.DATABASE_POOL_SIZE, config.WORKER_CONCURRENCY + 3);
 const stores = connectStores(config, {
   service: "worker",
   redisName: `tickwire-worker-${consumer}`,
-  poolSize: Math.min(config.DATABASE_POOL_SIZE, config.WORKER_CONCURRENCY + 2),
+  poolSize: Math.max(1, connections - 1),
   log,
 });
 const { sql, redis } = stores;
+const rounds = connections > 1
+  ? connectPostgres(config.databaseUrl, { max: 1, applicationName: "tickwire-worker" })
+  : sql;
 const names = redisNames(config.REDIS_KEY_PREFIX);
 const metrics = workerMetrics();
 collectQueueDepth(metrics.registry, redis, names);
@@ -33,7 +40,7 @@ const server = serveMetrics(
 );
 await waitForStores(stores, config, { signal, log, missing });
 const egress = egressPolicy(config.EGRESS_ALLOWED_NETWORKS);
-const worker = createWorker({ sql, redis, names, log, metrics, egress }, {
+const worker = createWorker({ sql, rounds, redis, names, log, metrics, egress }, {
   consumer,
   concurrency: config.WORKER_CONCURRENCY,
   visibilityTimeoutSeconds: config.WORKER_VISIBILITY_TIMEOUT_SECONDS,
@@ -48,4 +55,4 @@ logSummaries(log, workerSummary(metrics), { everySeconds: config.LOG_SUMMARY_SEC
 await worker.run(signal);
 await server.finished;
 redis.disconnect();
-await sql.end({ timeout: 5 });
+await Promise.all([sql.end({ timeout: 5 }), rounds.end({ timeout: 5 })]);

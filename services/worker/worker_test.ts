@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
 import { claimExecutions } from "../../shared/executions/claim.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
-import type { Sql } from "../../shared/db.ts";
+import { connectPostgres, type Sql } from "../../shared/db.ts";
 import type { Pipeline } from "../../shared/schemas/pipeline.ts";
-import { createTestDatabase } from "../../tests/fixtures/database.ts";
+import { createTestDatabase, type TestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { pollUntil } from "../../shared/poll_until.ts";
 import { createTestRedis, type TestRedis } from "../../tests/fixtures/redis.ts";
@@ -46,9 +46,13 @@ async function enqueueRun(sql: Sql, t: TestRedis, pipeline: Pipeline, copies = 1
   return claimed.id;
 }
 
-/** Starts a worker in-process with small timeouts; `stop()` shuts it down and waits. */
-function startWorker(sql: Sql, t: TestRedis, options: Partial<WorkerOptions> = {}) {
-  const deps = { sql, redis: t.redis, names: t.names, log: getLogger(["test"]) };
+/**
+ * Starts a worker in-process with small timeouts, its rounds on a connection of their own as
+ * `deno task worker` has them; `stop()` shuts it down and waits.
+ */
+function startWorker(db: TestDatabase, t: TestRedis, options: Partial<WorkerOptions> = {}) {
+  const rounds = connectPostgres(db.url, { max: 1 });
+  const deps = { sql: db.sql, rounds, redis: t.redis, names: t.names, log: getLogger(["test"]) };
   const worker = createWorker({ ...deps, egress: LOOPBACK_ALLOWED }, {
     consumer: `w-${crypto.randomUUID().slice(0, 8)}`,
     concurrency: 4,
@@ -67,6 +71,7 @@ function startWorker(sql: Sql, t: TestRedis, options: Partial<WorkerOptions> = {
     stop: async () => {
       controller.abort();
       await running;
+      await rounds.end({ timeout: 1 });
     },
   };
 }
@@ -111,7 +116,7 @@ Deno.test("worker: a job runs once; its execution holds the signal and every ste
     },
   });
   const id = await enqueueRun(db.sql, t, pipeline);
-  const worker = startWorker(db.sql, t);
+  const worker = startWorker(db, t);
   try {
     const row = await finished(db.sql, id);
     assert.equal(row.status, "succeeded", row.error ?? "");
@@ -152,7 +157,7 @@ Deno.test("worker: an unmet signal gate ends the run as skipped with the reason"
     },
   });
   const id = await enqueueRun(db.sql, t, pipeline);
-  const worker = startWorker(db.sql, t);
+  const worker = startWorker(db, t);
   try {
     const row = await finished(db.sql, id);
     assert.equal(row.status, "skipped");
@@ -179,7 +184,7 @@ Deno.test("worker: a refused trade ends the run as rejected, with the reason", a
     },
   });
   const id = await enqueueRun(db.sql, t, pipeline);
-  const worker = startWorker(db.sql, t);
+  const worker = startWorker(db, t);
   try {
     const row = await finished(db.sql, id);
     assert.equal(row.status, "rejected");
@@ -203,7 +208,7 @@ Deno.test("worker: duplicate stream entries for one execution run it once", asyn
     config: { steps: [{ id: "hook", agent: "webhook", params: { url: hook.url } }] },
   });
   const id = await enqueueRun(db.sql, t, pipeline, 3);
-  const worker = startWorker(db.sql, t);
+  const worker = startWorker(db, t);
   try {
     await finished(db.sql, id);
     await enqueueJobs(t.redis, t.names, [{ id, pipeline_id: pipeline.id }]);
@@ -229,7 +234,7 @@ Deno.test("worker: a retryable failure is retried after a backoff, then succeeds
     config: { steps: [{ id: "hook", agent: "webhook", params: { url: hook.url, retries: 0 } }] },
   });
   const id = await enqueueRun(db.sql, t, pipeline);
-  const worker = startWorker(db.sql, t, { retryBaseSeconds: 0.4 });
+  const worker = startWorker(db, t, { retryBaseSeconds: 0.4 });
   try {
     const row = await finished(db.sql, id);
     assert.equal(row.status, "succeeded");
@@ -255,7 +260,7 @@ Deno.test("worker: past max attempts the job is dead-lettered and the execution 
     config: { steps: [{ id: "hook", agent: "webhook", params: { url: hook.url, retries: 0 } }] },
   });
   const id = await enqueueRun(db.sql, t, pipeline);
-  const worker = startWorker(db.sql, t, { retryBaseSeconds: 0.05 });
+  const worker = startWorker(db, t, { retryBaseSeconds: 0.05 });
   try {
     const row = await finished(db.sql, id);
     assert.equal(row.status, "failed");
@@ -284,7 +289,7 @@ Deno.test("worker: a non-retryable failure fails at once; a malformed entry is d
   });
   const bad = await t.redis.xadd(t.names.jobsStream, "*", "execution_id", "not-a-uuid");
   const id = await enqueueRun(db.sql, t, pipeline);
-  const worker = startWorker(db.sql, t);
+  const worker = startWorker(db, t);
   try {
     const row = await finished(db.sql, id);
     assert.equal(row.status, "failed");
@@ -326,7 +331,7 @@ Deno.test("worker: a consumer gone idle with nothing pending is pruned from the 
       .map((c) => String(c[1]));
   assert.deepEqual((await consumers()).sort(), ["holding", "killed"]);
   // Visibility 0.3 s: idle consumers go after 10 × 0.3 s; the held entry is reclaimed at once.
-  const worker = startWorker(db.sql, t, { visibilityTimeoutSeconds: 0.3, heartbeatSeconds: 0.1 });
+  const worker = startWorker(db, t, { visibilityTimeoutSeconds: 0.3, heartbeatSeconds: 0.1 });
   try {
     const left = await pollUntil("the dead consumers to be pruned", async () => {
       const names = await consumers();
