@@ -16,7 +16,8 @@ const MEANINGS: Partial<Record<Key, string>> = {
   POSTGRES_USER: "Postgres user",
   POSTGRES_PASSWORD: "Postgres password",
   POSTGRES_DB: "Postgres database",
-  DATABASE_POOL_SIZE: "Postgres connections per process",
+  DATABASE_POOL_SIZE:
+    "Postgres connections per process (a worker keeps one for its start and outcome rounds)",
   REDIS_URL: "Redis server (jobs stream, retries, counters)",
   KAFKA_BOOTSTRAP_SERVERS:
     "Kafka brokers; `stack up` starts a local broker at the first one when it is on this host",
