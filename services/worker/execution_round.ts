@@ -40,9 +40,9 @@ export async function runExecutionRound(
   // first statements may go out before that ("malformed array literal", seen at start-up). Ids
   // and epoch ms never need arrayLiteral's fallback to a JS array.
   // $1: ids to start; $2: enqueue times (epoch ms) in their order; $3: those of them whose entry
-  // came from XAUTOCLAIM; $4: the ids of the outcomes; $5: jsonb array of outcomes {id, worker_id, status, steps?, result?,
-  // error?, retry_at?} (an absent key is null, absent steps are none); $6: worker id; $7:
-  // visibility timeout (s).
+  // came from XAUTOCLAIM; $4: the ids of the outcomes; $5: jsonb array of outcomes {id,
+  // worker_id, status, steps?, result?, error?, retry_at?} (an absent key is null, absent steps
+  // are none); $6: worker id; $7 and $8: visibility timeout (s).
   //
   // Each list goes once (`input`), not once per use: the bytes a statement carries cost the worker
   // CPU to write (measured: about half of its Postgres client time was the socket write).

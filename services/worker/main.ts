@@ -9,22 +9,21 @@ import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { connectStores, waitForStores } from "../../shared/stores.ts";
 import { logSummaries } from "../../shared/log_summary.ts";
 import { collectQueueDepth, workerMetrics, workerSummary } from "./metrics.ts";
+import { workerConnections } from "./connections.ts";
 import { createWorker } from "./worker.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const consumer = instanceId();
 const { log, signal } = await bootService({ service: "worker", config, instance: consumer });
-// The process's connections: one of them, when it may hold two or more, is the start and outcome
-// rounds' own (pipelined, see WorkerDeps.rounds); the rest are the pool of heartbeats and steps.
-const connections = Math.min(config.DATABASE_POOL_SIZE, config.WORKER_CONCURRENCY + 3);
+const connections = workerConnections(config.DATABASE_POOL_SIZE, config.WORKER_CONCURRENCY);
 const stores = connectStores(config, {
   service: "worker",
   redisName: `tickwire-worker-${consumer}`,
-  poolSize: Math.max(1, connections - 1),
+  poolSize: connections.pool,
   log,
 });
 const { sql, redis } = stores;
-const rounds = connections > 1
+const rounds = connections.ownRounds
   ? connectPostgres(config.databaseUrl, { max: 1, applicationName: "tickwire-worker" })
   : sql;
 const names = redisNames(config.REDIS_KEY_PREFIX);
