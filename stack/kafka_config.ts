@@ -132,9 +132,21 @@ export function log4jProperties(logFile: string): string {
   ].join("\n");
 }
 
-/** A new KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as Kafka's Uuid). */
+/**
+ * A new KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as Kafka's Uuid).
+ * One id in 64 would start with "-", and `kafka-storage format --cluster-id -x…` reads that as
+ * an option and fails; Kafka's own Uuid.randomUuid draws again in that case, and so do we.
+ */
 export function newClusterId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-    .replace(/=+$/, "");
+  for (;;) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+      .replace(/=+$/, "");
+    if (usableClusterId(id)) return id;
+  }
+}
+
+/** Whether `id` can be passed to `kafka-storage format --cluster-id`: 22 characters, no leading "-". */
+export function usableClusterId(id: string | undefined): id is string {
+  return id !== undefined && /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/.test(id);
 }

@@ -6,6 +6,7 @@ import {
   newClusterId,
   pomKafkaVersion,
   serverProperties,
+  usableClusterId,
 } from "./kafka_config.ts";
 
 Deno.test("brokerAddress takes the first server and puts the controller one port up", () => {
@@ -61,6 +62,22 @@ Deno.test("newClusterId is 22 URL-safe base64 characters and differs each time",
   const ids = new Set(Array.from({ length: 20 }, newClusterId));
   assert.equal(ids.size, 20);
   for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{22}$/);
+});
+
+Deno.test("newClusterId never starts with '-', which kafka-storage would read as an option", () => {
+  // Uniform base64 starts with "-" once in 64 draws; 5 000 draws all missing it is ~1e-34.
+  const firsts = new Set(Array.from({ length: 5000 }, () => newClusterId()[0]));
+  assert.equal(firsts.has("-"), false);
+  assert.ok(firsts.size > 50, `only ${firsts.size} distinct first characters`);
+});
+
+Deno.test("usableClusterId refuses a missing, short or dash-led id", () => {
+  assert.equal(usableClusterId("MkU3OEVBNTcwNTJENDM2Qg"), true);
+  assert.equal(usableClusterId("_kU3OEVBNTcwNTJENDM2Qg"), true);
+  assert.equal(usableClusterId("-kU3OEVBNTcwNTJENDM2Qg"), false);
+  assert.equal(usableClusterId("MkU3OEVB"), false);
+  assert.equal(usableClusterId(""), false);
+  assert.equal(usableClusterId(undefined), false);
 });
 
 function parse(text: string): Map<string, string> {

@@ -3,7 +3,7 @@
  * by that pid file, and stop it. Only a process whose command line names this broker's
  * server.properties counts as ours, so a stale pid file never kills someone else's process.
  */
-import { type KafkaLayout, newClusterId } from "./kafka_config.ts";
+import { type KafkaLayout, newClusterId, usableClusterId } from "./kafka_config.ts";
 
 /** Heap bounds of the broker: enough for tests and the demo, small next to 2 cores and CI. */
 const JVM_OPTIONS = ["-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headless=true"];
@@ -12,7 +12,8 @@ const JVM_OPTIONS = ["-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headles
 export async function formatStorage(layout: KafkaLayout): Promise<boolean> {
   if (await exists(`${layout.dataDir}/meta.properties`)) return false;
   let clusterId = (await readText(layout.clusterIdFile))?.trim();
-  if (!clusterId) {
+  // An id an older version drew with a leading "-" was never formatted with: draw a new one.
+  if (!usableClusterId(clusterId)) {
     clusterId = newClusterId();
     await Deno.writeTextFile(layout.clusterIdFile, `${clusterId}\n`);
   }

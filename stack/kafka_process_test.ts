@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { kafkaLayout } from "./kafka_config.ts";
-import { runningBrokerPid, stopBroker } from "./kafka_process.ts";
+import {
+  brokerAddress,
+  kafkaLayout,
+  log4jProperties,
+  pomKafkaVersion,
+  serverProperties,
+} from "./kafka_config.ts";
+import { formatStorage, runningBrokerPid, stopBroker } from "./kafka_process.ts";
 
 /** A long-running shell whose command line carries `args` (so it can pose as a broker). */
 function spawnShell(...args: string[]): Deno.ChildProcess {
@@ -45,4 +51,35 @@ Deno.test("stopBroker stops the process whose command line names this broker", a
   // Exit 0 from the trap, or death by SIGTERM if it came before the trap was set: not SIGKILL.
   assert.notEqual(status.signal, "SIGKILL", "the process needed SIGKILL");
   assert.equal(await Deno.stat(t.layout.pidFile).then(() => true, () => false), false);
+});
+
+Deno.test("formatStorage draws a new cluster id when the stored one starts with '-'", async () => {
+  // The real StorageTool, from the jars `deno task stack up` resolved into .cache.
+  const version = pomKafkaVersion(
+    await Deno.readTextFile(new URL("./kafka/pom.xml", import.meta.url)),
+  );
+  const jars = new URL(`../.cache/kafka/${version}/libs`, import.meta.url).pathname;
+  const cacheDir = await Deno.makeTempDir({ prefix: "tw-stack-" });
+  try {
+    const layout = kafkaLayout(cacheDir, version, 1);
+    await Deno.mkdir(`${cacheDir}/kafka/${version}`, { recursive: true });
+    await Deno.symlink(jars, layout.libs);
+    await Deno.mkdir(layout.dataDir, { recursive: true });
+    await Deno.writeTextFile(
+      layout.serverProperties,
+      serverProperties(brokerAddress("127.0.0.1:1"), layout.dataDir),
+    );
+    await Deno.writeTextFile(layout.log4jConfig, log4jProperties(layout.logFile));
+    // An id an earlier version drew: kafka-storage read "-kU3…" as an option and refused it.
+    await Deno.writeTextFile(layout.clusterIdFile, "-kU3OEVBNTcwNTJENDM2Qg\n");
+
+    assert.equal(await formatStorage(layout), true);
+    const id = (await Deno.readTextFile(layout.clusterIdFile)).trim();
+    assert.match(id, /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+    const meta = await Deno.readTextFile(`${layout.dataDir}/meta.properties`);
+    assert.ok(meta.includes(`cluster.id=${id}`), meta);
+    assert.equal(await formatStorage(layout), false, "formatted storage is formatted again");
+  } finally {
+    await Deno.remove(cacheDir, { recursive: true });
+  }
 });
