@@ -13,8 +13,8 @@ export interface PostgresOptions {
   /** Pool size; default 10. */
   max?: number;
   /**
-   * Whether this pool's inserts into pipeline_executions and signal_log NOTIFY the live pages;
-   * default true. The dispatcher says false and announces them on Redis (migration 0025).
+   * Whether this pool's writes to pipeline_executions and signal_log NOTIFY the live pages;
+   * default true. The dispatcher says false and announces them on Redis (migrations 0025, 0028).
    */
   announce?: boolean;
   /** Application name shown in pg_stat_activity; default "tickwire". */

@@ -28,9 +28,10 @@ export interface RedisNames {
   /** Marker of an alert a webhook source already accepted (SET NX with the dedup window). */
   intakeSeen(sourceId: string, duplicateKey: string): string;
   /**
-   * Pub/sub channels on which the dispatcher announces what its claim statement changed, with
-   * the payloads of {@linkcode EXECUTION_CHANGES_CHANNEL} and {@linkcode SIGNAL_LOG_CHANNEL}
-   * (its claim does not NOTIFY: migration 0025).
+   * Pub/sub channels on which the dispatcher (its claims and sweeps) and the worker (its start
+   * and outcome rounds) announce what they changed, with the payloads of
+   * {@linkcode EXECUTION_CHANGES_CHANNEL} and {@linkcode SIGNAL_LOG_CHANNEL} (those statements do
+   * not NOTIFY: migrations 0025 and 0028).
    */
   executionChanges: string;
   signalLogChanges: string;

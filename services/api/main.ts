@@ -52,7 +52,7 @@ try {
 }
 
 // The web app's live pages: one LISTEN for the process, opened by the first page that needs it,
-// and one Redis subscriber for the dispatcher's announcements; open event streams end on
+// and one Redis subscriber for the dispatcher's and the workers' announcements; open event streams end on
 // shutdown so the server can stop.
 const liveSubscriber = duplicateRedis(redis, log.getChild("redis"));
 const hub = createLiveHub(sql, log, {

@@ -26,7 +26,7 @@ import { type Isolated, isolateFaults } from "./isolate_faults.ts";
 import { type ClaimUnit, claimUnits } from "./claim_units.ts";
 import type { DecodedMessage } from "./decoded_message.ts";
 import { recordDispatchStats } from "../../shared/dispatch_stats.ts";
-import { announceChanges } from "./announce_changes.ts";
+import { announceChanges } from "../../shared/announce_changes.ts";
 import type { DispatcherMetrics } from "./metrics.ts";
 import type { PipelineIndex } from "./pipeline_index.ts";
 import {

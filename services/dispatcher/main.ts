@@ -13,7 +13,7 @@ import { dispatcherSummary } from "./metrics.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
 const { log, signal } = await bootService({ service: "dispatcher", config });
-// Its claim statements announce on Redis, not by NOTIFY (see announce_changes.ts).
+// Its claim statements announce on Redis, not by NOTIFY (see shared/announce_changes.ts).
 const stores = connectStores(config, { service: "dispatcher", log, announce: false });
 const { sql, redis } = stores;
 // What /readyz lists as missing: everything until each wait passes, and Kafka during an outage.

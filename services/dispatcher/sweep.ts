@@ -14,7 +14,14 @@ import { sleep } from "../../shared/sleep.ts";
 import type { Redis } from "../../shared/redis.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
+import { announceChanges } from "../../shared/announce_changes.ts";
 import { findLostJobs } from "./stream_repair.ts";
+
+/** The stream the sweep fills and the channels on which it announces the runs it requeues. */
+type SweepNames = Pick<
+  RedisNames,
+  "jobsStream" | "workersGroup" | "executionChanges" | "signalLogChanges"
+>;
 
 /** Options of {@linkcode sweepQueued}. */
 export interface SweepOptions {
@@ -38,12 +45,15 @@ export interface SweepOptions {
 export async function sweepQueued(
   sql: Sql,
   redis: Redis,
-  names: Pick<RedisNames, "jobsStream" | "workersGroup">,
+  names: SweepNames,
   options: SweepOptions,
 ): Promise<number> {
   const abandoned = options.abandonedAfterSeconds === undefined
     ? []
     : await requeueAbandoned(sql, options.abandonedAfterSeconds, options.limit ?? 2000);
+  // The dispatcher's connection does not NOTIFY (migrations 0025, 0028): the live pages hear of a
+  // requeued run here. Dies here: the page shows it running until its next change.
+  await announceChanges(redis, names, abandoned, false);
   const lost = await findLostJobs(sql, redis, names, options.limit ?? 2000);
   // $1: minimum age in seconds; $2: row limit.
   const rows = await sql<{ id: string; pipeline_id: string }[]>`
@@ -87,7 +97,7 @@ async function requeueAbandoned(sql: Sql, afterSeconds: number, limit: number) {
 export interface SweepLoopOptions extends SweepOptions {
   sql: Sql;
   redis: Redis;
-  names: Pick<RedisNames, "jobsStream" | "workersGroup">;
+  names: SweepNames;
   intervalMs: number;
   signal: AbortSignal;
   /** Called after each sweep with the count, or the error (the loop goes on). */

@@ -4,6 +4,7 @@ import { claimExecutions } from "../../shared/executions/claim.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import type { RedisNames } from "../../shared/names.ts";
 import type { Redis } from "../../shared/redis.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 import { sleep } from "../../shared/sleep.ts";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
@@ -54,7 +55,21 @@ Deno.test("sweep: a running execution whose worker stopped heartbeating long ago
        now() - interval '10 minutes'),
       (${alive.id}, 'manual', 0, 'running', 1, 'alive', now() - interval '10 minutes', now())`;
   const options = { minAgeSeconds: 30, maxLength: 1000, abandonedAfterSeconds: 150 };
-  assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 1);
+  // The dispatcher's connection does not NOTIFY: the live pages hear of the requeue on Redis.
+  const subscriber = r.redis.duplicate();
+  const heard: string[] = [];
+  subscriber.on("message", (_channel: string, payload: string) => heard.push(payload));
+  await subscriber.subscribe(r.names.executionChanges);
+  try {
+    assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 1);
+    await pollUntil("the requeue's announcement", () => heard.length > 0 || undefined, {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
+    assert.deepEqual(heard, [abandoned.id]);
+  } finally {
+    subscriber.disconnect();
+  }
   const rows = await db.sql<{ pipeline_id: string; status: string; worker_id: string | null }[]>`
     select pipeline_id, status, worker_id from pipeline_executions order by pipeline_id = ${alive.id}`;
   assert.deepEqual(rows.map((x) => [x.pipeline_id, x.status, x.worker_id]), [

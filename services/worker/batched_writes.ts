@@ -2,9 +2,13 @@
  * Every write the worker makes per entry, group-committed: starts and outcomes share one
  * statement per round trip ({@linkcode runExecutionRound}); acknowledgements ride on the next
  * read; exhausted executions, retry schedules and dead letters of entries moving together share
- * one statement or one Redis command each, so no stage pays a round trip per entry.
+ * one statement or one Redis command each, so no stage pays a round trip per entry. What the
+ * rounds changed is announced to the live pages on Redis, a few rounds per message.
  */
+import type { Logger } from "@logtape/logtape";
+import { announceChanges } from "../../shared/announce_changes.ts";
 import type { Sql } from "../../shared/db.ts";
+import { errorMessage } from "../../shared/errors.ts";
 import {
   createGroupCommit,
   type GroupCommit,
@@ -31,6 +35,8 @@ export interface BatchedWrites {
   deadLetter: GroupCommit<DeadLetter, void>;
   /** Acknowledgements: carried by the next read (`takeWaiting`), or sent alone after ACK_HOLD_MS. */
   ack: SharedGroupCommit<string, void>;
+  /** The pipelines a round changed, published for the live pages after ANNOUNCE_HOLD_MS. */
+  announce: GroupCommit<string[], void>;
 }
 
 /** Where the writes go. */
@@ -38,6 +44,8 @@ export interface BatchedWritesDeps {
   sql: Sql;
   redis: Redis;
   names: RedisNames;
+  /** Where a failed announcement is told. */
+  log: Logger;
 }
 
 /** Options of {@linkcode createBatchedWrites}. */
@@ -62,17 +70,30 @@ export const FINISH_HOLD_MS = 20;
  */
 export const ACK_HOLD_MS = 50;
 
+/**
+ * Longest the pipelines a round changed wait for other rounds' before they are published: one
+ * message per this long at most, not one per round (the live pages re-read what they show, so a
+ * late or merged announcement shows the same rows).
+ */
+export const ANNOUNCE_HOLD_MS = 20;
+
 type RoundItem = { start: JobEntry } | { finish: Finish };
 
 /** Creates the writes. */
 export function createBatchedWrites(
-  { sql, redis, names }: BatchedWritesDeps,
+  { sql, redis, names, log }: BatchedWritesDeps,
   { workerId, visibilityTimeoutSeconds }: BatchedWritesOptions,
 ): BatchedWrites {
   const each = <I>(write: (items: I[]) => Promise<void>) => async (items: I[]) => {
     await write(items);
     return items.map(() => undefined);
   };
+  const announce = createGroupCommit(
+    each((changed: string[][]) =>
+      announceChanges(redis, names, changed.flat().map((pipeline_id) => ({ pipeline_id })), false)
+    ),
+    { holdMs: () => ANNOUNCE_HOLD_MS },
+  );
   // Two rounds may be out at once, so the starts of one read never wait for the previous round's
   // answer: on the worker's one-connection `rounds` pool the second is sent behind the first and
   // runs as soon as it commits (an execution in both, on a pool: the row lock orders them, and the
@@ -96,7 +117,17 @@ export function createBatchedWrites(
       workerId,
       visibilityTimeoutSeconds,
     };
-    const { executions, owned } = await runExecutionRound(sql, start, finishes);
+    // The round does not NOTIFY; its changes are published here. Dies before they are: a live
+    // page shows those runs as they were until their next change or its next load. A failed
+    // publish is logged and costs the round nothing.
+    const { executions, owned, changed } = await runExecutionRound(sql, start, finishes, {
+      notify: false,
+    });
+    if (changed.length > 0) {
+      announce.submit(changed).catch((error) =>
+        log.warn("Cannot announce execution changes: {error}", { error: errorMessage(error) })
+      );
+    }
     const decided = decideDeliveries(jobs, executions);
     let started = 0;
     let finished = 0;
@@ -113,5 +144,6 @@ export function createBatchedWrites(
     ack: createGroupCommit(each((ids: string[]) => ack(redis, names, ids)), {
       holdMs: () => ACK_HOLD_MS,
     }),
+    announce,
   };
 }

@@ -19,10 +19,24 @@ import type { RunResult } from "./run_pipeline.ts";
 export interface RoundResult {
   executions: DeliveredExecution[];
   owned: boolean[];
+  /** The pipelines of the executions it started or finished, once each: what it announces. */
+  changed: string[];
 }
 
 /** A round's rows: the finished ids, then the starts' executions as they were before it. */
-type RoundRow = (DeliveredExecution & { finished: false }) | { finished: true; id: string };
+type RoundRow =
+  | (DeliveredExecution & { finished: false })
+  | { finished: true; id: string; pipeline_id: string };
+
+/** Options of {@linkcode runExecutionRound}. */
+export interface RoundOptions {
+  /**
+   * Whether the statement's update trigger NOTIFYs its changes (default true). The worker says
+   * false and publishes `changed` on Redis instead (migration 0028): the trigger was a sixth of
+   * the round's Postgres time, and each NOTIFY costs every LISTEN backend a transaction.
+   */
+  notify?: boolean;
+}
 
 /**
  * Runs one round: finishes `finishes` and starts `start.ids`, in ONE statement. Either part may
@@ -32,9 +46,10 @@ export async function runExecutionRound(
   sql: Sql,
   start: StartOptions | null,
   finishes: readonly Finish[],
+  { notify = true }: RoundOptions = {},
 ): Promise<RoundResult> {
   const ids = start?.ids ?? [];
-  if (ids.length === 0 && finishes.length === 0) return { executions: [], owned: [] };
+  if (ids.length === 0 && finishes.length === 0) return { executions: [], owned: [], changed: [] };
   // Id lists go as array literals (arrayLiteral): postgres.js serializes a JS array for a uuid[]
   // parameter only once some connection of the pool has loaded the array types, and a worker's
   // first statements may go out before that ("malformed array literal", seen at start-up). Ids
@@ -42,7 +57,7 @@ export async function runExecutionRound(
   // $1: ids to start; $2: enqueue times (epoch ms) in their order; $3: those of them whose entry
   // came from XAUTOCLAIM; $4: the ids of the outcomes; $5: jsonb array of outcomes {id,
   // worker_id, status, steps?, result?, error?, retry_at?} (an absent key is null, absent steps
-  // are none); $6: worker id; $7 and $8: visibility timeout (s).
+  // are none); $6: worker id; $7 and $8: visibility timeout (s); $9: notify.
   //
   // Each list goes once (`input`), not once per use: the bytes a statement carries cost the worker
   // CPU to write (measured: about half of its Postgres client time was the socket write).
@@ -58,12 +73,18 @@ export async function runExecutionRound(
   // find their rows by the id list, for the same reason: no index has status or worker_id any
   // more (migration 0027), and joined on the outcomes alone, a `status = 'running'` estimated at
   // one row made the planner scan the whole table once per round (6 ms at 3 000 rows).
+  //
+  // Not notifying: set_config(…, true) lasts until the statement's transaction ends, so the
+  // update trigger, which runs after both updates, sees it off (migration 0028). `input` is
+  // evaluated once, before either update reads its lists.
   const rows = await sql<RoundRow[]>`
     with input as (
       select ${arrayLiteral(ids)}::uuid[] as ids,
              ${arrayLiteral(start?.enqueuedAtMs ?? [])}::float8[] as enqueued_ms,
              ${arrayLiteral(start?.reclaimedIds ?? [])}::uuid[] as reclaimed,
-             ${arrayLiteral(finishes.map((f) => f.id))}::uuid[] as finished_ids
+             ${arrayLiteral(finishes.map((f) => f.id))}::uuid[] as finished_ids,
+             case when ${notify}::boolean then null
+               else set_config('tickwire.announce', 'off', true) end as announce
     ), outcome as (
       select * from jsonb_to_recordset(${sql.json(finishes.map(outcomeRow) as never)}::jsonb)
         as c(id uuid, worker_id text, status text, steps jsonb, result jsonb, error text,
@@ -80,7 +101,7 @@ export async function runExecutionRound(
       from outcome c
       where e.id = any((select finished_ids from input)::uuid[])
         and e.id = c.id and e.worker_id = c.worker_id and e.status = 'running'
-      returning e.id
+      returning e.id, e.pipeline_id
     ), started as (
       update pipeline_executions e
       set status = 'running', attempts = e.attempts + 1, started_at = now(),
@@ -97,7 +118,7 @@ export async function runExecutionRound(
           else false end
       returning e.id, e.attempts
     )
-    select true as finished, f.id, null::uuid as pipeline_id,
+    select true as finished, f.id, f.pipeline_id,
            null::execution_status as previous_status, null::boolean as started,
            null::int as attempts, null::int as max_attempts, null::timestamptz as due_at,
            null::boolean as stale, null::trigger_kind as trigger_kind, null::jsonb as signal,
@@ -118,18 +139,22 @@ export async function runExecutionRound(
     left join started s on s.id = e.id
     where e.id = any((select ids from input)::uuid[])`;
   const finished = new Set<string>();
+  const changed = new Set<string>();
   const executions: DeliveredExecution[] = [];
   const configs = new Map<string, unknown>();
   for (const row of rows) {
-    if (row.finished) finished.add(row.id);
-    else {
+    if (row.finished) {
+      finished.add(row.id);
+      changed.add(row.pipeline_id);
+    } else {
       const { finished: _, ...execution } = row;
       if (execution.config !== null) configs.set(execution.pipeline_id, execution.config);
+      if (execution.started) changed.add(execution.pipeline_id);
       executions.push(execution);
     }
   }
   for (const e of executions) e.config ??= configs.get(e.pipeline_id);
-  return { executions, owned: finishes.map((f) => finished.has(f.id)) };
+  return { executions, owned: finishes.map((f) => finished.has(f.id)), changed: [...changed] };
 }
 
 /**

@@ -4,6 +4,8 @@ import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { runExecutionRound } from "./execution_round.ts";
 import { decideDeliveries } from "./deliveries.ts";
 import { jobFields } from "../../shared/schemas/job.ts";
+import { EXECUTION_CHANGES_CHANNEL } from "../../shared/names.ts";
+import { pollUntil } from "../../shared/poll_until.ts";
 
 Deno.test("execution round: one statement finishes runs and starts others; an execution in both is only finished", async () => {
   await using db = await createTestDatabase();
@@ -52,7 +54,11 @@ Deno.test("execution round: one statement finishes runs and starts others; an ex
 
 Deno.test("execution round: an empty round sends nothing; a start alone returns what exists", async () => {
   await using db = await createTestDatabase();
-  assert.deepEqual(await runExecutionRound(db.sql, null, []), { executions: [], owned: [] });
+  assert.deepEqual(await runExecutionRound(db.sql, null, []), {
+    executions: [],
+    owned: [],
+    changed: [],
+  });
   const gone = crypto.randomUUID();
   const { executions, owned } = await runExecutionRound(db.sql, {
     ids: [gone],
@@ -123,4 +129,61 @@ Deno.test("execution round: a start is a HOT update (no index entry), an outcome
   assert.ok(owned.every(Boolean));
   const finished = await updates();
   assert.equal(finished.all - started.all, 50);
+});
+
+Deno.test("execution round: not notifying, it NOTIFYs nothing and names the pipelines it changed", async () => {
+  await using db = await createTestDatabase();
+  const owner = await insertUser(db.sql);
+  const [started, finished, refused, marker] = await Promise.all(
+    ["started", "finished", "refused", "marker"].map((name) =>
+      insertPipeline(db.sql, owner, { name })
+    ),
+  );
+  const insert = async (pipelineId: string, status: string, worker: string | null) => {
+    const [row] = await db.sql<[{ id: string }]>`
+      insert into pipeline_executions (pipeline_id, trigger_kind, status, worker_id, attempts)
+      values (${pipelineId}, 'manual', ${status}::execution_status, ${worker},
+        ${status === "running" ? 1 : 0})
+      returning id`;
+    return row.id;
+  };
+  const [toStart, toFinish, notOurs, markerRun] = [
+    await insert(started!.id, "queued", null),
+    await insert(finished!.id, "running", "w1"),
+    await insert(refused!.id, "running", "w2"),
+    await insert(marker!.id, "queued", null),
+  ];
+  const heard: string[] = [];
+  const listening = await db.sql.listen(EXECUTION_CHANGES_CHANNEL, (ids) => heard.push(ids));
+  try {
+    const completion = { status: "succeeded", steps: [], result: null, error: null } as const;
+    const round = (notify: boolean, ids: string[], finishes: string[]) =>
+      runExecutionRound(
+        db.sql,
+        {
+          ids,
+          reclaimedIds: [],
+          workerId: "w1",
+          visibilityTimeoutSeconds: 60,
+        },
+        finishes.map((id) => ({ id, workerId: "w1", completion })),
+        { notify },
+      );
+    const { changed, owned } = await round(false, [toStart], [toFinish, notOurs]);
+    assert.deepEqual(owned, [true, false]);
+    assert.deepEqual(changed.toSorted(), [started!.id, finished!.id].toSorted());
+    // Notifications come in commit order: once the notifying round's is heard, the first
+    // round's would have been.
+    await round(true, [markerRun], []);
+    await pollUntil("the notifying round's NOTIFY", () => heard.length > 0 || undefined, {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
+    assert.deepEqual(heard, [marker!.id]);
+    const [setting] = await db.sql<[{ value: string | null }]>`
+      select current_setting('tickwire.announce', true) as value`;
+    assert.notEqual(setting.value, "off", "the setting outlived the round's transaction");
+  } finally {
+    await listening.unlisten();
+  }
 });

@@ -121,7 +121,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     ...options,
   };
   const visibilityMs = o.visibilityTimeoutSeconds * 1000;
-  const writes = createBatchedWrites({ sql: deps.rounds ?? sql, redis, names }, {
+  const writes = createBatchedWrites({ sql: deps.rounds ?? sql, redis, names, log }, {
     workerId: o.consumer,
     visibilityTimeoutSeconds: o.visibilityTimeoutSeconds,
   });

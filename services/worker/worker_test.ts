@@ -200,6 +200,46 @@ Deno.test("worker: a refused trade ends the run as rejected, with the reason", a
   }
 });
 
+Deno.test("worker: the live pages hear on Redis when a run starts and when it ends", async () => {
+  await using db = await createTestDatabase();
+  await using t = await createTestRedis();
+  // The webhook answers when the test says so: the run is started, and not ended, until then.
+  const answer = Promise.withResolvers<void>();
+  await using hook = {
+    server: Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
+      await req.body?.cancel();
+      await answer.promise;
+      return Response.json({ ok: true });
+    }),
+    [Symbol.asyncDispose]() {
+      answer.resolve();
+      return this.server.shutdown();
+    },
+  };
+  const url = `http://127.0.0.1:${hook.server.addr.port}/`;
+  const pipeline = await insertPipeline(db.sql, await insertUser(db.sql), {
+    config: { steps: [{ id: "hook", agent: "webhook", params: { url } }] },
+  });
+  const subscriber = t.redis.duplicate();
+  const heard: string[] = [];
+  subscriber.on("message", (_channel: string, payload: string) => heard.push(payload));
+  await subscriber.subscribe(t.names.executionChanges);
+  const id = await enqueueRun(db.sql, t, pipeline);
+  const worker = startWorker(db, t);
+  try {
+    await pollUntil("the start's announcement", () => heard.length > 0 || undefined);
+    assert.deepEqual(heard, [pipeline.id]);
+    assert.equal((await execution(db.sql, id)).status, "running");
+    answer.resolve();
+    await finished(db.sql, id);
+    await pollUntil("the outcome's announcement", () => heard.length > 1 || undefined);
+    assert.deepEqual(heard, [pipeline.id, pipeline.id]);
+  } finally {
+    subscriber.disconnect();
+    await worker.stop();
+  }
+});
+
 Deno.test("worker: duplicate stream entries for one execution run it once", async () => {
   await using db = await createTestDatabase();
   await using t = await createTestRedis();

@@ -1,9 +1,10 @@
 /**
  * The one server-side hub behind every live page: one Postgres LISTEN connection per API process
  * (opened on the first subscriber) on EXECUTION_CHANGES_CHANNEL and SIGNAL_LOG_CHANNEL, plus, when
- * given a Redis subscriber, the same two announcements from the dispatcher on Redis pub/sub (its
- * claim statement does not NOTIFY: migration 0025), fanned out in memory to the open event streams. Pages never poll; each stream re-reads its own owner-scoped rows when
- * told its pipeline changed.
+ * given a Redis subscriber, the same two announcements from the dispatcher and the workers on
+ * Redis pub/sub (their claims and rounds do not NOTIFY: migrations 0025 and 0028), fanned out in
+ * memory to the open event streams. Pages never poll; each stream re-reads its own owner-scoped
+ * rows when told its pipeline changed.
  */
 import type { Sql } from "../../../../shared/db.ts";
 import { errorMessage } from "../../../../shared/errors.ts";
@@ -35,7 +36,7 @@ export interface LiveHub {
   close(): void;
 }
 
-/** The dispatcher's announcements: a connection given to subscribing only, and the channels. */
+/** The dispatcher's and workers' announcements: a connection given to subscribing only, and the channels. */
 export interface LiveRedis {
   subscriber: Redis;
   names: Pick<RedisNames, "executionChanges" | "signalLogChanges">;
@@ -43,7 +44,7 @@ export interface LiveRedis {
 
 /**
  * Creates the hub over `sql` (its LISTEN uses one dedicated connection of postgres.js) and, when
- * given, `redis` (without it, the dispatcher's claims go unheard).
+ * given, `redis` (without it, the dispatcher's claims and the workers' rounds go unheard).
  */
 export function createLiveHub(sql: Sql, log: Logger, redis?: LiveRedis): LiveHub {
   const topics = new Map<string, Set<() => void>>();

@@ -7,7 +7,7 @@ import { createLiveHub, pipelineTopic, SIGNALS_TOPIC } from "./live_hub.ts";
 import { createTestRedis } from "../../../../tests/fixtures/redis.ts";
 import { connectPostgres } from "../../../../shared/db.ts";
 import { duplicateRedis } from "../../../../shared/redis.ts";
-import { announceChanges } from "../../../dispatcher/announce_changes.ts";
+import { announceChanges } from "../../../../shared/announce_changes.ts";
 
 Deno.test({
   name: "live hub: one notification per statement, none for heartbeats, fanned out by pipeline",

@@ -1,11 +1,12 @@
 /**
- * What a batch's claim statement changed, told to the live pages on Redis pub/sub: the dispatcher
- * connects with `announce: false`, so its claim does not NOTIFY (every NOTIFY costs each LISTEN
- * backend of the database a transaction; see migration 0025). The payloads are those of the
- * NOTIFY channels, so the API's live hub handles both the same way.
+ * What a statement changed, told to the live pages on Redis pub/sub. The dispatcher's claim and
+ * the worker's start and outcome rounds do not NOTIFY (every NOTIFY costs each LISTEN backend of
+ * the database a transaction, and the round's trigger cost Postgres up to a third of a round's
+ * fixed cost; see migrations 0025 and 0028): their writers announce here instead. The payloads
+ * are those of the NOTIFY channels, so the API's live hub handles both the same way.
  */
-import type { RedisNames } from "../../shared/names.ts";
-import type { Redis } from "../../shared/redis.ts";
+import type { RedisNames } from "./names.ts";
+import type { Redis } from "./redis.ts";
 
 /** Most pipeline ids in one execution-changes message, as in the NOTIFY (migration 0014). */
 export const IDS_PER_MESSAGE = 200;
@@ -21,7 +22,7 @@ export function executionChangePayloads(claimed: readonly { pipeline_id: string 
 }
 
 /**
- * Publishes the claimed executions' pipelines and, when `signalLogGrew`, that the signal log
+ * Publishes the changed executions' pipelines and, when `signalLogGrew`, that the signal log
  * grew: one pipelined round trip, none when there is nothing to say.
  */
 export async function announceChanges(
