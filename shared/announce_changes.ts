@@ -1,8 +1,8 @@
 /**
  * What a statement changed, told to the live pages on Redis pub/sub. The dispatcher's claim and
  * the worker's start and outcome rounds do not NOTIFY (every NOTIFY costs each LISTEN backend of
- * the database a transaction, and the round's trigger cost Postgres up to a third of a round's
- * fixed cost; see migrations 0025 and 0028): their writers announce here instead. The payloads
+ * the database a transaction, and the trigger cost the round's own backend 60-140 µs; see
+ * migrations 0025 and 0028): their writers announce here instead. The payloads
  * are those of the NOTIFY channels, so the API's live hub handles both the same way.
  */
 import type { RedisNames } from "./names.ts";
