@@ -11,9 +11,9 @@ import type { Redis } from "./redis.ts";
 /** Most pipeline ids in one execution-changes message, as in the NOTIFY (migration 0014). */
 export const IDS_PER_MESSAGE = 200;
 
-/** The execution-changes payloads for `claimed`: distinct pipeline ids, comma-separated. */
-export function executionChangePayloads(claimed: readonly { pipeline_id: string }[]): string[] {
-  const ids = [...new Set(claimed.map((c) => c.pipeline_id))];
+/** The execution-changes payloads for `pipelineIds`: each id once, comma-separated. */
+export function executionChangePayloads(pipelineIds: Iterable<string>): string[] {
+  const ids = [...new Set(pipelineIds)];
   const payloads: string[] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_MESSAGE) {
     payloads.push(ids.slice(i, i + IDS_PER_MESSAGE).join(","));
@@ -22,16 +22,16 @@ export function executionChangePayloads(claimed: readonly { pipeline_id: string 
 }
 
 /**
- * Publishes the changed executions' pipelines and, when `signalLogGrew`, that the signal log
+ * Publishes the pipelines whose executions changed and, when `signalLogGrew`, that the signal log
  * grew: one pipelined round trip, none when there is nothing to say.
  */
 export async function announceChanges(
   redis: Redis,
   names: Pick<RedisNames, "executionChanges" | "signalLogChanges">,
-  claimed: readonly { pipeline_id: string }[],
+  pipelineIds: Iterable<string>,
   signalLogGrew: boolean,
 ): Promise<void> {
-  const payloads = executionChangePayloads(claimed);
+  const payloads = executionChangePayloads(pipelineIds);
   if (payloads.length === 0 && !signalLogGrew) return;
   const batch = redis.pipeline();
   for (const payload of payloads) batch.publish(names.executionChanges, payload);

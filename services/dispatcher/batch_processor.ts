@@ -256,7 +256,9 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
           ? null
           : enqueueJobs(redis, names, claimed, { maxLength: options.maxStreamLength }),
         recorded ? null : recordDispatchStats(redis, names, plan.stats),
-        announced ? null : announceChanges(redis, names, claimed, rows.length > 0),
+        announced
+          ? null
+          : announceChanges(redis, names, claimed.map((c) => c.pipeline_id), rows.length > 0),
       ]);
       enqueued ||= jobs.status === "fulfilled";
       recorded ||= stats.status === "fulfilled";

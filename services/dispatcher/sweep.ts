@@ -53,7 +53,7 @@ export async function sweepQueued(
     : await requeueAbandoned(sql, options.abandonedAfterSeconds, options.limit ?? 2000);
   // The dispatcher's connection does not NOTIFY (migrations 0025, 0028): the live pages hear of a
   // requeued run here. Dies here: the page shows it running until its next change.
-  await announceChanges(redis, names, abandoned, false);
+  await announceChanges(redis, names, abandoned.map((a) => a.pipeline_id), false);
   const lost = await findLostJobs(sql, redis, names, options.limit ?? 2000);
   // $1: minimum age in seconds; $2: row limit.
   const rows = await sql<{ id: string; pipeline_id: string }[]>`

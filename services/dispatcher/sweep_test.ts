@@ -8,7 +8,7 @@ import { pollUntil } from "../../shared/poll_until.ts";
 import { sleep } from "../../shared/sleep.ts";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
-import { createTestRedis } from "../../tests/fixtures/redis.ts";
+import { createTestRedis, listenRedis } from "../../tests/fixtures/redis.ts";
 import { sweepQueued } from "./sweep.ts";
 
 Deno.test("sweep: a claimed-but-not-enqueued execution is swept into the stream once", async () => {
@@ -56,19 +56,14 @@ Deno.test("sweep: a running execution whose worker stopped heartbeating long ago
       (${alive.id}, 'manual', 0, 'running', 1, 'alive', now() - interval '10 minutes', now())`;
   const options = { minAgeSeconds: 30, maxLength: 1000, abandonedAfterSeconds: 150 };
   // The dispatcher's connection does not NOTIFY: the live pages hear of the requeue on Redis.
-  const subscriber = r.redis.duplicate();
-  const heard: string[] = [];
-  subscriber.on("message", (_channel: string, payload: string) => heard.push(payload));
-  await subscriber.subscribe(r.names.executionChanges);
-  try {
+  {
+    using announced = await listenRedis(r.redis, r.names.executionChanges);
     assert.equal(await sweepQueued(db.sql, r.redis, r.names, options), 1);
-    await pollUntil("the requeue's announcement", () => heard.length > 0 || undefined, {
+    await pollUntil("the requeue's announcement", () => announced.heard.length > 0 || undefined, {
       timeoutMs: 5000,
       intervalMs: 20,
     });
-    assert.deepEqual(heard, [abandoned.id]);
-  } finally {
-    subscriber.disconnect();
+    assert.deepEqual(announced.heard, [abandoned.id]);
   }
   const rows = await db.sql<{ pipeline_id: string; status: string; worker_id: string | null }[]>`
     select pipeline_id, status, worker_id from pipeline_executions order by pipeline_id = ${alive.id}`;

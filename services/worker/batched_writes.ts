@@ -89,9 +89,7 @@ export function createBatchedWrites(
     return items.map(() => undefined);
   };
   const announce = createGroupCommit(
-    each((changed: string[][]) =>
-      announceChanges(redis, names, changed.flat().map((pipeline_id) => ({ pipeline_id })), false)
-    ),
+    each((changed: string[][]) => announceChanges(redis, names, changed.flat(), false)),
     { holdMs: () => ANNOUNCE_HOLD_MS },
   );
   // Two rounds may be out at once, so the starts of one read never wait for the previous round's

@@ -8,7 +8,7 @@ import type { Pipeline } from "../../shared/schemas/pipeline.ts";
 import { createTestDatabase, type TestDatabase } from "../../tests/fixtures/database.ts";
 import { insertPipeline, insertUser } from "../../tests/fixtures/pipelines.ts";
 import { pollUntil } from "../../shared/poll_until.ts";
-import { createTestRedis, type TestRedis } from "../../tests/fixtures/redis.ts";
+import { createTestRedis, listenRedis, type TestRedis } from "../../tests/fixtures/redis.ts";
 import { createWorker, type WorkerOptions } from "./worker.ts";
 
 const signal = {
@@ -220,10 +220,8 @@ Deno.test("worker: the live pages hear on Redis when a run starts and when it en
   const pipeline = await insertPipeline(db.sql, await insertUser(db.sql), {
     config: { steps: [{ id: "hook", agent: "webhook", params: { url } }] },
   });
-  const subscriber = t.redis.duplicate();
-  const heard: string[] = [];
-  subscriber.on("message", (_channel: string, payload: string) => heard.push(payload));
-  await subscriber.subscribe(t.names.executionChanges);
+  using announced = await listenRedis(t.redis, t.names.executionChanges);
+  const { heard } = announced;
   const id = await enqueueRun(db.sql, t, pipeline);
   const worker = startWorker(db, t);
   try {
@@ -235,7 +233,6 @@ Deno.test("worker: the live pages hear on Redis when a run starts and when it en
     await pollUntil("the outcome's announcement", () => heard.length > 1 || undefined);
     assert.deepEqual(heard, [pipeline.id, pipeline.id]);
   } finally {
-    subscriber.disconnect();
     await worker.stop();
   }
 });

@@ -108,7 +108,7 @@ Deno.test({
       });
       assert.deepEqual(heard, { pipeline: 1, signals: 0 });
 
-      await announceChanges(r.redis, r.names, [{ pipeline_id: p.id }], true);
+      await announceChanges(r.redis, r.names, [p.id], true);
       await pollUntil("the Redis announcements", () => {
         return heard.pipeline === 2 && heard.signals === 1 ? true : undefined;
       }, { timeoutMs: 5000, intervalMs: 20 });
