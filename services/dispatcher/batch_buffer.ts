@@ -1,9 +1,10 @@
 /**
  * Where consumed messages wait for their batch. Kafka hands messages over per partition; the
- * buffer merges every partition into one batch and flushes by the policy of `batcher.ts`, one
- * flush at a time (group commit). When it holds BATCH_MAX_SIZE signals, `waitForRoom` blocks the
- * consumer (no more fetching) until a flush makes room, so an outage stops consumption instead
- * of filling memory.
+ * buffer merges every partition into one batch and flushes by the policy of `batcher.ts`, at
+ * most `depth` flushes at a time (group commit; two by default, so the dispatcher plans the next
+ * batch while the database works on the current one: batch_processor.ts keeps them in order).
+ * When it holds BATCH_MAX_SIZE signals, `waitForRoom` blocks the consumer (no more fetching)
+ * until a flush makes room, so an outage stops consumption instead of filling memory.
  */
 import { type BatchPolicy, flushDelayMs, RateMeter } from "./batcher.ts";
 import { type DecodedMessage, messageWeight } from "./decoded_message.ts";
@@ -11,13 +12,19 @@ import { type DecodedMessage, messageWeight } from "./decoded_message.ts";
 /** Options of {@linkcode createBatchBuffer}. */
 export interface BatchBufferOptions {
   policy: BatchPolicy;
-  /** Processes one batch (claim, enqueue, commit); retries inside until done or shutdown. */
+  /**
+   * Processes one batch (claim, enqueue, commit); retries inside until done or shutdown. Called
+   * again while a batch is in flight (see `depth`), it must commit after the batch before, and
+   * not at all if that one fails.
+   */
   flush: (messages: DecodedMessage[]) => Promise<void>;
   /**
-   * Called when `flush` throws (it only should on shutdown). The buffer then stops for good: a
+   * Called when a `flush` throws (it only should on shutdown). The buffer then stops for good: a
    * later batch must not commit offsets past the failed one.
    */
   onFlushError: (error: unknown) => void;
+  /** Flushes in flight at once; default 2. */
+  depth?: number;
   /** Clock (epoch ms); default Date.now. */
   now?: () => number;
 }
@@ -28,7 +35,7 @@ export interface BatchBuffer {
   add(messages: readonly DecodedMessage[]): void;
   /** Resolves when fewer than BATCH_MAX_SIZE signals are buffered; `tick` runs every second. */
   waitForRoom(tick: () => Promise<void>, signal: AbortSignal): Promise<void>;
-  /** Flushes what is buffered, waiting for a running flush first. */
+  /** Flushes what is buffered, and waits for every flush in flight. */
   drain(): Promise<void>;
   /** Signals buffered. */
   readonly buffered: number;
@@ -37,11 +44,12 @@ export interface BatchBuffer {
 /** Creates an empty buffer. */
 export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
   const { policy } = options;
+  const depth = options.depth ?? 2;
   const now = options.now ?? Date.now;
   const rate = new RateMeter();
   const queue: { message: DecodedMessage; weight: number; atMs: number }[] = [];
   let buffered = 0;
-  let flushing: Promise<void> | null = null;
+  const flushing = new Set<Promise<void>>();
   let lastFlushAtMs = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let roomWaiters: (() => void)[] = [];
@@ -64,13 +72,13 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
     timer = undefined;
     const batch = take();
     lastFlushAtMs = now();
-    flushing = options.flush(batch).catch((error) => {
+    const flight: Promise<void> = options.flush(batch).catch((error) => {
       stopped = true;
       queue.length = 0;
       buffered = 0;
       options.onFlushError(error);
     }).finally(() => {
-      flushing = null;
+      flushing.delete(flight);
       if (buffered < policy.maxSize) {
         const waiters = roomWaiters;
         roomWaiters = [];
@@ -78,10 +86,11 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
       }
       evaluate();
     });
+    flushing.add(flight);
   };
 
   const evaluate = () => {
-    if (stopped || flushing || queue.length === 0) return;
+    if (stopped || flushing.size >= depth || queue.length === 0) return;
     const t = now();
     const delay = flushDelayMs({
       buffered,
@@ -120,9 +129,9 @@ export function createBatchBuffer(options: BatchBufferOptions): BatchBuffer {
       }
     },
     async drain() {
-      while (flushing || (queue.length > 0 && !stopped)) {
-        if (!flushing) flushNow();
-        await flushing;
+      while (flushing.size > 0 || (queue.length > 0 && !stopped)) {
+        if (flushing.size < depth && queue.length > 0 && !stopped) flushNow();
+        else await Promise.race(flushing);
       }
     },
     get buffered() {

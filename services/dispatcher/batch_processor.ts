@@ -15,8 +15,8 @@ import type { RedisNames } from "../../shared/names.ts";
 import type { Logger } from "../../shared/logging.ts";
 import {
   type ClaimedExecution,
-  claimExecutions,
   type ClaimRequest,
+  claimStatement,
 } from "../../shared/executions/claim.ts";
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import { retryWithBackoff } from "../../shared/backoff.ts";
@@ -144,14 +144,14 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     return outcome.value;
   };
 
-  /** One claim statement, with the signal log rows riding in it. */
-  const claimOnce = (requests: readonly ClaimRequest[], rows: readonly SignalLogRow[]) => {
+  /** One claim statement, with the signal log rows riding in it, built but not sent yet. */
+  const claimQuery = (requests: readonly ClaimRequest[], rows: readonly SignalLogRow[]) =>
+    claimStatement(sql, requests, rows.length > 0 ? { alongside: signalLogInsert(sql, rows) } : {});
+
+  /** Sends a claim statement (built by {@linkcode claimQuery}) and reads what it claimed. */
+  const send = async (query: ReturnType<typeof claimQuery>): Promise<ClaimedExecution[]> => {
     metrics.dbStatements.inc({ statement: "claim" });
-    return claimExecutions(
-      sql,
-      requests,
-      rows.length > 0 ? { alongside: signalLogInsert(sql, rows) } : {},
-    );
+    return [...await query];
   };
 
   /**
@@ -163,14 +163,17 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     messages: readonly DecodedMessage[],
     plan: BatchPlan,
     rows: SignalLogRow[],
+    built: ReturnType<typeof claimQuery>,
   ): Promise<Isolated<ClaimUnit, ClaimedExecution>> => {
-    if (plan.requests.length === 0 && rows.length === 0) return { results: [], faults: [] };
     try {
-      const claimed = await stage(
-        "claim",
-        () => claimOnce(plan.requests, rows),
-        POISON_AFTER_FAILURES,
-      );
+      // The first attempt sends the statement built ahead; a query runs once, so a retry builds
+      // it again.
+      let prepared: typeof built | null = built;
+      const claimed = await stage("claim", () => {
+        const query = prepared ?? claimQuery(plan.requests, rows);
+        prepared = null;
+        return send(query);
+      }, POISON_AFTER_FAILURES);
       return { results: claimed, faults: [] };
     } catch (error) {
       if (signal.aborted || !isInputFault(error)) throw error;
@@ -184,7 +187,7 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
           stage("claim", () => {
             // A stable order keeps concurrent claims from taking row locks in opposite orders.
             const requests = units.flatMap((u) => u.requests).sort(byPipeline);
-            return claimOnce(requests, units.flatMap((u) => u.log));
+            return send(claimQuery(requests, units.flatMap((u) => u.log)));
           }, 1),
       });
     }
@@ -192,8 +195,9 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
 
   /**
    * One chunk of a batch (plan.ts): confluence, the claim with the chunk's signal log rows, then
-   * its jobs, counters and announcements. Signals the claim refuses are added to `letters` and
-   * `poisoned` for the batch to dead-letter and log. Returns how many executions it claimed.
+   * its jobs, counters and announcements, each in its turn (see processBatch). Signals the claim
+   * refuses are added to `letters` and `poisoned` for the batch to dead-letter and log. Returns
+   * how many executions it claimed.
    */
   const processChunk = async (
     messages: readonly DecodedMessage[],
@@ -201,10 +205,14 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     rows: SignalLogRow[],
     startedMs: number,
     failed: { letters: DeadLetter[]; poisoned: SignalLogRow[] },
+    turn: Turn,
   ): Promise<number> => {
+    let built: ReturnType<typeof claimQuery> | null = null;
     if (plan.contributions.length > 0) {
       // Confluence state is written and decided before the claim, so a fire is claimed with its
-      // chunk; redone on redelivery, it writes the same state and fires with the same id.
+      // chunk; redone on redelivery, it writes the same state and fires with the same id. The
+      // previous batch decides its own first: its signals are older.
+      await turn.previousClaimed;
       const fired = await stage(
         "confluence",
         () => resolveConfluence(redis, names, plan.contributions),
@@ -216,11 +224,19 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
       }
       logFires(plan.log, fired);
       plan.requests.sort(byPipeline);
+    } else if (plan.requests.length > 0 || rows.length > 0) {
+      // Built while the previous batch's claim is on the server; sent after it answers.
+      built = claimQuery(plan.requests, rows);
     }
+    await turn.previousClaimed;
 
     // Dies here (or anywhere before the commit): the batch is delivered again; the claim's unique
     // indexes refuse what it already created, and the sweep enqueues what it created but did not.
-    const { results: claimed, faults } = await claim(messages, plan, rows);
+    const { results: claimed, faults } = plan.requests.length === 0 && rows.length === 0
+      ? { results: [], faults: [] }
+      : await claim(messages, plan, rows, built ?? claimQuery(plan.requests, rows));
+    built = null;
+    if (plan.last) turn.claimed();
     for (const { item, error } of faults) {
       if (item.signal === null) {
         log.error("A signal log row of {topic}/{partition}@{offset} was refused: {error}", {
@@ -245,6 +261,8 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
       if (totals[reason] > 0) metrics.skips.inc({ reason }, totals[reason]);
     }
 
+    // The jobs go on the stream in batch order: after the previous batch's.
+    await turn.previousFinished;
     let enqueued = false;
     let recorded = false;
     let announced = false;
@@ -271,9 +289,39 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     return claimed.length;
   };
 
-  return async function processBatch(messages: DecodedMessage[]): Promise<void> {
+  // The batch before the one starting now, and the start times of the batches in flight.
+  let previous: { claimed: Promise<void>; finished: Promise<void> } | null = null;
+  const inFlight: number[] = [];
+
+  /**
+   * Processes one batch. Two may be in flight (batch_buffer.ts): while one batch's claim is on
+   * the server, the next plans and builds its own. They keep the order of one batch at a time:
+   * a batch sends its claims after the previous batch's last claim answered (so an older signal
+   * still takes a busy pipeline's slot first), and enqueues, dead-letters and commits after the
+   * previous batch finished. A batch whose predecessor failed fails with the same error and
+   * commits nothing.
+   */
+  return function processBatch(messages: DecodedMessage[]): Promise<void> {
+    const claimed = Promise.withResolvers<void>();
+    // Its failure is the batch's own (below); the next batch sees it through `finished` too.
+    claimed.promise.catch(() => {});
+    const turn: Turn = {
+      previousClaimed: previous?.claimed ?? Promise.resolve(),
+      previousFinished: previous?.finished ?? Promise.resolve(),
+      claimed: claimed.resolve,
+    };
+    const finished = runBatch(messages, turn).catch((error) => {
+      claimed.reject(error);
+      throw error;
+    });
+    previous = { claimed: claimed.promise, finished };
+    return finished;
+  };
+
+  async function runBatch(messages: DecodedMessage[], turn: Turn): Promise<void> {
     const startedMs = Date.now();
-    progress.batchStartedMs = startedMs;
+    inFlight.push(startedMs);
+    progress.batchStartedMs = inFlight[0]!;
     const rejections: SignalLogRow[] = [];
     const failed = { letters: [] as DeadLetter[], poisoned: [] as SignalLogRow[] };
     for (const m of messages) {
@@ -295,7 +343,7 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
       metrics.signalsConsumed.inc({}, plan.signals);
       const rows = first ? [...plan.log, ...rejections] : plan.log;
       first = false;
-      const claimedNow = await processChunk(messages, plan, rows, startedMs, failed);
+      const claimedNow = await processChunk(messages, plan, rows, startedMs, failed, turn);
       if (claimedNow > 0 && claimed === 0) {
         const firstReceivedMs = messages[0]?.receivedAtMs ?? startedMs;
         metrics.enqueueLatency.observe((Date.now() - firstReceivedMs) / 1000);
@@ -332,7 +380,8 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     await options.beforeCommit?.();
     await stage("commit", () => options.commit(offsetsToCommit(messages)));
     progress.lastCommitMs = Date.now();
-    progress.batchStartedMs = null;
+    inFlight.splice(inFlight.indexOf(startedMs), 1);
+    progress.batchStartedMs = inFlight[0] ?? null;
     metrics.batchSize.observe(signals + letters.length);
     metrics.batchDuration.observe((Date.now() - startedMs) / 1000);
     log.debug("Batch of {signals} signals: {requests} requests, {claimed} claimed", {
@@ -341,5 +390,15 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
       claimed,
       bad: letters.length,
     });
-  };
+  }
+}
+
+/** What a batch waits for, and tells the next one (see processBatch). */
+interface Turn {
+  /** Resolves when the previous batch's last claim answered; rejects if that batch failed. */
+  previousClaimed: Promise<void>;
+  /** Resolves when the previous batch committed; rejects if it failed. */
+  previousFinished: Promise<void>;
+  /** Called once this batch's last claim answered. */
+  claimed: () => void;
 }

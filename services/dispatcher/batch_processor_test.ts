@@ -73,6 +73,98 @@ Deno.test("batch processor: Postgres and Redis failures are retried, nothing com
   });
 });
 
+/** A processor over one AAPL pipeline, recording its commits. */
+async function orderedSetup(beforeCommit?: () => Promise<void>) {
+  const db = await createTestDatabase();
+  const r = await createTestRedis();
+  const owner = await insertUser(db.sql);
+  const p = await insertPipeline(db.sql, owner, { overlap_policy: "skip" });
+  const commits: CommitOffsets[] = [];
+  const process = createBatchProcessor({
+    sql: db.sql,
+    redis: r.redis,
+    names: r.names,
+    log: serviceLogger("dispatcher", "test"),
+    metrics: createDispatcherMetrics(),
+    index: () => PipelineIndex.of([toMatchablePipeline(p)!]),
+    deadLetter: () => Promise.resolve(),
+    commit: (offsets) => Promise.resolve(void commits.push(offsets)),
+    maxStreamLength: 1000,
+    signal: new AbortController().signal,
+    retry: { baseMs: 20, maxMs: 50 },
+    progress: createProgress(Date.now()),
+    ...(beforeCommit ? { beforeCommit } : {}),
+  });
+  const value = new TextEncoder().encode('{"ticker":"AAPL","signal":"BULLISH","confidence":90}');
+  const batch = (offset: number) => [
+    decodeMessage("signals", 1, {
+      offset: String(offset),
+      timestamp: String(Date.now()),
+      key: null,
+      value,
+    }),
+  ];
+  return {
+    db,
+    r,
+    process,
+    batch,
+    commits,
+    async [Symbol.asyncDispose]() {
+      await r[Symbol.asyncDispose]();
+      await db[Symbol.asyncDispose]();
+    },
+  };
+}
+
+Deno.test("batch processor: with two batches in flight, the second claims after the first answered and commits after it", async () => {
+  await using t = await orderedSetup();
+  // Hold every claim at the table lock: the first batch's claim waits on the server.
+  const blocker = await t.db.sql.reserve();
+  await blocker`begin`;
+  await blocker`lock table pipeline_executions in access exclusive mode`;
+  const first = t.process(t.batch(4));
+  const second = t.process(t.batch(5));
+  const waiting = () =>
+    t.db.sql`select count(*)::int as n from pg_stat_activity
+      where wait_event_type = 'Lock' and query like '%alongside as (%'`
+      .then(([row]) => row!.n as number);
+  await pollUntil("the first claim waiting", async () => (await waiting()) >= 1 || undefined, {
+    timeoutMs: 10_000,
+    intervalMs: 10,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The second batch has planned and built its claim, but not sent it.
+  assert.equal(await waiting(), 1);
+  assert.deepEqual(t.commits, []);
+  await blocker`rollback`;
+  blocker.release();
+  await Promise.all([first, second]);
+
+  // The older signal took the skip pipeline's slot; the newer one found it busy.
+  const rows = await t.db.sql`select signal_id from pipeline_executions`;
+  assert.deepEqual(rows.map((row) => row.signal_id), ["kafka:signals:1:4:0"]);
+  assert.deepEqual(t.commits, [
+    [{ topic: "signals", partition: 1, offset: "5" }],
+    [{ topic: "signals", partition: 1, offset: "6" }],
+  ]);
+});
+
+Deno.test("batch processor: a batch in flight behind one that fails commits nothing", async () => {
+  let calls = 0;
+  await using t = await orderedSetup(() => {
+    calls++;
+    return calls === 1 ? Promise.reject(new Error("stopped before its commit")) : Promise.resolve();
+  });
+  const first = t.process(t.batch(4));
+  const second = t.process(t.batch(5));
+  await assert.rejects(first, /stopped before its commit/);
+  await assert.rejects(second, /stopped before its commit/);
+  // Committing the second batch's offsets would have skipped the first batch's signal for good.
+  assert.deepEqual(t.commits, []);
+  assert.equal(calls, 1);
+});
+
 Deno.test("offsets to commit: one past the highest offset per partition, compared as numbers", () => {
   const at = (partition: number, offset: string) =>
     decodeMessage("t", partition, { offset, timestamp: "0", key: null, value: null }, 0);

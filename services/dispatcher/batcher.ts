@@ -7,10 +7,11 @@
  *   second) predicts when BATCH_SIZE would be reached; if not before the timeout, flush now. A
  *   lone signal at low rate goes out at once; at moderate rate the dispatcher waits just long
  *   enough to fill BATCH_SIZE (e.g. 40 ms at 500/s: 25 statements/s instead of 500).
- * - **Group commit.** One flush runs at a time; whatever arrives meanwhile is the next batch,
- *   up to BATCH_MAX_SIZE. Under load a batch is everything that arrived during the previous
- *   claim, so statements/s stays near 1 / (claim round trip) whatever the rate (10 000/s at
- *   20 ms per claim: 50 statements of ~200 signals, not 500 of 20).
+ * - **Group commit.** Two flushes run at a time at most (batch_buffer.ts: the next batch is
+ *   planned while the current one's claim is on the server); whatever arrives meanwhile is the
+ *   next batch, up to BATCH_MAX_SIZE. Under load a batch is everything that arrived during the
+ *   previous claim, so statements/s stays near 1 / (claim round trip) whatever the rate (10 000/s
+ *   at 20 ms per claim: 50 statements of ~200 signals, not 500 of 20).
  * - **Pacing (the default).** Claims start at most BATCH_MAX_FLUSHES_PER_SECOND times a second
  *   (default 30, so ≤ 30 statements/s at any signal rate); a signal waits only for the next claim
  *   slot (≤ 33 ms), never for company, and the timeout still bounds the wait. Batches grow with

@@ -17,7 +17,7 @@ export function createDispatcherMetrics(registry = new MetricsRegistry()) {
     batchSize: registry.histogram(m("batch_size"), "Signals per claimed batch", SIZE_BUCKETS),
     batchDuration: registry.histogram(
       m("batch_duration_seconds"),
-      "From flush start to committed offsets",
+      "From flush start to committed offsets, including the wait for the batch before it",
     ),
     dbStatements: registry.counter(m("db_statements_total"), "Postgres statements, by statement"),
     claims: registry.counter(m("claims_total"), "Executions created by claims"),

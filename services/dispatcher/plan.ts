@@ -35,6 +35,8 @@ export interface BatchPlan {
   origins: Map<ClaimRequest, { message: DecodedMessage; index: number }>;
   /** Signals in good messages. */
   signals: number;
+  /** Whether this is the batch's last chunk (planChunks). */
+  last: boolean;
 }
 
 const KEEP: Record<OverlapPolicy, number> = { skip: 1, buffer_one: 2, allow: Infinity };
@@ -84,6 +86,7 @@ function emptyPlan(): BatchPlan {
     contributions: [],
     origins: new Map(),
     signals: 0,
+    last: false,
   };
 }
 
@@ -192,6 +195,7 @@ export function* planChunks(
     }
   }
   plan.requests.sort(byPipeline);
+  plan.last = true;
   yield plan;
 }
 

@@ -250,5 +250,7 @@ Deno.test("plan: a chunk ends before a signal that could pass the request bound"
   // 3 requests; then a and b only (c is kept already): 3 + 2 > 4 ends the chunk; 2 + 2; 2.
   assert.deepEqual(chunks.map((c) => c.requests.length), [3, 4, 2]);
   assert.deepEqual(chunks.map((c) => c.signals), [1, 2, 1]);
-  assert.deepEqual([...planChunks([], index, now)].map((c) => c.signals), [0]);
+  // Only the last chunk says so: the batch's next one sends its claim after it (batch_processor).
+  assert.deepEqual(chunks.map((c) => c.last), [false, false, true]);
+  assert.deepEqual([...planChunks([], index, now)].map((c) => [c.signals, c.last]), [[0, true]]);
 });

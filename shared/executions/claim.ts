@@ -68,6 +68,19 @@ export async function claimExecutions(
   options: ClaimOptions = {},
 ): Promise<ClaimedExecution[]> {
   if (requests.length === 0 && !options.alongside) return [];
+  return [...await claimStatement(sql, requests, options)];
+}
+
+/**
+ * The statement of {@linkcode claimExecutions}, built but not sent: postgres.js sends a query
+ * when it is awaited, so a caller can build the next claim while another one is on the server.
+ * Its arrays are built here, which is most of the client's cost. Await it once.
+ */
+export function claimStatement(
+  sql: Queryable,
+  requests: readonly ClaimRequest[],
+  options: ClaimOptions = {},
+): postgres.PendingQuery<ClaimedExecution[]> {
   const c = claimColumns(requests);
   // $1-$6: one array per request column, signal_no being a 0-based place in $7 or null (the
   // kind and the times travel as text: a pool connected before the enum existed could not
@@ -76,7 +89,7 @@ export async function claimExecutions(
   // (0, 1), a skip pipeline slot 0 if free; two requests racing for one slot both try it and the
   // unique index keeps one. `slotted` is materialized so the slot test runs for the requested
   // pipelines only: pushed down into a scan of `pipelines`, it would run for every pipeline.
-  const rows = await sql<ClaimedExecution[]>`
+  return sql<ClaimedExecution[]>`
     with ${options.alongside ? sql`alongside as (${options.alongside}),` : sql``} req as (
       select r.pipeline_id, r.kind::trigger_kind as trigger_kind, r.signal_id, r.signal_no,
         r.signal_emitted_at, r.received_at
@@ -109,5 +122,4 @@ export async function claimExecutions(
     where slotted.overlap_policy = 'allow' or slotted.slot is not null
     on conflict do nothing
     returning id, pipeline_id, trigger_kind, signal_id`;
-  return [...rows];
 }
