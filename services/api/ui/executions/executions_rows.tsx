@@ -56,10 +56,13 @@ export function ExecutionRows(props: { rows: ExecutionRow[] }) {
   );
 }
 
-/** The table around the rows; `stream` is the event stream URL that keeps it current. */
-export function ExecutionsTable(props: { rows: ExecutionRow[]; stream: string }) {
+/**
+ * The table around the rows, kept current by the `executions` event of the event stream its page
+ * connects to.
+ */
+export function ExecutionsTable(props: { rows: ExecutionRow[] }) {
   return (
-    <div hx-ext="sse" sse-connect={props.stream}>
+    <>
       <p class="live-state" aria-hidden="true">live updates</p>
       <ListTable
         caption="Executions, newest first, updated live"
@@ -76,6 +79,6 @@ export function ExecutionsTable(props: { rows: ExecutionRow[]; stream: string })
       >
         <ExecutionRows rows={props.rows} />
       </ListTable>
-    </div>
+    </>
   );
 }

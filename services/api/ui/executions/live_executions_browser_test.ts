@@ -1,7 +1,8 @@
 /**
  * The seed's flow in a real browser against the real stack: API, dispatcher and worker processes,
  * Kafka, Postgres and Redis. A seed-format signal published to Kafka appears on the open pipeline
- * page and turns succeeded, with its ticker, direction and confidence, without a reload.
+ * page and turns succeeded, with its ticker, direction and confidence, and the dispatch counts
+ * count it, without a reload.
  */
 import assert from "node:assert/strict";
 import { launchBrowser, screenshot, signUp, WIDTHS } from "../../../../tests/fixtures/browser.ts";
@@ -84,6 +85,10 @@ Deno.test({
         timeout: 60_000,
       });
       const succeededMs = Date.now() - publishedAt;
+      // The dispatch counts beside it are live too: no "claimed 0" next to a claimed run.
+      const counts = page.locator("#dispatch-counts");
+      await counts.filter({ hasText: "claimed 1" }).waitFor({ timeout: 10_000 });
+      assert.match(await counts.innerText(), /matched 1 · filtered 0 · stale 0 · skipped busy 0/);
       const text = await row.innerText();
       assert.match(text, /succeeded/);
       assert.match(text, /AAPL/);

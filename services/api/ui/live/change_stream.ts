@@ -1,7 +1,8 @@
 /**
- * An event stream that re-renders one page section whenever the hub says it changed: changes that
- * arrive while a render runs are coalesced into one more render, so a burst costs one query per
- * open page, not one per execution. A comment every 15 s keeps proxies from closing it.
+ * An event stream that re-renders a page's live sections whenever the hub says they changed:
+ * changes that arrive while a render runs are coalesced into one more render, so a burst costs one
+ * query per section and open page, not one per execution. A comment every 15 s keeps proxies from
+ * closing it.
  */
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -11,10 +12,11 @@ import type { LiveHub } from "./live_hub.ts";
 export interface ChangeStreamOptions {
   hub: LiveHub;
   topic: string;
-  /** SSE event name (the htmx `sse-swap` name). */
-  event: string;
-  /** The section's HTML now, or null when there is nothing to send. */
-  render: () => Promise<string | null> | string | null;
+  /**
+   * Per SSE event name (an htmx `sse-swap` name), its section's HTML now, or null when there is
+   * nothing to send. Rendered together, then sent one after the other.
+   */
+  sections: Record<string, () => Promise<string | null> | string | null>;
   /** Keep-alive comment interval (default 15 000 ms). */
   keepAliveMs?: number;
 }
@@ -48,8 +50,15 @@ export function changeStream(c: Context, options: ChangeStreamOptions): Response
           continue;
         }
         dirty = false;
-        const html = await options.render();
-        if (html !== null) await stream.writeSSE({ event: options.event, data: html });
+        const rendered = await Promise.all(
+          Object.entries(options.sections).map(async ([event, render]) => ({
+            event,
+            html: await render(),
+          })),
+        );
+        for (const { event, html } of rendered) {
+          if (html !== null) await stream.writeSSE({ event, data: html });
+        }
       }
     } finally {
       clearInterval(keepAlive);

@@ -26,6 +26,19 @@ export function listenSummary(
     : heard;
 }
 
+/**
+ * "matched 2 · filtered 0 · …": the pipeline's dispatch counts, kept current by the page's event
+ * stream (`dispatch` event) as its executions change.
+ */
+export function DispatchCounts(props: { counts: Record<string, number> }) {
+  return (
+    <>
+      {Object.entries(props.counts).map(([reason, n]) => `${reason.replace("_", " ")} ${n}`)
+        .join(" · ")}
+    </>
+  );
+}
+
 /** Props of {@linkcode PipelineDetails}. */
 export interface PipelineDetailsProps {
   pipeline: PipelineRow;
@@ -72,41 +85,42 @@ export function PipelineDetails(props: PipelineDetailsProps) {
         </div>
       </div>
       {props.notice && <p class="alert" role="status">{props.notice}</p>}
-      <section class="card">
-        <dl class="facts">
-          <dt>Trigger mode</dt>
-          <dd>{p.trigger_mode}{schedule ? ` (${schedule})` : ""}</dd>
-          <dt>Tickers</dt>
-          <dd>
-            {p.scanner_tickers.length
-              ? p.scanner_tickers.map((t) => <span class="tag">{t}</span>)
-              : "—"}
-          </dd>
-          {p.description && (
-            <>
-              <dt>Description</dt>
-              <dd>{p.description}</dd>
-            </>
-          )}
-          <dt>Steps</dt>
-          <dd>{p.config.steps.map((s) => `${s.id} (${s.agent})`).join(" → ") || "none"}</dd>
-          {p.trigger_mode === "signal" && (
-            <>
-              <dt>Listens to</dt>
-              <dd>{listenSummary(p.listen_to, props.sourceChoices)}</dd>
-            </>
-          )}
-          <dt>Overlap policy</dt>
-          <dd>{p.overlap_policy}</dd>
-          <dt>Dispatch (all time)</dt>
-          <dd>
-            {Object.entries(props.dispatch).map(([reason, n]) => `${reason.replace("_", " ")} ${n}`)
-              .join(" · ")}
-          </dd>
-        </dl>
-      </section>
-      <h2 id="executions-heading">Executions</h2>
-      <ExecutionsTable rows={props.executions} stream={`/pipelines/${p.id}/events`} />
+      <div hx-ext="sse" sse-connect={`/pipelines/${p.id}/events`}>
+        <section class="card">
+          <dl class="facts">
+            <dt>Trigger mode</dt>
+            <dd>{p.trigger_mode}{schedule ? ` (${schedule})` : ""}</dd>
+            <dt>Tickers</dt>
+            <dd>
+              {p.scanner_tickers.length
+                ? p.scanner_tickers.map((t) => <span class="tag">{t}</span>)
+                : "—"}
+            </dd>
+            {p.description && (
+              <>
+                <dt>Description</dt>
+                <dd>{p.description}</dd>
+              </>
+            )}
+            <dt>Steps</dt>
+            <dd>{p.config.steps.map((s) => `${s.id} (${s.agent})`).join(" → ") || "none"}</dd>
+            {p.trigger_mode === "signal" && (
+              <>
+                <dt>Listens to</dt>
+                <dd>{listenSummary(p.listen_to, props.sourceChoices)}</dd>
+              </>
+            )}
+            <dt>Overlap policy</dt>
+            <dd>{p.overlap_policy}</dd>
+            <dt>Dispatch (all time)</dt>
+            <dd id="dispatch-counts" sse-swap="dispatch">
+              <DispatchCounts counts={props.dispatch} />
+            </dd>
+          </dl>
+        </section>
+        <h2 id="executions-heading">Executions</h2>
+        <ExecutionsTable rows={props.executions} />
+      </div>
     </>
   );
 }

@@ -30,7 +30,7 @@ import {
   valuesFromPipeline,
 } from "./form_values.ts";
 import { PipelineForm } from "./pipeline_form.tsx";
-import { PipelineDetails } from "./pipeline_page.tsx";
+import { DispatchCounts, PipelineDetails } from "./pipeline_page.tsx";
 import { PipelinesTable } from "./pipelines_page.tsx";
 import { knownTickers, runSummaries } from "./run_summaries.ts";
 import { sourceChoices } from "./source_choices.ts";
@@ -103,6 +103,14 @@ export function pipelinePages(deps: UiDeps) {
       rows={await executions.list(pipelineId, { limit: EXECUTIONS_SHOWN, after: null })}
     />)
       .toString();
+  /** The pipeline's dispatch counts, per reason (all time, from Redis). */
+  const dispatchCounts = async (pipelineId: string) => {
+    const counts = await deps.redis.hmget(
+      deps.names.dispatchStats,
+      ...DISPATCH_REASONS.map((r) => `${pipelineId}:${r}`),
+    );
+    return Object.fromEntries(DISPATCH_REASONS.map((r, i) => [r, Number(counts[i] ?? 0)]));
+  };
 
   return new Hono<UiEnv>()
     .get("/", (c) => c.redirect("/pipelines", 303))
@@ -149,17 +157,11 @@ export function pipelinePages(deps: UiDeps) {
     .get("/pipelines/:id", async (c) => {
       const pipeline = await own(c);
       if (!pipeline) return notFound(c);
-      const [rows, counts, choices] = await Promise.all([
+      const [rows, dispatch, choices] = await Promise.all([
         executions.list(pipeline.id, { limit: EXECUTIONS_SHOWN, after: null }),
-        deps.redis.hmget(
-          deps.names.dispatchStats,
-          ...DISPATCH_REASONS.map((r) => `${pipeline.id}:${r}`),
-        ),
+        dispatchCounts(pipeline.id),
         sourceChoices(deps.sql, c.get("userId")),
       ]);
-      const dispatch = Object.fromEntries(
-        DISPATCH_REASONS.map((r, i) => [r, Number(counts[i] ?? 0)]),
-      );
       return pageResponse(
         c,
         pipeline.name,
@@ -179,8 +181,14 @@ export function pipelinePages(deps: UiDeps) {
       return changeStream(c, {
         hub: deps.hub,
         topic: pipelineTopic(pipeline.id),
-        event: "executions",
-        render: () => executionRows(pipeline.id),
+        // The dispatcher sends a batch's counts before its announcement, on one Redis connection
+        // (batch_processor.ts), so the counts read here include the claim that woke the stream;
+        // the execution's next change (started, finished) brings them again.
+        sections: {
+          executions: () => executionRows(pipeline.id),
+          dispatch: async () =>
+            (<DispatchCounts counts={await dispatchCounts(pipeline.id)} />).toString(),
+        },
       });
     })
     .get("/pipelines/:id/edit", async (c) => {

@@ -43,16 +43,17 @@ export function liveSignalRoutes(deps: UiDeps) {
     return changeStream(c, {
       hub: deps.hub,
       topic: SIGNALS_TOPIC,
-      event: "signals",
-      render: async () => {
-        const rows = await store.list(viewer, { ...filter, from: cursor }, {
-          limit: SHOWN,
-          after: null,
-        });
-        const fresh = rows.filter((r) => isAfter(r, cursor));
-        if (fresh.length === 0) return null;
-        cursor = fresh[0]!.sort_key;
-        return (<SignalTableRows signals={fresh} />).toString();
+      sections: {
+        signals: async () => {
+          const rows = await store.list(viewer, { ...filter, from: cursor }, {
+            limit: SHOWN,
+            after: null,
+          });
+          const fresh = rows.filter((r) => isAfter(r, cursor));
+          if (fresh.length === 0) return null;
+          cursor = fresh[0]!.sort_key;
+          return (<SignalTableRows signals={fresh} />).toString();
+        },
       },
     });
   });
