@@ -52,10 +52,10 @@ export function targets(r: Partial<BenchResults>): Target[] {
   return [
     {
       name: "Dispatcher throughput (10 000 pipelines, 1 000 tickers)",
-      target: "≥ 25 000 signals/s",
+      target: "≥ 50 000 signals/s (issue 13)",
       measured: r.dispatcher?.signals_per_s,
       unit: "signals/s",
-      pass: (v) => v >= 25_000,
+      pass: (v) => v >= 50_000,
     },
     {
       name: "p99 signal → job enqueued at 10 000/s",
@@ -100,11 +100,11 @@ export function targets(r: Partial<BenchResults>): Target[] {
       pass: (v) => v >= 1,
     },
     {
-      name: "Dispatcher RSS with 100 000 cached pipelines",
-      target: "≤ 200 MB",
-      measured: r.memory?.dispatcher_rss_mb,
+      name: "Dispatcher peak RSS with 100 000 cached pipelines, burst",
+      target: "≤ 300 MB (aim 200; issue 13)",
+      measured: r.memory?.dispatcher_peak_rss_mb,
       unit: "MB",
-      pass: (v) => v <= 200,
+      pass: (v) => v <= 300,
     },
     {
       name: "Backtest, 20 years of daily bars × 100 tickers (wall clock)",
