@@ -11,36 +11,10 @@ import { PipelineIndex, toMatchablePipeline } from "./pipeline_index.ts";
 import { pollUntil } from "../../shared/poll_until.ts";
 
 Deno.test("batch processor: Postgres and Redis failures are retried, nothing committed until the jobs are out", async () => {
-  await using db = await createTestDatabase();
-  await using r = await createTestRedis();
-  const owner = await insertUser(db.sql);
-  const p = await insertPipeline(db.sql, owner);
-  const metrics = createDispatcherMetrics();
-  const commits: CommitOffsets[] = [];
-  const progress = createProgress(Date.now());
-  const process = createBatchProcessor({
-    sql: db.sql,
-    redis: r.redis,
-    names: r.names,
-    log: serviceLogger("dispatcher", "test"),
-    metrics,
-    index: () => PipelineIndex.of([toMatchablePipeline(p)!]),
-    deadLetter: () => Promise.resolve(),
-    commit: (offsets) => Promise.resolve(void commits.push(offsets)),
-    maxStreamLength: 1000,
-    signal: new AbortController().signal,
-    retry: { baseMs: 20, maxMs: 50 },
-    progress,
-  });
-  const value = new TextEncoder().encode('{"ticker":"AAPL","signal":"BULLISH","confidence":90}');
-  const messages = [4, 5].map((offset) =>
-    decodeMessage("signals", 1, {
-      offset: String(offset),
-      timestamp: String(Date.now()),
-      key: null,
-      value,
-    })
-  );
+  await using t = await processorSetup();
+  const { db, r, metrics, progress, commits, pipeline: p } = t;
+  const messages = [...t.batch(4), ...t.batch(5)];
+  const process = t.process;
 
   // Postgres refuses the claim (table gone), Redis refuses the XADD (wrong type).
   await db.sql`alter table pipeline_executions rename to pipeline_executions_away`;
@@ -73,29 +47,32 @@ Deno.test("batch processor: Postgres and Redis failures are retried, nothing com
   });
 });
 
-/** A processor over one AAPL pipeline, recording its commits. */
-async function orderedSetup(beforeCommit?: () => Promise<void>) {
+/** A processor over one AAPL pipeline (skip), recording its commits. */
+async function processorSetup(beforeCommit?: () => Promise<void>) {
   const db = await createTestDatabase();
   const r = await createTestRedis();
   const owner = await insertUser(db.sql);
-  const p = await insertPipeline(db.sql, owner, { overlap_policy: "skip" });
+  const pipeline = await insertPipeline(db.sql, owner, { overlap_policy: "skip" });
+  const metrics = createDispatcherMetrics();
+  const progress = createProgress(Date.now());
   const commits: CommitOffsets[] = [];
   const process = createBatchProcessor({
     sql: db.sql,
     redis: r.redis,
     names: r.names,
     log: serviceLogger("dispatcher", "test"),
-    metrics: createDispatcherMetrics(),
-    index: () => PipelineIndex.of([toMatchablePipeline(p)!]),
+    metrics,
+    index: () => PipelineIndex.of([toMatchablePipeline(pipeline)!]),
     deadLetter: () => Promise.resolve(),
     commit: (offsets) => Promise.resolve(void commits.push(offsets)),
     maxStreamLength: 1000,
     signal: new AbortController().signal,
     retry: { baseMs: 20, maxMs: 50 },
-    progress: createProgress(Date.now()),
+    progress,
     ...(beforeCommit ? { beforeCommit } : {}),
   });
   const value = new TextEncoder().encode('{"ticker":"AAPL","signal":"BULLISH","confidence":90}');
+  /** A batch of one AAPL signal at `offset` of partition 1. */
   const batch = (offset: number) => [
     decodeMessage("signals", 1, {
       offset: String(offset),
@@ -107,6 +84,9 @@ async function orderedSetup(beforeCommit?: () => Promise<void>) {
   return {
     db,
     r,
+    pipeline,
+    metrics,
+    progress,
     process,
     batch,
     commits,
@@ -118,7 +98,7 @@ async function orderedSetup(beforeCommit?: () => Promise<void>) {
 }
 
 Deno.test("batch processor: with two batches in flight, the second claims after the first answered and commits after it", async () => {
-  await using t = await orderedSetup();
+  await using t = await processorSetup();
   // Hold every claim at the table lock: the first batch's claim waits on the server.
   const blocker = await t.db.sql.reserve();
   await blocker`begin`;
@@ -152,7 +132,7 @@ Deno.test("batch processor: with two batches in flight, the second claims after 
 
 Deno.test("batch processor: a batch in flight behind one that fails commits nothing", async () => {
   let calls = 0;
-  await using t = await orderedSetup(() => {
+  await using t = await processorSetup(() => {
     calls++;
     return calls === 1 ? Promise.reject(new Error("stopped before its commit")) : Promise.resolve();
   });
