@@ -120,6 +120,12 @@ Deno.test({
       ) {
         assert.ok(details.includes(expected), `execution page shows "${expected}"`);
       }
+      // Signal and Timing side by side, their tops level.
+      const tops = await page.locator(".grid2 > .card").evaluateAll((cards) =>
+        cards.map((card) => Math.round(card.getBoundingClientRect().top))
+      );
+      assert.equal(tops.length, 2);
+      assert.equal(tops[0], tops[1], `card tops ${tops.join(", ")}`);
       await screenshot(page, "execution");
       await page.setViewportSize({ width: WIDTHS.phone, height: 800 });
       await screenshot(page, "execution");

@@ -92,6 +92,13 @@ Deno.test({
     assert.equal(await funnel.locator('[data-count="succeeded"]').innerText(), "1");
     await page.getByRole("heading", { name: "Signal quality after 5 bars" }).waitFor();
     await page.setViewportSize({ width: WIDTHS.phone, height: 900 });
+    // Stacked on a phone, the cards keep a gap between them, inside the grid and around it.
+    const gaps = await page.locator("main .card").evaluateAll((cards) =>
+      cards.slice(1).map((card, i) =>
+        Math.round(card.getBoundingClientRect().top - cards[i]!.getBoundingClientRect().bottom)
+      )
+    );
+    assert.ok(gaps.length >= 3 && gaps.every((gap) => gap >= 10), `gaps ${gaps.join(", ")}`);
     await screenshot(page, "analytics");
   },
 });
