@@ -31,7 +31,10 @@ function draw(el) {
     series.setData(data.bars ?? []);
     createSeriesMarkers(series, data.markers ?? []);
   }
+  // An overview: every bar stays in view when the page is resized or rotated (kept from the right
+  // edge, the earlier bars and their markers would slide out of a narrower chart).
   chart.timeScale().fitContent();
+  chart.timeScale().subscribeSizeChange(() => chart.timeScale().fitContent());
   el.dataset.drawn = "true";
 }
 

@@ -17,7 +17,10 @@ export type MarkerSource =
 
 /**
  * Markers for the days that have a bar, sorted by day (lightweight-charts requires it); a marker
- * whose day has no bar is dropped, since it would float off the candles.
+ * whose day has no bar is dropped, since it would float off the candles. A bullish signal points up
+ * from below its bar and a bearish one down from above; a fill sits on the other side from the
+ * signals of its direction, so a signal and the order it caused a bar later do not write their
+ * labels over each other.
  */
 export function chartMarkers(
   bars: readonly Bar[],
@@ -37,7 +40,7 @@ export function chartMarkers(
     }
     return {
       time: s.date,
-      position: s.side === "buy" ? "belowBar" : "aboveBar",
+      position: s.side === "buy" ? "aboveBar" : "belowBar",
       shape: "circle",
       color: "#1f5fd6",
       text: `${s.side} ${s.quantity} @ ${s.price}`,

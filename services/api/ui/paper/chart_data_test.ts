@@ -37,7 +37,7 @@ Deno.test("chartMarkers: signals and fills on their bar's day, sorted, others dr
     },
     {
       time: "2024-01-03",
-      position: "belowBar",
+      position: "aboveBar",
       shape: "circle",
       color: "#1f5fd6",
       text: "buy 10 @ 11.5",
