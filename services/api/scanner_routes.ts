@@ -78,8 +78,8 @@ export function scannerRoutes(deps: ApiDeps) {
       ),
       async (c) => {
         const userId = c.get("userId");
-        checkUserLimit(await store.count(userId), MAX_SCANNERS_PER_USER, "scanners");
-        return c.json(scannerJson(await store.create(userId, c.req.valid("json"))), 201);
+        const cap = (count: number) => checkUserLimit(count, MAX_SCANNERS_PER_USER, "scanners");
+        return c.json(scannerJson(await store.create(userId, c.req.valid("json"), cap)), 201);
       },
     )
     .openapi(

@@ -85,17 +85,21 @@ Deno.test("scanners: create, owner-scoped, preview lists the fire dates on store
   );
 });
 
-Deno.test("scanners: a user may have at most MAX_SCANNERS_PER_USER; others are not counted", async () => {
+Deno.test("scanners: a user may have at most MAX_SCANNERS_PER_USER, even creating them at once; others are not counted", async () => {
   await using api = await createTestApi();
   const alice = await api.user();
   const bob = await api.user();
   const create = (token: string, i: number) =>
     api.call("POST", "/api/v1/scanners", { token, body: { ...body, name: `s${i}` } });
-  for (let i = 0; i < MAX_SCANNERS_PER_USER; i++) {
+  for (let i = 0; i < MAX_SCANNERS_PER_USER - 1; i++) {
     assert.equal((await create(alice.token, i)).status, 201, `scanner ${i}`);
   }
-  const over = await create(alice.token, MAX_SCANNERS_PER_USER);
-  assert.equal(over.status, 409);
+  // Six creates at once for the last place: one gets it (each counts under the owner's lock).
+  const racing = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => create(alice.token, MAX_SCANNERS_PER_USER + i)),
+  );
+  assert.deepEqual(racing.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409]);
+  const over = racing.find((r) => r.status === 409)!;
   assert.equal(over.body.error, `A user may have at most ${MAX_SCANNERS_PER_USER} scanners`);
   assert.equal((await create(bob.token, 0)).status, 201, "bob's count is his own");
   const { items } = (await api.call("GET", "/api/v1/scanners", { token: alice.token })).body;

@@ -49,9 +49,9 @@ export function sourceSecrets(store: SignalSourceStore, keys: () => Promise<Inta
       ownerId: string,
       settings: z.output<typeof sourceSettingsSchema>,
     ): Promise<SourceWithSecret> {
-      checkUserLimit(await store.count(ownerId), MAX_SOURCES_PER_USER, "sources");
       const { secret, sealed } = await issue();
-      return { row: await store.create(ownerId, settings, sealed), secret };
+      const cap = (count: number) => checkUserLimit(count, MAX_SOURCES_PER_USER, "sources");
+      return { row: await store.create(ownerId, settings, sealed, cap), secret };
     },
     /** Replaces the secret (the old one stops working at once); null when not the owner's. */
     async rotate(ownerId: string, id: string): Promise<SourceWithSecret | null> {

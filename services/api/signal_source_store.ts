@@ -3,6 +3,7 @@
  * owner; the intake reads a source by id alone (the secret, not a token, authenticates it).
  */
 import type { Sql } from "../../shared/db.ts";
+import { type CapCheck, checkOwnerCap } from "../../shared/owner_cap.ts";
 
 /** The delivery outcomes (enum `delivery_outcome`). */
 export const DELIVERY_OUTCOMES = [
@@ -68,22 +69,20 @@ const PUBLIC_COLUMNS = [
 export function createSignalSourceStore(sql: Sql) {
   const columns = sql(PUBLIC_COLUMNS);
   return {
-    async create(
+    /** Creates a source; `cap` is checked first, against the owner's count (owner_cap.ts). */
+    create(
       ownerId: string,
       settings: SignalSourceSettings,
       sealed: Uint8Array,
+      cap?: CapCheck,
     ): Promise<SignalSourceRow> {
-      const [row] = await sql<[SignalSourceRow]>`
-        insert into signal_sources ${sql({ owner_id: ownerId, ...settings, secret_sealed: sealed })}
-        returning ${columns}`;
-      return row;
-    },
-
-    /** Counts the owner's sources (for the per-user cap). */
-    async count(ownerId: string): Promise<number> {
-      const [row] = await sql<[{ n: number }]>`
-        select count(*)::int as n from signal_sources where owner_id = ${ownerId}`;
-      return row.n;
+      return sql.begin(async (tx) => {
+        if (cap) await checkOwnerCap(tx, "signal_sources", ownerId, cap);
+        const values = tx({ owner_id: ownerId, ...settings, secret_sealed: sealed });
+        const [row] = await tx<[SignalSourceRow]>`
+          insert into signal_sources ${values} returning ${tx(PUBLIC_COLUMNS)}`;
+        return row;
+      }) as Promise<SignalSourceRow>;
     },
 
     list(ownerId: string): Promise<SignalSourceRow[]> {

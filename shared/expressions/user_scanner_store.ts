@@ -5,6 +5,7 @@
  */
 import type postgres from "postgres";
 import type { Sql } from "../db.ts";
+import { type CapCheck, checkOwnerCap } from "../owner_cap.ts";
 import { SCANNER_CHANGES_CHANNEL } from "../names.ts";
 import type { RowChange } from "../schemas/row_change.ts";
 import type { UserScanner, UserScannerBody } from "../schemas/user_scanner.ts";
@@ -19,14 +20,10 @@ export function createScannerStore(sql: Sql) {
   const notify = (tx: postgres.TransactionSql, change: RowChange) =>
     tx`select pg_notify(${SCANNER_CHANGES_CHANNEL}, ${JSON.stringify(change)})`;
   return {
-    async count(ownerId: string): Promise<number> {
-      const [row] = await sql<[{ n: number }]>`
-        select count(*)::int as n from user_scanners where owner_id = ${ownerId}`;
-      return row.n;
-    },
-
-    create: (ownerId: string, body: UserScannerBody) =>
+    /** Creates a scanner; `cap` is checked first, against the owner's count (owner_cap.ts). */
+    create: (ownerId: string, body: UserScannerBody, cap?: CapCheck) =>
       sql.begin(async (tx) => {
+        if (cap) await checkOwnerCap(tx, "user_scanners", ownerId, cap);
         const [row] = await tx<[UserScanner]>`
           insert into user_scanners ${tx({ owner_id: ownerId, ...values(body) })}
           returning ${tx.unsafe(COLUMNS)}`;

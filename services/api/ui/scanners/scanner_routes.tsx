@@ -88,13 +88,16 @@ export function scannerPages(deps: UiDeps) {
       if (!parsed.ok) return form(c, "New scanner", "/scanners", values, parsed.errors);
       const owner = c.get("userId");
       try {
-        checkUserLimit(await store.count(owner), MAX_SCANNERS_PER_USER, "scanners");
+        const row = await store.create(
+          owner,
+          parsed.body,
+          (count) => checkUserLimit(count, MAX_SCANNERS_PER_USER, "scanners"),
+        );
+        return c.redirect(`/scanners/${row.id}`, 303);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         return form(c, "New scanner", "/scanners", values, { form: error.message }, 409);
       }
-      const row = await store.create(owner, parsed.body);
-      return c.redirect(`/scanners/${row.id}`, 303);
     })
     .get("/scanners/:id", async (c) => {
       const scanner = await own(c);
