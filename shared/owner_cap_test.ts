@@ -1,20 +1,14 @@
 import assert from "node:assert/strict";
 import { createTestDatabase } from "../tests/fixtures/database.ts";
 import { insertUser } from "../tests/fixtures/pipelines.ts";
+import { scannerBody } from "../tests/fixtures/scanners.ts";
 import { createScannerStore } from "./expressions/user_scanner_store.ts";
 
 Deno.test("checkOwnerCap: creates racing for an owner's last place leave one in it", async () => {
   await using db = await createTestDatabase({ max: 8 });
   const owner = await insertUser(db.sql);
   const store = createScannerStore(db.sql);
-  const body = {
-    name: "golden",
-    tickers: ["AAPL"],
-    expression: "crossover(sma(close, 2), sma(close, 3))",
-    direction: "BULLISH" as const,
-    confidence: 70,
-    is_active: true,
-  };
+  const body = scannerBody;
   const cap = (count: number) => {
     if (count >= 3) throw new RangeError("full");
   };

@@ -4,16 +4,10 @@ import { serviceLogger } from "../../shared/logging.ts";
 import { pollUntil } from "../../shared/poll_until.ts";
 import { createTestDatabase } from "../../tests/fixtures/database.ts";
 import { insertUser } from "../../tests/fixtures/pipelines.ts";
+import { scannerBody } from "../../tests/fixtures/scanners.ts";
 import { watchUserScanners } from "./user_scanners.ts";
 
-const body = {
-  name: "golden",
-  tickers: ["AAPL"],
-  expression: "crossover(sma(close, 2), sma(close, 3))",
-  direction: "BULLISH" as const,
-  confidence: 70,
-  is_active: true,
-};
+const body = scannerBody;
 
 Deno.test("user scanners: created, paused and deleted scanners take effect on the change, not the refresh", async () => {
   await using db = await createTestDatabase();
