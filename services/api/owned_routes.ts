@@ -8,6 +8,7 @@ import type { ZodType } from "zod";
 import type { ApiEnv } from "./api_env.ts";
 import { ApiError, notFound } from "./api_error.ts";
 import { idParamSchema } from "./api_schemas.ts";
+import type { CapCheck } from "../../shared/owner_cap.ts";
 import { errorResponses, jsonBody, jsonResponse } from "./openapi_route.ts";
 
 /** `POST /`: creates one from `body`, answering 201 with `schema`; 409 past the user's limit. */
@@ -115,7 +116,12 @@ export function deleteOne(
   return [route, handler] as const;
 }
 
-/** Throws 409 when a user who has `count` may not add one more of at most `max` `plural`. */
-export function checkUserLimit(count: number, max: number, plural: string): void {
-  if (count >= max) throw new ApiError(409, `A user may have at most ${max} ${plural}`);
+/**
+ * The per-user cap of at most `max` `plural`, for a store's create (shared/owner_cap.ts): given
+ * how many the user has, it throws 409 when they may not add one more.
+ */
+export function userLimit(max: number, plural: string): CapCheck {
+  return (count) => {
+    if (count >= max) throw new ApiError(409, `A user may have at most ${max} ${plural}`);
+  };
 }

@@ -17,11 +17,11 @@ import { idParamSchema } from "./api_schemas.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi_route.ts";
 import {
   actionRoute,
-  checkUserLimit,
   createOneRoute,
   deleteOne,
   listAllRoute,
   oneRoute,
+  userLimit,
 } from "./owned_routes.ts";
 import { previewScanner } from "./scanner_preview.ts";
 
@@ -78,7 +78,7 @@ export function scannerRoutes(deps: ApiDeps) {
       ),
       async (c) => {
         const userId = c.get("userId");
-        const cap = (count: number) => checkUserLimit(count, MAX_SCANNERS_PER_USER, "scanners");
+        const cap = userLimit(MAX_SCANNERS_PER_USER, "scanners");
         return c.json(scannerJson(await store.create(userId, c.req.valid("json"), cap)), 201);
       },
     )

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "../../shared/zod.ts";
 import type { IntakeKeys } from "../../shared/signals/intake_keys.ts";
 import { sealSecret } from "../../shared/signals/sealed_secret.ts";
-import { checkUserLimit } from "./owned_routes.ts";
+import { userLimit } from "./owned_routes.ts";
 import { DEFAULT_MAX_PER_MINUTE } from "./signal_intake.ts";
 import type { SignalSourceRow, SignalSourceStore } from "./signal_source_store.ts";
 
@@ -50,7 +50,7 @@ export function sourceSecrets(store: SignalSourceStore, keys: () => Promise<Inta
       settings: z.output<typeof sourceSettingsSchema>,
     ): Promise<SourceWithSecret> {
       const { secret, sealed } = await issue();
-      const cap = (count: number) => checkUserLimit(count, MAX_SOURCES_PER_USER, "sources");
+      const cap = userLimit(MAX_SOURCES_PER_USER, "sources");
       return { row: await store.create(ownerId, settings, sealed, cap), secret };
     },
     /** Replaces the secret (the old one stops working at once); null when not the owner's. */

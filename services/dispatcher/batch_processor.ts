@@ -194,6 +194,23 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
   };
 
   /**
+   * The chunk's claim, built now (while the previous batch's claim may still be on the server)
+   * and sent once that claim answered; nothing to send, nothing claimed.
+   */
+  const claimInTurn = async (
+    messages: readonly DecodedMessage[],
+    plan: BatchPlan,
+    rows: SignalLogRow[],
+    turn: Turn,
+  ): Promise<Isolated<ClaimUnit, ClaimedExecution>> => {
+    const built = plan.requests.length > 0 || rows.length > 0
+      ? claimQuery(plan.requests, rows)
+      : null;
+    await turn.previousClaimed;
+    return built ? await claim(messages, plan, rows, built) : { results: [], faults: [] };
+  };
+
+  /**
    * One chunk of a batch (plan.ts): confluence, the claim with the chunk's signal log rows, then
    * its jobs, counters and announcements, each in its turn (see processBatch). Signals the claim
    * refuses are added to `letters` and `poisoned` for the batch to dead-letter and log. Returns
@@ -207,7 +224,6 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
     failed: { letters: DeadLetter[]; poisoned: SignalLogRow[] },
     turn: Turn,
   ): Promise<number> => {
-    let built: ReturnType<typeof claimQuery> | null = null;
     if (plan.contributions.length > 0) {
       // Confluence state is written and decided before the claim, so a fire is claimed with its
       // chunk; redone on redelivery, it writes the same state and fires with the same id. The
@@ -224,18 +240,11 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
       }
       logFires(plan.log, fired);
       plan.requests.sort(byPipeline);
-    } else if (plan.requests.length > 0 || rows.length > 0) {
-      // Built while the previous batch's claim is on the server; sent after it answers.
-      built = claimQuery(plan.requests, rows);
     }
-    await turn.previousClaimed;
 
     // Dies here (or anywhere before the commit): the batch is delivered again; the claim's unique
     // indexes refuse what it already created, and the sweep enqueues what it created but did not.
-    const { results: claimed, faults } = plan.requests.length === 0 && rows.length === 0
-      ? { results: [], faults: [] }
-      : await claim(messages, plan, rows, built ?? claimQuery(plan.requests, rows));
-    built = null;
+    const { results: claimed, faults } = await claimInTurn(messages, plan, rows, turn);
     if (plan.last) turn.claimed();
     for (const { item, error } of faults) {
       if (item.signal === null) {

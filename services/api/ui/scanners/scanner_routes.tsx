@@ -10,7 +10,7 @@ import { createScannerStore } from "../../../../shared/expressions/user_scanner_
 import { readBars } from "../../../../shared/market/bars_store.ts";
 import { MAX_SCANNERS_PER_USER } from "../../../../shared/schemas/user_scanner.ts";
 import { ApiError } from "../../api_error.ts";
-import { checkUserLimit } from "../../owned_routes.ts";
+import { userLimit } from "../../owned_routes.ts";
 import { previewScanner } from "../../scanner_preview.ts";
 import type { FieldErrors } from "../form_field.tsx";
 import { idParam, notFoundResponse, pageResponse } from "../page_response.tsx";
@@ -88,11 +88,8 @@ export function scannerPages(deps: UiDeps) {
       if (!parsed.ok) return form(c, "New scanner", "/scanners", values, parsed.errors);
       const owner = c.get("userId");
       try {
-        const row = await store.create(
-          owner,
-          parsed.body,
-          (count) => checkUserLimit(count, MAX_SCANNERS_PER_USER, "scanners"),
-        );
+        const cap = userLimit(MAX_SCANNERS_PER_USER, "scanners");
+        const row = await store.create(owner, parsed.body, cap);
         return c.redirect(`/scanners/${row.id}`, 303);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
