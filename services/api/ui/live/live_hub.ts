@@ -36,7 +36,10 @@ export interface LiveHub {
   close(): void;
 }
 
-/** The dispatcher's and workers' announcements: a connection given to subscribing only, and the channels. */
+/**
+ * The dispatcher's and workers' announcements: a connection only for subscribing, and the
+ * channels.
+ */
 export interface LiveRedis {
   subscriber: Redis;
   names: Pick<RedisNames, "executionChanges" | "signalLogChanges">;
