@@ -39,7 +39,7 @@ import {
 } from "./plan.ts";
 import { logFires, resolveConfluence } from "./confluence_state.ts";
 import { signalLogInsert, type SignalLogRow } from "../../shared/signal_log/signal_log_row.ts";
-import type { Progress } from "./progress.ts";
+import { clearFailure, type Progress, reportFailure } from "./progress.ts";
 
 /** Times a whole batch's claim fails with the same input fault before it is split. */
 export const POISON_AFTER_FAILURES = 3;
@@ -109,10 +109,10 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
   const stage = async <T>(name: string, operation: () => Promise<T>, giveUpAfter = Infinity) => {
     let last = "";
     let repeats = 0;
+    const run = {};
     const outcome = await retryWithBackoff(async () => {
       try {
         const value = await operation();
-        progress.failing = null;
         metrics.stageFailures.set(0, { stage: name });
         return { value };
       } catch (error) {
@@ -129,17 +129,17 @@ export function createBatchProcessor(options: BatchProcessorOptions) {
       onRetry: (error, attempt, delayMs) => {
         metrics.retries.inc({ stage: name });
         metrics.stageFailures.set(attempt, { stage: name });
-        progress.failing = {
+        reportFailure(progress, run, {
           stage: name,
           failures: attempt,
           error: errorMessage(error).slice(0, 500),
-        };
+        });
         log.warn(
           "Batch stage {stage} failed (attempt {attempt}), retrying in {delayMs} ms: {error}",
           { stage: name, attempt, delayMs, error: errorMessage(error) },
         );
       },
-    });
+    }).finally(() => clearFailure(progress, run));
     if ("fault" in outcome) throw outcome.fault;
     return outcome.value;
   };

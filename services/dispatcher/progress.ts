@@ -13,15 +13,41 @@ export interface Progress {
   lastCommitMs: number;
   /** When the batch in flight started, epoch ms; null between batches. */
   batchStartedMs: number | null;
-  /** The stage of the batch in flight that is failing, and its failed attempts so far. */
-  failing: { stage: string; failures: number; error: string } | null;
+  /** The stage failing now (the latest to fail of those still failing), and its failed attempts. */
+  failing: StageFailure | null;
   /** Messages behind the high watermark at the last fetch, summed over partitions. */
   lag: number;
+  /** Every stage failing now, by the run of the stage that reported it. */
+  readonly failures: Map<object, StageFailure>;
+}
+
+/** A stage's failure as readiness tells it. */
+export interface StageFailure {
+  stage: string;
+  failures: number;
+  error: string;
 }
 
 /** A fresh record at `nowMs`. */
 export function createProgress(nowMs: number): Progress {
-  return { lastCommitMs: nowMs, batchStartedMs: null, failing: null, lag: 0 };
+  return { lastCommitMs: nowMs, batchStartedMs: null, failing: null, lag: 0, failures: new Map() };
+}
+
+/**
+ * Reports that the stage run `by` (an object of that run's own) failed again. With two batches in
+ * flight, one batch's stage may fail while the other's passes: each run reports and clears only
+ * its own failure, so a passing stage never hides a failing one.
+ */
+export function reportFailure(p: Progress, by: object, failure: StageFailure): void {
+  p.failures.delete(by);
+  p.failures.set(by, failure);
+  p.failing = failure;
+}
+
+/** The stage run `by` is over (passed, gave up, or stopped): its failure no longer shows. */
+export function clearFailure(p: Progress, by: object): void {
+  if (!p.failures.delete(by)) return;
+  p.failing = [...p.failures.values()].at(-1) ?? null;
 }
 
 /** Why the dispatcher is stalled at `nowMs` with bound `stallMs`, or null when it is not. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createProgress, stallReason } from "./progress.ts";
+import { clearFailure, createProgress, reportFailure, stallReason } from "./progress.ts";
 
 Deno.test("progress: idle or committing is ready; a batch stuck past the bound is not, naming the stage", () => {
   const p = createProgress(0);
@@ -19,4 +19,20 @@ Deno.test("progress: lag with no commit for longer than the bound is a stall eve
   p.lag = 5;
   assert.equal(stallReason(p, 59_000, 60_000), null);
   assert.match(stallReason(p, 61_000, 60_000)!, /5 messages behind; no batch is being processed$/);
+});
+
+Deno.test("progress: a stage that passes clears its own failure, never the other batch's", () => {
+  const p = createProgress(0);
+  const first = {};
+  const second = {};
+  reportFailure(p, first, { stage: "commit", failures: 1, error: "broker away" });
+  clearFailure(p, second);
+  assert.equal(p.failing?.stage, "commit", "the second batch's claim passed");
+  reportFailure(p, second, { stage: "enqueue", failures: 1, error: "redis away" });
+  reportFailure(p, first, { stage: "commit", failures: 2, error: "broker away" });
+  assert.deepEqual(p.failing, { stage: "commit", failures: 2, error: "broker away" });
+  clearFailure(p, first);
+  assert.deepEqual(p.failing, { stage: "enqueue", failures: 1, error: "redis away" });
+  clearFailure(p, second);
+  assert.equal(p.failing, null);
 });
