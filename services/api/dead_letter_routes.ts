@@ -6,6 +6,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { splitList } from "../../shared/config.ts";
+import { firstDelivery } from "../../shared/signal_log/first_delivery.ts";
 import type { ApiDeps } from "./api_env.ts";
 import { createRouter, errorResponses, jsonResponse } from "./openapi_route.ts";
 import { signalSchema } from "./signal_schemas.ts";
@@ -68,7 +69,7 @@ export function deadLetterRoutes(deps: ApiDeps) {
           select signal_id, ticker, direction, confidence, scanner, bar_date::text, price, topic,
             partition, kafka_offset::text, signal_index, emitted_at, received_at, decided_at,
             logged_at, reject_reason, error, received_at::text as sort_key
-          from signal_log where reject_reason is not null
+          from signal_log where reject_reason is not null and ${firstDelivery(sql)}
           order by received_at desc limit ${limit}`
         : [];
       const entries = await redis.xrevrange(names.deadLetterStream, "+", "-", "COUNT", STREAM_SCAN);

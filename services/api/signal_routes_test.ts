@@ -56,3 +56,46 @@ Deno.test("signals: newest first in keyset pages, filtered by ticker, scanner, d
     400,
   );
 });
+
+Deno.test("signals: a redelivered batch's second logging is left out; a producer's replay is not", async () => {
+  await using api = await createTestApi();
+  const { sql } = api.db;
+  const user = await api.user();
+  const at = (s: number) => new Date(Date.parse("2026-01-05T10:00:00Z") + s * 1000).toISOString();
+  const row = (
+    signal_id: string,
+    kafka_offset: number,
+    s: number,
+    reject_reason: string | null = null,
+  ) => ({
+    signal_id,
+    ticker: "AAPL",
+    direction: "BULLISH",
+    confidence: 80,
+    topic: "t",
+    partition: 0,
+    kafka_offset,
+    received_at: at(s),
+    decided_at: at(s),
+    reject_reason,
+  });
+  await sql`insert into signal_log ${
+    sql([
+      row("kept", 1, 0),
+      row("kept", 1, 30), // the same entry again: its batch was not committed
+      row("replayed", 2, 1),
+      row("replayed", 7, 40), // the producer sent it again: a new offset, a new delivery
+      row("bad", 3, 2, "not_json"),
+      row("bad", 3, 31, "not_json"),
+    ])
+  }`;
+  const list = await api.call("GET", "/api/v1/signals", { token: user.token });
+  assert.deepEqual(
+    list.body.items.map((s: { signal_id: string; origin: { offset: string } }) =>
+      `${s.signal_id}@${s.origin.offset}`
+    ),
+    ["replayed@7", "replayed@2", "kept@1"],
+  );
+  const one = await api.call("GET", "/api/v1/signals/kept", { token: user.token });
+  assert.equal(one.body.signal.received_at, at(0));
+});

@@ -3,6 +3,7 @@
  * only to its owner; decisions only for the caller's pipelines (see signal_decisions.ts).
  */
 import type { Sql } from "../../shared/db.ts";
+import { firstDelivery } from "../../shared/signal_log/first_delivery.ts";
 import type { PageCursor } from "./page_cursor.ts";
 import { type DecisionRow, decisionsOf } from "./signal_decisions.ts";
 
@@ -50,9 +51,12 @@ export interface SignalFilters {
   to?: string | undefined;
 }
 
-/** Signal log rows `viewer` may see: public signals and their own private ones. */
+/**
+ * Signal log rows `viewer` may see: public signals and their own private ones, each delivery once
+ * (a redelivered batch's second logging is left out: {@linkcode firstDelivery}).
+ */
 export function visibleTo(sql: Sql, viewer: string) {
-  return sql`(owner_id is null or owner_id = ${viewer}::uuid)`;
+  return sql`(owner_id is null or owner_id = ${viewer}::uuid) and ${firstDelivery(sql)}`;
 }
 
 /** Creates the store over `sql`. */
