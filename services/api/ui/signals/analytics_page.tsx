@@ -126,39 +126,38 @@ export function AnalyticsBody(props: AnalyticsProps) {
       </div>
       <section class="card" aria-labelledby="quality">
         <h2 id="quality">Signal quality after 5 bars</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Scanner</th>
-                <th scope="col">Direction</th>
-                <th scope="col" class="num">Confidence</th>
-                <th scope="col" class="num">Signals</th>
-                <th scope="col" class="num">Resolved</th>
-                <th scope="col" class="num">Hit rate</th>
-                <th scope="col" class="num">Mean forward return</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.quality.length === 0 && (
-                <tr>
-                  <td colspan={7} class="muted">No signal with a bar date in the last 30 days.</td>
-                </tr>
-              )}
-              {props.quality.map((q) => (
-                <tr>
-                  <td>{q.scanner ?? "—"}</td>
-                  <td class={q.direction}>{q.direction}</td>
-                  <td class="num">{q.confidence_from}–{q.confidence_from + 10}</td>
-                  <td class="num">{q.signals}</td>
-                  <td class="num">{q.resolved}</td>
-                  <td class="num">{pct(q.hit_rate)}</td>
-                  <td class="num">{pct(q.mean_forward_return)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        {props.quality.length === 0
+          ? <p class="empty">No signal with a bar date in the last 30 days.</p>
+          : (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Scanner</th>
+                    <th scope="col">Direction</th>
+                    <th scope="col" class="num">Confidence</th>
+                    <th scope="col" class="num">Signals</th>
+                    <th scope="col" class="num">Resolved</th>
+                    <th scope="col" class="num">Hit rate</th>
+                    <th scope="col" class="num">Mean forward return</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {props.quality.map((q) => (
+                    <tr>
+                      <td>{q.scanner ?? "—"}</td>
+                      <td class={q.direction}>{q.direction}</td>
+                      <td class="num">{q.confidence_from}–{q.confidence_from + 10}</td>
+                      <td class="num">{q.signals}</td>
+                      <td class="num">{q.resolved}</td>
+                      <td class="num">{pct(q.hit_rate)}</td>
+                      <td class="num">{pct(q.mean_forward_return)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
       </section>
     </>
   );

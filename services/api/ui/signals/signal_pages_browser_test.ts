@@ -99,6 +99,32 @@ Deno.test({
       )
     );
     assert.ok(gaps.length >= 3 && gaps.every((gap) => gap >= 10), `gaps ${gaps.join(", ")}`);
+    // Every label and value on one line, clear of its bar, and nothing cut off at a card's edge.
+    const rows = await page.locator(".waterfall > [role=listitem]").evaluateAll((items) =>
+      items.map((item) => {
+        const [label, track, value] = [...item.children].map((c) => ({
+          box: c.getBoundingClientRect(),
+          overflows: c.scrollWidth > c.clientWidth,
+          lineHeight: parseFloat(c.ownerDocument.defaultView!.getComputedStyle(c).lineHeight),
+        }));
+        return {
+          text: item.textContent,
+          lines: [label!, value!].map((c) => Math.round(c.box.height / c.lineHeight)),
+          clear: label!.box.right <= track!.box.left && track!.box.right <= value!.box.left &&
+            !label!.overflows && !value!.overflows,
+        };
+      })
+    );
+    assert.ok(rows.length >= 15, `${rows.length} rows`);
+    for (const row of rows) {
+      assert.ok(row.clear && row.lines.every((n) => n === 1), JSON.stringify(row));
+    }
+    const empty = page.getByText("No signal with a bar date in the last 30 days.");
+    const [text, card] = await Promise.all([
+      empty.boundingBox(),
+      page.locator("section", { has: empty }).boundingBox(),
+    ]);
+    assert.ok(text!.x + text!.width <= card!.x + card!.width, "the empty note fits its card");
     await screenshot(page, "analytics");
   },
 });
