@@ -89,7 +89,7 @@ export function createAnalyticsStore(sql: Sql) {
       and received_at >= ${range.from}::timestamptz and received_at < ${range.to}::timestamptz`;
 
   return {
-    /** Decision counts per group; with `pipeline`, only signals that reached the pipeline. */
+    /** Decision counts per group (pipelines by name); with `pipeline`, only signals that reached it. */
     funnel(ownerId: string, range: TimeRange, groupBy: FunnelGroup) {
       const d = decisionsOf(sql, ownerId, accepted(range, ownerId), {
         keepUnreached: groupBy !== "pipeline",
@@ -125,7 +125,8 @@ export function createAnalyticsStore(sql: Sql) {
         left join lateral (
           select count(*) as n from paper_orders o where o.execution_id = d.execution_id
         ) o on d.execution_id is not null
-        group by 1 order by 1 nulls first`;
+        group by 1
+        order by ${groupBy === "pipeline" ? sql`2, 1` : sql`1 nulls first`}`;
     },
 
     /** Percentiles per stage of the owner's claimed executions, overall and per pipeline. */

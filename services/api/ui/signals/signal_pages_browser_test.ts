@@ -90,6 +90,11 @@ Deno.test({
     await funnel.waitFor();
     assert.equal(await funnel.locator('[data-count="signals"]').innerText(), "1");
     assert.equal(await funnel.locator('[data-count="succeeded"]').innerText(), "1");
+    assert.deepEqual(
+      await page.locator("figure.funnel").evaluateAll((f) => f.map((x) => x.ariaLabel)),
+      ["Funnel of AAPL Trader", "Funnel of Picky"],
+      "pipelines by name",
+    );
     await page.getByRole("heading", { name: "Signal quality after 5 bars" }).waitFor();
     await page.setViewportSize({ width: WIDTHS.phone, height: 900 });
     // Stacked on a phone, the cards keep a gap between them, inside the grid and around it.
