@@ -14,7 +14,7 @@ import type { Logger } from "../shared/logging.ts";
 import { connectPostgres } from "../shared/db.ts";
 import { enqueueJobs } from "../shared/executions/enqueue.ts";
 import { createWorker } from "../services/worker/worker.ts";
-import { workerConnections } from "../services/worker/connections.ts";
+import { roundsPool, workerConnections } from "../services/worker/connections.ts";
 import { CONFIG_DEFAULTS } from "../shared/config.ts";
 import { createTestDatabase } from "../tests/fixtures/database.ts";
 import { createTestRedis } from "../tests/fixtures/redis.ts";
@@ -55,7 +55,7 @@ export async function runWorkers(
   // The worker's own pool and rounds connection, as `deno task worker` has them by default.
   const connections = workerConnections(CONFIG_DEFAULTS.DATABASE_POOL_SIZE, args.concurrency);
   const workerSql = connectPostgres(db.url, { max: connections.pool });
-  const rounds = connections.ownRounds ? connectPostgres(db.url, { max: 1 }) : workerSql;
+  const rounds = roundsPool(connections, workerSql, db.url, "tickwire");
   const runs = { ours: [] as number[], bullmq: [] as number[] };
   const processRuns = new Map(PROCESS_COUNTS.map((n) => [n, [] as number[]]));
   /** A fresh queue of `args.jobs` no-op jobs, in Postgres and on the stream. */

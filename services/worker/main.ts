@@ -1,6 +1,5 @@
 /** `deno task worker`: runs pipelines from the jobs stream until SIGTERM/SIGINT. */
 import { parseConfig } from "../../shared/config.ts";
-import { connectPostgres } from "../../shared/db.ts";
 import { egressPolicy } from "../../shared/egress/egress_policy.ts";
 import { instanceId } from "../../shared/logging.ts";
 import { serveMetrics } from "../../shared/metrics.ts";
@@ -9,7 +8,7 @@ import { bootService, exitOnConfigError } from "../../shared/process.ts";
 import { connectStores, waitForStores } from "../../shared/stores.ts";
 import { logSummaries } from "../../shared/log_summary.ts";
 import { collectQueueDepth, workerMetrics, workerSummary } from "./metrics.ts";
-import { workerConnections } from "./connections.ts";
+import { roundsPool, workerConnections } from "./connections.ts";
 import { createWorker } from "./worker.ts";
 
 const config = exitOnConfigError(() => parseConfig(Deno.env.toObject()));
@@ -23,9 +22,7 @@ const stores = connectStores(config, {
   log,
 });
 const { sql, redis } = stores;
-const rounds = connections.ownRounds
-  ? connectPostgres(config.databaseUrl, { max: 1, applicationName: "tickwire-worker" })
-  : sql;
+const rounds = roundsPool(connections, sql, config.databaseUrl);
 const names = redisNames(config.REDIS_KEY_PREFIX);
 const metrics = workerMetrics();
 collectQueueDepth(metrics.registry, redis, names);
