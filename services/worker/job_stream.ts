@@ -22,6 +22,8 @@ export { ensureJobsGroup as ensureGroup } from "../../shared/executions/jobs_gro
 /**
  * Reads up to `count` new entries, blocking up to `blockMs` (use a connection of its own). `acks`
  * go first, in the same round trip (XACK pipelined before XREADGROUP); a failed XACK fails the read.
+ * `onAcked` hears the XACK's own answer, which comes as soon as Redis has run it: the read's may
+ * come `blockMs` later, when nothing arrives to read.
  */
 export async function readNew(
   reader: Redis,
@@ -30,9 +32,12 @@ export async function readNew(
   count: number,
   blockMs: number,
   acks: readonly string[] = [],
+  onAcked: (error: Error | null) => void = () => {},
 ): Promise<StreamEntry[]> {
   const batch = reader.pipeline();
-  if (acks.length > 0) batch.xack(names.jobsStream, names.workersGroup, ...acks);
+  if (acks.length > 0) {
+    batch.xack(names.jobsStream, names.workersGroup, ...acks, (error) => onAcked(error ?? null));
+  }
   batch.xreadgroup(
     "GROUP",
     names.workersGroup,

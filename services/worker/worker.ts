@@ -290,13 +290,15 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
         if (reclaimed.length < count) nextReclaim = now + reclaimEveryMs;
         if (reclaimed.length > 0) return reclaimed;
       }
-      // Acks waiting for company go with this read; if it fails, so do they (their entries stay
-      // pending, to be reclaimed and acknowledged then: their executions are finished).
+      // Acks waiting for company go with this read, and are done when Redis answers the XACK,
+      // not when the read returns (up to blockMs later on a quiet stream). If it fails, so do they
+      // (their entries stay pending, to be reclaimed and acknowledged then: their executions are
+      // finished).
       const acks = writes.ack.takeWaiting();
+      const acked = (error: Error | null) =>
+        error ? acks.reject(error) : acks.resolve(acks.items.map(() => undefined));
       try {
-        const entries = await readNew(reader, names, o.consumer, count, o.blockMs, acks.items);
-        acks.resolve(acks.items.map(() => undefined));
-        return entries;
+        return await readNew(reader, names, o.consumer, count, o.blockMs, acks.items, acked);
       } catch (error) {
         acks.reject(error);
         throw error;
