@@ -291,9 +291,9 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
         if (reclaimed.length > 0) return reclaimed;
       }
       // Acks waiting for company go with this read, and are done when Redis answers the XACK,
-      // not when the read returns (up to blockMs later on a quiet stream). If it fails, so do they
-      // (their entries stay pending, to be reclaimed and acknowledged then: their executions are
-      // finished).
+      // not when the read returns (up to blockMs later on a quiet stream). If the XACK fails, so
+      // do they (their entries stay pending, to be reclaimed and acknowledged then: their
+      // executions are finished).
       const acks = writes.ack.takeWaiting();
       const acked = (error: Error | null) =>
         error ? acks.reject(error) : acks.resolve(acks.items.map(() => undefined));

@@ -12,7 +12,7 @@ import type { Sql } from "../db.ts";
  * How far back a first logging is looked for: a redelivery follows within a group rebalance
  * (seconds), and the bound keeps the probe to one or two daily partitions.
  */
-export const REDELIVERY_WINDOW = "1 day";
+const REDELIVERY_WINDOW = "1 day";
 
 /**
  * True for a row of an unaliased `signal_log` that no earlier row of the same Kafka message entry
