@@ -5,6 +5,11 @@ import type { Child } from "hono/jsx";
 export interface Column {
   label: Child;
   class?: string;
+  /**
+   * What a phone shows instead of `label` (an abbreviation, its title the label): for a column
+   * whose heading is far wider than its values, e.g. "Conf." over two-digit confidences.
+   */
+  short?: string;
 }
 
 /** Props of {@linkcode ListTable}. */
@@ -30,12 +35,24 @@ export function ListTable(props: ListTableProps) {
             {props.columns.map((c) =>
               typeof c === "string"
                 ? <th scope="col">{c}</th>
-                : <th scope="col" class={c.class}>{c.label}</th>
+                : <th scope="col" class={c.class}>{c.short ? <Short {...c} /> : c.label}</th>
             )}
           </tr>
         </thead>
         <tbody {...props.body}>{props.children}</tbody>
       </table>
     </div>
+  );
+}
+
+/** A heading both ways: the label on wide screens, the abbreviation (titled with it) on phones. */
+function Short(props: Column) {
+  return (
+    <>
+      <span class="hide-narrow">{props.label}</span>
+      <abbr class="show-narrow" title={typeof props.label === "string" ? props.label : undefined}>
+        {props.short}
+      </abbr>
+    </>
   );
 }

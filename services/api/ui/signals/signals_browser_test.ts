@@ -50,13 +50,16 @@ Deno.test({
       await producer.connect();
       const publish = (value: unknown) =>
         producer.send({ topic: kafka.topic, messages: [{ value: JSON.stringify(value) }] });
-      const rows = page.locator("#signals tr");
+      const rows = page.locator("#signals tr:not(.empty-row)");
+      const none = page.getByText("No signals yet.");
+      assert.ok(await none.isVisible(), "an empty feed says so");
 
       const publishedAt = Date.now();
       await publish({ tickers: [{ ticker: "AAPL", signal: "BULLISH", confidence: 85 }] });
       // The dispatcher may still be joining its group: the first signal waits for it.
       await rows.first().waitFor({ timeout: 60_000 });
       console.log(`signal → row on the open signals page: ${Date.now() - publishedAt} ms`);
+      assert.equal(await none.isVisible(), false, "the first live row replaces the empty note");
       await publish({
         ticker: "MSFT",
         signal: "BEARISH",
@@ -87,6 +90,9 @@ Deno.test({
       );
 
       await page.getByLabel("Direction").selectOption("");
+      await page.getByLabel("Ticker").fill("none-such");
+      await page.getByRole("button", { name: "Filter" }).click();
+      await none.waitFor();
       await page.getByLabel("Ticker").fill("msft");
       await page.getByLabel("Scanner").fill("rsi");
       await page.getByRole("button", { name: "Filter" }).click();

@@ -74,26 +74,31 @@ export function SignalsList(props: SignalsListProps) {
       </form>
       <div {...(props.stream ? { "hx-ext": "sse", "sse-connect": props.stream } : {})}>
         {props.stream && <p class="live-state" aria-hidden="true">live updates</p>}
-        {props.signals.length === 0 && <p class="card empty">No signals yet.</p>}
-        {(props.signals.length > 0 || props.stream) && (
-          <ListTable
-            caption="Signals, newest first"
-            columns={[
-              "Received",
-              "Ticker",
-              "Direction",
-              { label: "Confidence", class: "num" },
-              { label: "Scanner", class: "hide-narrow" },
-              { label: "Origin", class: "hide-narrow" },
-            ]}
-            body={{
-              id: "signals",
-              ...(props.stream ? { "sse-swap": "signals", "hx-swap": "afterbegin" } : {}),
-            }}
-          >
-            <SignalTableRows signals={props.signals} />
-          </ListTable>
-        )}
+        <ListTable
+          caption="Signals, newest first"
+          columns={[
+            "Received",
+            "Ticker",
+            "Direction",
+            { label: "Confidence", class: "num", short: "Conf." },
+            { label: "Scanner", class: "hide-narrow" },
+            { label: "Origin", class: "hide-narrow" },
+          ]}
+          body={{
+            id: "signals",
+            ...(props.stream ? { "sse-swap": "signals", "hx-swap": "afterbegin" } : {}),
+          }}
+        >
+          {/* Live rows go in before it; the stylesheet hides it once it is not the only row. */}
+          {props.signals.length === 0 && (
+            <tr class="empty-row">
+              <td colspan={6} class="empty">
+                {props.stream ? "No signals yet. They appear here as they arrive." : "No signals."}
+              </td>
+            </tr>
+          )}
+          <SignalTableRows signals={props.signals} />
+        </ListTable>
       </div>
       {props.next && (
         <p>
