@@ -19,6 +19,8 @@ function draw(el) {
       horzLines: { color: dark ? "#2e333d" : "#eceef2" },
     },
     timeScale: { timeVisible: data.kind === "line" },
+    // A tick at the very top or bottom edge would show half its label (seen: "110.00" cut).
+    rightPriceScale: { entireTextOnly: true },
   });
   let count;
   if (data.kind === "line") {
