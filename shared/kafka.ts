@@ -5,6 +5,25 @@ import { serviceLogger } from "./logging.ts";
 
 export { Kafka, logLevel };
 
+/**
+ * Group membership timing of our consumers (the dispatcher's and the paper ledger's). A member
+ * killed outright (SIGKILL, a lost machine) never leaves its group: its partitions wait until the
+ * coordinator drops it after `sessionTimeout`, then the others (or its successor) take them over
+ * at their next heartbeat. kafkajs' defaults (30 s, 3 s) stalled half of dispatch for about 30 s,
+ * and a restarted paper ledger waited 27.7 s for its partitions; 6 s (the broker's default
+ * group.min.session.timeout.ms) and a heartbeat every second bring them back within 10 s (the
+ * ledger: 5.6-5.8 s). A live dispatcher heartbeats from its fetch loop and while waiting for room
+ * in its buffer, so a long claim does not cost it its partitions; the ledger heartbeats between
+ * bars, and if one bar holds it past the session it rejoins and reads its uncommitted bars again
+ * (applying a bar twice books nothing twice). A stopped member (SIGTERM) leaves the group at once.
+ * `rebalanceTimeout` bounds how long a rebalance waits for a slow member to rejoin (default 60 s).
+ */
+export const GROUP_MEMBERSHIP = {
+  sessionTimeout: 6000,
+  heartbeatInterval: 1000,
+  rebalanceTimeout: 20_000,
+} as const;
+
 /** Options of {@linkcode createKafka}. */
 export interface KafkaOptions {
   /** Comma-separated host:port list (KAFKA_BOOTSTRAP_SERVERS). */

@@ -22,6 +22,7 @@ import { createPipelineCache } from "./pipeline_cache.ts";
 import { loadIntakeKeys } from "../../shared/signals/intake_keys.ts";
 import { createProgress, stallReason } from "./progress.ts";
 import { runSweepLoop } from "./sweep.ts";
+import { GROUP_MEMBERSHIP } from "../../shared/kafka.ts";
 import { startNewGroupAtEnd } from "../../shared/kafka_group_start.ts";
 import { runWithRestarts } from "../../shared/kafka_consumer_restart.ts";
 import { runSignalLogRetention } from "../../shared/signal_log/retention.ts";
@@ -73,18 +74,6 @@ export interface Dispatcher {
 /** Kafka fetch: answer as soon as one byte is there (a lone signal is not held). */
 const FETCH = { minBytes: 1, maxBytes: 16 << 20, maxBytesPerPartition: 2 << 20 };
 
-/**
- * Group membership timing. A dispatcher killed outright (SIGKILL, a lost machine) never leaves the
- * group: its partitions wait until the coordinator drops it after `sessionTimeout`, then the
- * others take them over at their next heartbeat. kafkajs' defaults (30 s, 3 s) stalled half of
- * dispatch for about 30 s; 6 s (the broker's default group.min.session.timeout.ms) and a heartbeat
- * every second bring it back within 10 s. A live dispatcher heartbeats from its fetch loop and
- * while waiting for room in the buffer, so a long claim does not cost it its partitions; a stopped
- * one (SIGTERM) leaves the group at once. `rebalanceTimeout` bounds how long a rebalance waits for
- * a slow member to rejoin (default 60 s).
- */
-const MEMBERSHIP = { sessionTimeout: 6000, heartbeatInterval: 1000, rebalanceTimeout: 20_000 };
-
 /** Wires the dispatcher; nothing connects before `run`. */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { config, sql, redis, kafka, names, log } = deps;
@@ -109,7 +98,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const consumer = kafka.consumer({
     groupId: config.KAFKA_CONSUMER_GROUP,
     ...FETCH,
-    ...MEMBERSHIP,
+    ...GROUP_MEMBERSHIP,
     maxWaitTimeInMs: Math.min(5000, Math.max(100, config.BATCH_TIMEOUT_SECONDS * 1000)),
   });
   // Idempotent: the client's own retries of a dead-letter send add no copy.

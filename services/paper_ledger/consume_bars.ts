@@ -9,6 +9,7 @@
  * be written, the message is retried.
  */
 import type { ConsumerRunConfig, Kafka } from "kafkajs";
+import { GROUP_MEMBERSHIP } from "../../shared/kafka.ts";
 import { runWithRestarts } from "../../shared/kafka_consumer_restart.ts";
 import { startNewGroupAtEnd } from "../../shared/kafka_group_start.ts";
 import type { Sql } from "../../shared/db.ts";
@@ -44,7 +45,13 @@ export async function consumeBars(options: ConsumeBarsOptions, signal: AbortSign
   // A stop waits for the fetch in flight, which an idle topic holds open for maxWaitTimeInMs:
   // kafkajs' 5 s made every Ctrl-C of `deno task start` wait for the ledger. 1 s costs an idle
   // ledger one fetch a second and a bar nothing (a fetch answers as soon as one arrives).
-  const consumer = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 1000 });
+  // Membership: a ledger killed outright is replaced within seconds, not 30 (GROUP_MEMBERSHIP).
+  // A bar applied again after a missed session books nothing twice (see above).
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    maxWaitTimeInMs: 1000,
+    ...GROUP_MEMBERSHIP,
+  });
   const membership = options.onMembership ?? (() => {});
   consumer.on(consumer.events.GROUP_JOIN, () => membership(true));
   consumer.on(consumer.events.CRASH, () => membership(false));
