@@ -7,6 +7,7 @@
  * trials (names as in the table, lower case, e.g. "api fuzz"). Exit 1 when a trial fails.
  */
 import { apiFuzzTrial } from "./api_fuzz.ts";
+import { ledgerKillTrial } from "./ledger_trial.ts";
 import {
   dispatcherKillTrial,
   kafkaRestartTrial,
@@ -44,6 +45,7 @@ const trials: [string, () => Promise<TrialResult>][] = [
   ["poison and oversized", () => poisonTrial(BROKERS)],
   ["worker sigkill", () => workerKillTrial(BROKERS, 3)],
   ["dispatcher sigkill", () => dispatcherKillTrial(BROKERS)],
+  ["paper ledger sigkill", () => ledgerKillTrial(BROKERS)],
   ["postgres outage", () => outageTrial(BROKERS, "Postgres")],
   ["redis outage", () => outageTrial(BROKERS, "Redis")],
   ["kafka restart", () =>
