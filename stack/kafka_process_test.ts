@@ -8,14 +8,23 @@ import {
 } from "./kafka_config.ts";
 import { formatStorage, runningBrokerPid, stopBroker } from "./kafka_process.ts";
 
-/** A long-running shell whose command line carries `args` (so it can pose as a broker). */
-function spawnShell(...args: string[]): Deno.ChildProcess {
-  return new Deno.Command("sh", {
+/**
+ * A long-running shell whose command line carries `args` (so it can pose as a broker), returned
+ * once that command line shows: right after the spawn the child may not have exec'd yet, and
+ * /proc then shows the parent's (seen in CI: the broker check read Deno's and said "not ours").
+ */
+async function spawnShell(...args: string[]): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command("sh", {
     args: ["-c", 'trap "exit 0" TERM; while :; do sleep 0.1; done', ...args],
     stdin: "null",
     stdout: "null",
     stderr: "null",
   }).spawn();
+  const shown = () => Deno.readTextFile(`/proc/${child.pid}/cmdline`).catch(() => "");
+  for (let i = 0; i < 200 && !(await shown()).includes(args[0]!); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return child;
 }
 
 async function tempLayout() {
@@ -27,7 +36,7 @@ async function tempLayout() {
 
 Deno.test("stopBroker leaves alone a process named by the pid file that is not our broker", async () => {
   await using t = await tempLayout();
-  const other = spawnShell("not-kafka");
+  const other = await spawnShell("not-kafka");
   try {
     await Deno.writeTextFile(t.layout.pidFile, `${other.pid}\n`);
     assert.equal(await runningBrokerPid(t.layout), null);
@@ -42,7 +51,7 @@ Deno.test("stopBroker leaves alone a process named by the pid file that is not o
 
 Deno.test("stopBroker stops the process whose command line names this broker", async () => {
   await using t = await tempLayout();
-  const broker = spawnShell("kafka.Kafka", t.layout.serverProperties);
+  const broker = await spawnShell("kafka.Kafka", t.layout.serverProperties);
   await Deno.writeTextFile(t.layout.pidFile, `${broker.pid}\n`);
   assert.equal(await runningBrokerPid(t.layout), broker.pid);
   const stopping = stopBroker(t.layout, 5000);
