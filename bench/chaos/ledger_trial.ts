@@ -1,11 +1,11 @@
 /**
- * The paper ledger SIGKILLed while it applies a stream of bars, and a successor started: every
- * position's stop is hit by one bar, and each must close exactly once. Expected: one stop exit
- * per position; lost: positions never closed; doubled: exit orders beyond one per position;
- * stuck: positions still open at the end; recovery: from the successor's start until every
- * position closed. The successor reads again from the last committed bar, so bars the killed one
- * applied but had not committed are applied again: that must book nothing twice (a position
- * remembers the last bar it checked).
+ * The paper ledger faulted while it applies a stream of bars: SIGKILLed and a successor started,
+ * or its Postgres taken away for 15 s. Every position's stop is hit by one bar, and each must
+ * close exactly once. Expected: one stop exit per position; lost: positions never closed;
+ * doubled: exit orders beyond one per position; stuck: positions still open at the end; recovery:
+ * from the end of the fault (the successor's start, Postgres back) until every position closed.
+ * Bars applied but not committed when the fault hit are read and applied again: that must book
+ * nothing twice (a position remembers the last bar it checked).
  */
 import { createKafka } from "../../shared/kafka.ts";
 import { pollUntil } from "../../shared/poll_until.ts";
@@ -20,7 +20,9 @@ import { freePort, type ServiceProcess } from "../../tests/fixtures/processes.ts
 import { chaosLogDir, type ChaosStack, createChaosStack } from "./chaos_stack.ts";
 import { type TrialResult, trialResult } from "./trial_result.ts";
 
-const TRIAL = "paper ledger SIGKILL";
+/** The faults: the ledger SIGKILLed and replaced, or its Postgres unreachable. */
+export type LedgerFault = "SIGKILL" | "Postgres outage";
+const OUTAGE_MS = 15_000;
 const POSITIONS = 40;
 const DAYS = 20;
 /** Every position: 10 bought at 100, a stop at 95. */
@@ -42,9 +44,10 @@ function bar(i: number, day: number): Bar {
   };
 }
 
-/** Runs the trial. */
-export async function ledgerKillTrial(brokers: string): Promise<TrialResult> {
-  const logDir = chaosLogDir(TRIAL);
+/** Runs the trial with `fault`. */
+export async function ledgerTrial(brokers: string, fault: LedgerFault): Promise<TrialResult> {
+  const trial = `paper ledger ${fault}`;
+  const logDir = chaosLogDir(trial);
   await using stack = await createChaosStack(brokers, { logDir });
   const kafka = createKafka({ brokers, clientId: "tickwire-chaos-bars" });
   const admin = kafka.admin();
@@ -77,6 +80,8 @@ export async function ledgerKillTrial(brokers: string): Promise<TrialResult> {
         KAFKA_BAR_TOPIC: topic,
         KAFKA_BAR_CONSUMER_GROUP: `${topic}-ledger`,
         METRICS_PORT_PAPER_LEDGER: String(port),
+        // At info: its "Applying bars again after …" is what a slow recovery needs.
+        LOG_LEVEL: "info",
       });
       return { ledger, port };
     };
@@ -86,37 +91,46 @@ export async function ledgerKillTrial(brokers: string): Promise<TrialResult> {
     const half = bars.length / 2;
     await publish(bars.slice(0, half));
     await pollUntil(
-      "five stops closed before the kill",
+      "five stops closed before the fault",
       async () => (await exits(stack)).orders >= 5 || undefined,
       { timeoutMs: 60_000 },
     );
-    const victim: ServiceProcess = first.ledger;
-    victim.child.kill("SIGKILL");
-    const atKill = await exits(stack);
-    await victim.stop(1000);
-    const restarted = performance.now();
-    start();
+    let atFault;
+    if (fault === "SIGKILL") {
+      const victim: ServiceProcess = first.ledger;
+      victim.child.kill("SIGKILL");
+      atFault = await exits(stack);
+      await victim.stop(1000);
+      start();
+    } else {
+      atFault = await exits(stack);
+      await stack.postgresProxy.outage(OUTAGE_MS);
+    }
+    const faultEnded = performance.now();
     await publish(bars.slice(half));
     const recovered = await pollUntil(
       "every position closed",
       async () => (await exits(stack)).closed >= POSITIONS || undefined,
       { timeoutMs: 90_000, intervalMs: 250 },
     ).then(() => performance.now(), () => null);
-    const recoverSeconds = recovered === null ? null : (recovered - restarted) / 1000;
+    const recoverSeconds = recovered === null ? null : (recovered - faultEnded) / 1000;
     // A late duplicate would come from bars read again: look once more a little later.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const end = await exits(stack);
     return trialResult({
-      trial: TRIAL,
-      fault:
-        `SIGKILL of the ledger mid-stream (${bars.length} bars, ${POSITIONS} stops), restarted`,
+      trial,
+      fault: fault === "SIGKILL"
+        ? `SIGKILL of the ledger mid-stream (${bars.length} bars, ${POSITIONS} stops), restarted`
+        : `the ledger's Postgres cut and refused for ${
+          OUTAGE_MS / 1000
+        } s mid-stream (${bars.length} bars, ${POSITIONS} stops)`,
       expected: POSITIONS,
       lost: POSITIONS - end.closedOnce - end.closedTwice,
       doubled: end.orders - end.closedOnce - end.closedTwice,
       stuck: POSITIONS - end.closed,
       http5xx: 0,
       recoverSeconds,
-      notes: `${atKill.orders} of ${POSITIONS} stops had closed when the ledger was killed`,
+      notes: `${atFault.orders} of ${POSITIONS} stops had closed when the fault began`,
     });
   } finally {
     await producer.disconnect().catch(() => {});

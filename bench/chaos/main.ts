@@ -7,7 +7,7 @@
  * trials (names as in the table, lower case, e.g. "api fuzz"). Exit 1 when a trial fails.
  */
 import { apiFuzzTrial } from "./api_fuzz.ts";
-import { ledgerKillTrial } from "./ledger_trial.ts";
+import { ledgerTrial } from "./ledger_trial.ts";
 import {
   dispatcherKillTrial,
   kafkaRestartTrial,
@@ -45,9 +45,10 @@ const trials: [string, () => Promise<TrialResult>][] = [
   ["poison and oversized", () => poisonTrial(BROKERS)],
   ["worker sigkill", () => workerKillTrial(BROKERS, 3)],
   ["dispatcher sigkill", () => dispatcherKillTrial(BROKERS)],
-  ["paper ledger sigkill", () => ledgerKillTrial(BROKERS)],
+  ["paper ledger sigkill", () => ledgerTrial(BROKERS, "SIGKILL")],
   ["postgres outage", () => outageTrial(BROKERS, "Postgres")],
   ["redis outage", () => outageTrial(BROKERS, "Redis")],
+  ["paper ledger postgres outage", () => ledgerTrial(BROKERS, "Postgres outage")],
   ["kafka restart", () =>
     kafkaRestartTrial(BROKERS, async () => {
       await stack("down");

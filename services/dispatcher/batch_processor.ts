@@ -21,7 +21,7 @@ import {
 import { enqueueJobs } from "../../shared/executions/enqueue.ts";
 import { retryWithBackoff } from "../../shared/backoff.ts";
 import { type DeadLetter, deadLettersOf, poisonLetter } from "./dead_letter.ts";
-import { isInputFault } from "./input_fault.ts";
+import { isInputFault } from "../../shared/input_fault.ts";
 import { type Isolated, isolateFaults } from "./isolate_faults.ts";
 import { type ClaimUnit, claimUnits } from "./claim_units.ts";
 import type { DecodedMessage } from "./decoded_message.ts";

@@ -165,3 +165,77 @@ Deno.test("paper ledger: a new group starts at the end, and a ledger stopped bef
     await producer.disconnect();
   }
 });
+
+Deno.test("paper ledger: a bar that fails with an outage is tried again in place and told to readiness; one Postgres refuses is dead-lettered", async () => {
+  await using db = await createTestDatabase();
+  await using kafka = await createTestKafka(1);
+  const owner = await insertUser(db.sql);
+  for (const ticker of ["AAPL", "POISON"]) {
+    await bookOrder(
+      db.sql,
+      orderRequest(owner, { ticker, exits: { ...NO_EXITS, stop_price: 9.5 } }),
+    );
+  }
+  // The stop exits' orders: the first two AAPL inserts fail as an outage would (SQLSTATE class
+  // 40, not the bar's fault); POISON's always fails as its own data would (22003, out of range).
+  await db.sql.unsafe(`
+    create sequence flaky;
+    create function fail_some_exits() returns trigger language plpgsql as $$
+    begin
+      if new.ticker = 'POISON' then
+        raise exception 'value out of range' using errcode = '22003';
+      end if;
+      if new.ticker = 'AAPL' and new.exit_reason is not null and nextval('flaky') <= 2 then
+        raise exception 'flaky' using errcode = '40001';
+      end if;
+      return new;
+    end $$;
+    create trigger fail_some_exits before insert on paper_orders
+      for each row execute function fail_some_exits()`);
+  const poison = { ...bar("2024-01-03", 9.2, 9.0, 9.1), ticker: "POISON" };
+  const aapl = bar("2024-01-03", 9.2, 9.0, 9.1);
+  await writeBars(db.sql, [poison, aapl]);
+  const producer = kafka.kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: kafka.topic, messages: toBarMessages([poison, aapl]) });
+  await producer.disconnect();
+
+  const registry = new MetricsRegistry();
+  const metrics = {
+    bars: registry.counter("bars", "bars"),
+    exits: registry.counter("exits", "exits"),
+    invalid: registry.counter("invalid", "invalid"),
+  };
+  const letters: { reason: string; offset: string; error: string }[] = [];
+  const failing: (string | null)[] = [];
+  const stop = new AbortController();
+  const consuming = consumeBars({
+    kafka: kafka.kafka,
+    topic: kafka.topic,
+    groupId: `twtest-${crypto.randomUUID().slice(0, 8)}`,
+    sql: db.sql,
+    log: getLogger(["tickwire", "test"]),
+    metrics,
+    fromBeginning: true,
+    deadLetter: (letter) => {
+      letters.push(letter);
+      return Promise.resolve();
+    },
+    onApplyFailing: (error) => failing.push(error),
+  }, stop.signal);
+  try {
+    await pollUntil("the AAPL bar applied", () => metrics.bars.total() === 1 || undefined);
+  } finally {
+    stop.abort();
+    await consuming;
+  }
+  assert.deepEqual(letters.map((l) => [l.reason, l.offset]), [["unapplicable", "0"]]);
+  assert.match(letters[0]!.error, /value out of range/);
+  // Told once when the outage began and once when it passed, not once per try.
+  assert.equal(failing.length, 2);
+  assert.match(failing[0]!, /flaky/);
+  assert.equal(failing[1], null);
+  const exits = await db.sql`
+    select ticker, exit_reason from paper_orders where exit_reason is not null`;
+  assert.deepEqual(exits.map((o) => [o.ticker, o.exit_reason]), [["AAPL", "stop"]]);
+});

@@ -26,7 +26,7 @@ const metrics = {
   exits: registry.counter(m("exits_total"), "Protective exits booked, by reason"),
   invalid: registry.counter(
     m("invalid_messages_total"),
-    "Messages on the bar topic that are not bars, dead-lettered",
+    "Messages on the bar topic that are not bars, or bars Postgres refuses, dead-lettered",
   ),
 };
 const stores = connectStores(config, { service: "paper-ledger", poolSize: 2, redis: false, log });
@@ -35,6 +35,8 @@ const { sql } = stores;
 // offsets starts at the topic's end when it joins, so a bar sent before a first join is not
 // applied; readiness is what tells a deployment (and a test) that bars are being read.
 const waiting = new Set(["Postgres", "Kafka bar consumer group"]);
+/** The /readyz entry while bars cannot be applied (Postgres away), with the error. */
+const APPLYING = "Applying bars";
 try {
   const server = serveMetrics(
     registry,
@@ -88,6 +90,10 @@ try {
     onMembership: (joined) => {
       if (joined) waiting.delete("Kafka bar consumer group");
       else waiting.add("Kafka bar consumer group");
+    },
+    onApplyFailing: (error) => {
+      for (const entry of waiting) if (entry.startsWith(APPLYING)) waiting.delete(entry);
+      if (error !== null) waiting.add(`${APPLYING} (${error}; trying again)`);
     },
   }, signal);
   await letters.disconnect().catch(() => {});

@@ -1,7 +1,8 @@
 /**
- * Which failures the batch's own data causes, and which an outage does. The dispatcher retries
+ * Which failures a message's own data causes, and which an outage does. The dispatcher retries
  * every failure with backoff; only an input fault that repeats is worth splitting the batch for
- * (isolate_faults.ts), and only a signal that fails alone with one is dead-lettered. Everything
+ * (services/dispatcher/isolate_faults.ts), and only a signal that fails alone with one is
+ * dead-lettered. The paper ledger dead-letters a bar that fails with one (consume_bars.ts). Everything
  * else (a refused connection, a timeout, a missing table, a Redis or broker error) is taken for an
  * outage or a misconfiguration: retried until it passes, never dead-lettered, and reported by the
  * dispatcher's readiness and metrics while it lasts.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { isInputFault } from "./input_fault.ts";
-import { createTestDatabase } from "../../tests/fixtures/database.ts";
+import { createTestDatabase } from "../tests/fixtures/database.ts";
 
 Deno.test("input fault: Postgres data errors are the input's; a missing table or a refused connection is not", async () => {
   await using db = await createTestDatabase({ migrated: false });
