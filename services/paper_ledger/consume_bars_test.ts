@@ -25,6 +25,16 @@ const bar = (date: string, open: number, low: number, close: number): Bar => ({
   volume: 0,
 });
 
+/** The ledger's counters, in a registry of their own. */
+function ledgerMetrics() {
+  const registry = new MetricsRegistry();
+  return {
+    bars: registry.counter("bars", "bars"),
+    exits: registry.counter("exits", "exits"),
+    invalid: registry.counter("invalid", "invalid"),
+  };
+}
+
 Deno.test("paper ledger: bars from Kafka hit a long's stop once, the same bar twice included", async () => {
   await using db = await createTestDatabase();
   await using kafka = await createTestKafka(1);
@@ -45,12 +55,7 @@ Deno.test("paper ledger: bars from Kafka hit a long's stop once, the same bar tw
   });
   await producer.disconnect();
 
-  const registry = new MetricsRegistry();
-  const metrics = {
-    bars: registry.counter("bars", "bars"),
-    exits: registry.counter("exits", "exits"),
-    invalid: registry.counter("invalid", "invalid"),
-  };
+  const metrics = ledgerMetrics();
   const deadLetters = await kafka.createTopic(1);
   const letters = kafka.kafka.producer({ idempotent: true });
   await letters.connect();
@@ -122,12 +127,7 @@ Deno.test("paper ledger: a new group starts at the end, and a ledger stopped bef
     producer.send({ topic: kafka.topic, acks: -1, messages: toBarMessages([b]) });
   const groupId = `twtest-${crypto.randomUUID().slice(0, 8)}`;
   const run = (joined?: () => void) => {
-    const registry = new MetricsRegistry();
-    const metrics = {
-      bars: registry.counter("bars", "bars"),
-      exits: registry.counter("exits", "exits"),
-      invalid: registry.counter("invalid", "invalid"),
-    };
+    const metrics = ledgerMetrics();
     const stop = new AbortController();
     const consuming = consumeBars({
       kafka: kafka.kafka,
@@ -200,12 +200,7 @@ Deno.test("paper ledger: a bar that fails with an outage is tried again in place
   await producer.send({ topic: kafka.topic, messages: toBarMessages([poison, aapl]) });
   await producer.disconnect();
 
-  const registry = new MetricsRegistry();
-  const metrics = {
-    bars: registry.counter("bars", "bars"),
-    exits: registry.counter("exits", "exits"),
-    invalid: registry.counter("invalid", "invalid"),
-  };
+  const metrics = ledgerMetrics();
   const letters: { reason: string; offset: string; error: string }[] = [];
   const failing: (string | null)[] = [];
   const stop = new AbortController();
