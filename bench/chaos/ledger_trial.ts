@@ -16,7 +16,7 @@ import { writeBars } from "../../shared/market/bars_store.ts";
 import { toBarMessages } from "../../shared/schemas/bar_message.ts";
 import { insertUser } from "../../tests/fixtures/pipelines.ts";
 import { orderRequest } from "../../tests/fixtures/paper_orders.ts";
-import { freePort, type ServiceProcess } from "../../tests/fixtures/processes.ts";
+import { freePort, type ServiceProcess, untilReady } from "../../tests/fixtures/processes.ts";
 import { chaosLogDir, type ChaosStack, createChaosStack } from "./chaos_stack.ts";
 import { type TrialResult, trialResult } from "./trial_result.ts";
 
@@ -87,7 +87,7 @@ export async function ledgerTrial(brokers: string, fault: LedgerFault): Promise<
     };
 
     const first = start();
-    await untilReady(first.port);
+    await untilReady(first.port, { timeoutMs: 60_000 });
     const half = bars.length / 2;
     await publish(bars.slice(0, half));
     await pollUntil(
@@ -157,13 +157,4 @@ async function exits(stack: ChaosStack) {
     closedTwice: row.closed_twice,
     closed: row.closed,
   };
-}
-
-/** Until the ledger at `port` is ready: in its group, so bars published now are read. */
-function untilReady(port: number): Promise<unknown> {
-  return pollUntil("the paper ledger to be ready", async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-    await res?.body?.cancel();
-    return res?.status === 200 || undefined;
-  }, { timeoutMs: 60_000 });
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
-import { createTestDatabase } from "../../tests/fixtures/database.ts";
-import { createTestKafka } from "../../tests/fixtures/kafka.ts";
+import { createTestDatabase, type TestDatabase } from "../../tests/fixtures/database.ts";
+import { createTestKafka, type TestKafka } from "../../tests/fixtures/kafka.ts";
 import { insertUser } from "../../tests/fixtures/pipelines.ts";
 import { orderRequest } from "../../tests/fixtures/paper_orders.ts";
 import { pollUntil } from "../../shared/poll_until.ts";
@@ -25,13 +25,25 @@ const bar = (date: string, open: number, low: number, close: number): Bar => ({
   volume: 0,
 });
 
-/** The ledger's counters, in a registry of their own. */
-function ledgerMetrics() {
+/** What every test's ledger shares: the test's topic and database, counters of its own. */
+function ledgerOptions(
+  db: TestDatabase,
+  kafka: TestKafka,
+  groupId = `twtest-${crypto.randomUUID().slice(0, 8)}`,
+) {
   const registry = new MetricsRegistry();
-  return {
+  const metrics = {
     bars: registry.counter("bars", "bars"),
     exits: registry.counter("exits", "exits"),
     invalid: registry.counter("invalid", "invalid"),
+  };
+  return {
+    kafka: kafka.kafka,
+    topic: kafka.topic,
+    groupId,
+    sql: db.sql,
+    log: getLogger(["tickwire", "test"]),
+    metrics,
   };
 }
 
@@ -55,18 +67,14 @@ Deno.test("paper ledger: bars from Kafka hit a long's stop once, the same bar tw
   });
   await producer.disconnect();
 
-  const metrics = ledgerMetrics();
+  const options = ledgerOptions(db, kafka);
+  const { metrics } = options;
   const deadLetters = await kafka.createTopic(1);
   const letters = kafka.kafka.producer({ idempotent: true });
   await letters.connect();
   const stop = new AbortController();
   const consuming = consumeBars({
-    kafka: kafka.kafka,
-    topic: kafka.topic,
-    groupId: `twtest-${crypto.randomUUID().slice(0, 8)}`,
-    sql: db.sql,
-    log: getLogger(["tickwire", "test"]),
-    metrics,
+    ...options,
     fromBeginning: true,
     deadLetter: async (letter) => {
       await letters.send({ topic: deadLetters, acks: -1, messages: [deadLetterMessage(letter)] });
@@ -127,15 +135,11 @@ Deno.test("paper ledger: a new group starts at the end, and a ledger stopped bef
     producer.send({ topic: kafka.topic, acks: -1, messages: toBarMessages([b]) });
   const groupId = `twtest-${crypto.randomUUID().slice(0, 8)}`;
   const run = (joined?: () => void) => {
-    const metrics = ledgerMetrics();
+    const options = ledgerOptions(db, kafka, groupId);
+    const { metrics } = options;
     const stop = new AbortController();
     const consuming = consumeBars({
-      kafka: kafka.kafka,
-      topic: kafka.topic,
-      groupId,
-      sql: db.sql,
-      log: getLogger(["tickwire", "test"]),
-      metrics,
+      ...options,
       deadLetter: () => Promise.reject(new Error("no letters expected")),
       onMembership: (member) => member && joined?.(),
     }, stop.signal);
@@ -200,17 +204,13 @@ Deno.test("paper ledger: a bar that fails with an outage is tried again in place
   await producer.send({ topic: kafka.topic, messages: toBarMessages([poison, aapl]) });
   await producer.disconnect();
 
-  const metrics = ledgerMetrics();
+  const options = ledgerOptions(db, kafka);
+  const { metrics } = options;
   const letters: { reason: string; offset: string; error: string }[] = [];
   const failing: (string | null)[] = [];
   const stop = new AbortController();
   const consuming = consumeBars({
-    kafka: kafka.kafka,
-    topic: kafka.topic,
-    groupId: `twtest-${crypto.randomUUID().slice(0, 8)}`,
-    sql: db.sql,
-    log: getLogger(["tickwire", "test"]),
-    metrics,
+    ...options,
     fromBeginning: true,
     deadLetter: (letter) => {
       letters.push(letter);

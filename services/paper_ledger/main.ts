@@ -36,7 +36,7 @@ const { sql } = stores;
 // applied; readiness is what tells a deployment (and a test) that bars are being read.
 const waiting = new Set(["Postgres", "Kafka bar consumer group"]);
 /** The /readyz entry while bars cannot be applied (Postgres away), with the error. */
-const APPLYING = "Applying bars";
+let applying: string | null = null;
 try {
   const server = serveMetrics(
     registry,
@@ -92,8 +92,9 @@ try {
       else waiting.add("Kafka bar consumer group");
     },
     onApplyFailing: (error) => {
-      for (const entry of waiting) if (entry.startsWith(APPLYING)) waiting.delete(entry);
-      if (error !== null) waiting.add(`${APPLYING} (${error}; trying again)`);
+      if (applying !== null) waiting.delete(applying);
+      applying = error === null ? null : `Applying bars (${error}; trying again)`;
+      if (applying !== null) waiting.add(applying);
     },
   }, signal);
   await letters.disconnect().catch(() => {});
